@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both build .venv first.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: run test install install-dev lint check pytest messages bench clean
+
+$(PY):
+	@python=$$(sh scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
+
+$(VENV)/.installed: $(PY) requirements.txt
+	$(PIP) install -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: set up, migrate, start the HubSpot sandbox with demo data and serve the app.
+run: install
+	@bash scripts/run-dev
+
+## make test: set up, then lint, Django's checks, migrations check and the whole suite.
+test: install-dev lint check pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+check: install-dev
+	$(PY) manage.py check --settings=config.test_settings
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
+
+pytest: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make messages: refresh the German catalogue after changing translatable strings.
+messages: install-dev
+	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=staticfiles --ignore=hubspot_sandbox
+	$(PY) manage.py makemessages -d djangojs -l de --ignore=.venv --ignore=staticfiles --ignore=static/vendor
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,22 @@
+"""Settings for the test suite: production-like (DEBUG off), with speed tweaks only."""
+
+import os
+
+# Production refuses to start without these; tests supply harmless values.
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+os.environ.setdefault("HUBSPOT_CLIENT_ID", "sandbox-demo-client-id")
+os.environ.setdefault("HUBSPOT_CLIENT_SECRET", "sandbox-demo-client-secret")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No collectstatic before tests: serve files straight from static/.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+SECURE_SSL_REDIRECT = False
+# whitenoise serves straight from the finders; there is no collected STATIC_ROOT in tests.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

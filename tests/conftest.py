@@ -1,0 +1,71 @@
+"""Shared fixtures: a real Chromium for browser tests, PostgreSQL gating, factories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0", "false", "no")
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def skip_or_fail(reason: str, required_by: str) -> None:
+    """Skip with a visible reason, unless the environment says this must run."""
+    if _flag(required_by):
+        pytest.fail(f"{reason} ({required_by}=1 makes this a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        skip_or_fail("No Chromium found at /usr/bin/chromium (install Debian's 'chromium' package)", "REQUIRE_BROWSER")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # that live_server and our fixtures make here are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-US", timezone_id="Europe/Berlin")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def postgres_db(db):
+    """The test database, which must be PostgreSQL (CI runs the suite against it)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("Needs PostgreSQL: set DATABASE_URL=postgres://…", "REQUIRE_POSTGRES")
+    return connection
