@@ -1,0 +1,96 @@
+"""HubSpot's 2026-03 OAuth token endpoints: refresh, introspect, revoke.
+
+Contract: hubspot_sandbox/specs/oauth-2026-03.json. These endpoints take the client
+credentials in a form body and answer errors in RFC 6749 shape
+(`{"error", "error_description", "status", "message"}`), not the REST error body.
+The authorization-code exchange itself is done by allauth (hubspot_login).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+
+from meetings.hubspot.client import hubspot_session, timeouts
+from meetings.hubspot.errors import HubSpotAuthRequired, HubSpotUnavailable
+
+logger = logging.getLogger("meetings.hubspot")
+
+TOKEN_PATH = "/oauth/2026-03/token"
+INTROSPECT_PATH = "/oauth/2026-03/token/introspect"
+REVOKE_PATH = "/oauth/2026-03/token/revoke"
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    hub_id: int | None
+    scopes: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"<TokenGrant hub={self.hub_id} expires_in={self.expires_in}>"
+
+
+def _post_form(path: str, data: dict) -> requests.Response:
+    started = time.monotonic()
+    try:
+        response = hubspot_session().post(
+            f"{settings.HUBSPOT_API_BASE}{path}",
+            data={"client_id": settings.HUBSPOT_CLIENT_ID, "client_secret": settings.HUBSPOT_CLIENT_SECRET, **data},
+            timeout=timeouts(),
+        )
+    except requests.RequestException as exc:
+        logger.warning("HubSpot POST %s -> %s", path, type(exc).__name__)
+        raise HubSpotUnavailable(message="HubSpot could not be reached.") from None
+    logger.info("HubSpot POST %s -> %s in %d ms", path, response.status_code, (time.monotonic() - started) * 1000)
+    return response
+
+
+def refresh(refresh_token: str) -> TokenGrant:
+    response = _post_form(TOKEN_PATH, {"grant_type": "refresh_token", "refresh_token": refresh_token})
+    if response.status_code >= 500:
+        raise HubSpotUnavailable(message="HubSpot could not refresh the token.", status=response.status_code)
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if response.status_code != 200 or "access_token" not in body:
+        raise HubSpotAuthRequired(
+            message=str(body.get("error_description") or body.get("message") or "The refresh was refused."),
+            status=response.status_code,
+            category=str(body.get("status") or body.get("error") or ""),
+        )
+    return TokenGrant(
+        access_token=body["access_token"],
+        refresh_token=body.get("refresh_token") or refresh_token,
+        expires_in=int(body.get("expires_in") or 1800),
+        hub_id=body.get("hub_id"),
+        scopes=tuple(body.get("scopes") or ()),
+    )
+
+
+def introspect(token: str, *, hint: str = "access_token") -> dict:
+    """Token metadata (`user_id`, `user`, `hub_id`, `hub_domain`, `scopes`, …), token removed."""
+    # The spec names the field `token`; HubSpot's guide names it after the hint. Send both.
+    response = _post_form(INTROSPECT_PATH, {"token": token, "token_type_hint": hint, hint: token})
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if response.status_code != 200 or not body.get("active", True):
+        raise HubSpotAuthRequired(message="HubSpot did not recognise the token.", status=response.status_code)
+    body.pop("token", None)
+    body.pop("signed_access_token", None)
+    return body
+
+
+def revoke(refresh_token: str) -> None:
+    response = _post_form(REVOKE_PATH, {"token": refresh_token, "token_type_hint": "refresh_token"})
+    if response.status_code >= 400:
+        logger.warning("HubSpot refused to revoke a refresh token: status %s", response.status_code)

@@ -1,0 +1,73 @@
+"""Typed values at the boundary: what comes back from HubSpot, by name rather than loose dicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Object kinds a meeting can be associated with, with HubSpot's default
+# meeting→object association type ids (HUBSPOT_DEFINED; API notes §4).
+# 220 is call→ticket, a common mix-up: meeting→ticket is 226.
+ASSOCIATION_TYPE_IDS = {"contacts": 200, "companies": 188, "deals": 212, "tickets": 226}
+OBJECT_KINDS = tuple(ASSOCIATION_TYPE_IDS)
+
+
+@dataclass(frozen=True)
+class Owner:
+    id: str
+    email: str
+    first_name: str
+    last_name: str
+    user_id: int | None
+    archived: bool = False
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part) or self.email or self.id
+
+    @classmethod
+    def from_api(cls, data: dict) -> Owner:
+        return cls(
+            id=str(data["id"]),
+            email=data.get("email") or "",
+            first_name=data.get("firstName") or "",
+            last_name=data.get("lastName") or "",
+            user_id=data.get("userId") if data.get("userId") is not None else data.get("userIdIncludingInactive"),
+            archived=bool(data.get("archived")),
+        )
+
+
+@dataclass(frozen=True)
+class PropertyOption:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class AssociationLabel:
+    category: str
+    type_id: int
+    label: str | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One CRM record as a picker shows it: a label and what tells it apart."""
+
+    kind: str
+    id: str
+    label: str
+    detail: str
+
+    @classmethod
+    def from_api(cls, kind: str, data: dict) -> SearchHit:
+        props = data.get("properties") or {}
+        record_id = str(data["id"])
+        if kind == "contacts":
+            name = " ".join(p for p in (props.get("firstname"), props.get("lastname")) if p)
+            return cls(kind, record_id, name or props.get("email") or record_id, props.get("email") or "")
+        if kind == "companies":
+            domain = props.get("domain") or ""
+            return cls(kind, record_id, props.get("name") or domain or record_id, domain)
+        if kind == "deals":
+            return cls(kind, record_id, props.get("dealname") or record_id, props.get("amount") or "")
+        return cls(kind, record_id, props.get("subject") or record_id, props.get("hs_pipeline_stage") or "")

@@ -1,0 +1,133 @@
+"""The rep's HubSpot connection and the audit record of every meeting submission."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class HubSpotConnection(models.Model):
+    """Who a rep is in HubSpot, in the portal they signed in through, and the tokens to act as them.
+
+    HubSpot has two ids per person: the *user* id (`organizerUserId` of a meeting)
+    and the *owner* id (`hubspot_owner_id`, attendees). Mixing them up is the most
+    common failure against the scheduler API, so both are kept, named apart.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hubspot", verbose_name=_("user")
+    )
+    hub_id = models.BigIntegerField(_("portal (hub) id"))
+    hub_domain = models.CharField(_("portal domain"), max_length=255, blank=True)
+    hubspot_user_id = models.BigIntegerField(_("HubSpot user id"))
+    owner_id = models.CharField(
+        _("HubSpot owner id"), max_length=32, blank=True, help_text=_("Empty when the user is no owner in the portal.")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    scopes = models.JSONField(_("granted scopes"), default=list, blank=True)
+    # Tokens are credentials: never logged, never rendered, never copied into audit records.
+    access_token = models.TextField(blank=True, editable=False)
+    refresh_token = models.TextField(blank=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    connected_at = models.DateTimeField(_("connected at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("HubSpot connection")
+        verbose_name_plural = _("HubSpot connections")
+
+    def __str__(self) -> str:
+        return f"{self.email or self.user} @ {self.hub_domain or self.hub_id}"
+
+    def __repr__(self) -> str:
+        # Keeps tokens out of tracebacks and debug output.
+        return f"<HubSpotConnection user={self.user_id} hub={self.hub_id} hubspot_user={self.hubspot_user_id}>"
+
+    @property
+    def is_owner(self) -> bool:
+        return bool(self.owner_id)
+
+    @property
+    def has_tokens(self) -> bool:
+        return bool(self.access_token and self.refresh_token)
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def token_expires_within(self, seconds: int) -> bool:
+        return self.expires_at is None or self.expires_at <= timezone.now() + timedelta(seconds=seconds)
+
+
+class MeetingRecord(models.Model):
+    """One attempt to create a meeting in HubSpot: like admin.LogEntry, with a status.
+
+    Written only through `meetings.services`: committed as PENDING before HubSpot is
+    called, finalised once as CREATED, FAILED or UNKNOWN, immutable after that.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CREATED = "created", _("Created")
+        FAILED = "failed", _("Failed")
+        UNKNOWN = "unknown", _("Outcome unknown")
+
+    FINAL_STATUSES = (Status.CREATED, Status.FAILED, Status.UNKNOWN)
+
+    idempotency_key = models.UUIDField(_("idempotency key"), unique=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_records", verbose_name=_("rep")
+    )
+    hubspot_user_id = models.BigIntegerField(_("HubSpot user id"))
+    owner_id = models.CharField(_("HubSpot owner id"), max_length=32)
+    hub_id = models.BigIntegerField(_("portal (hub) id"))
+    hub_domain = models.CharField(_("portal domain"), max_length=255, blank=True)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    hubspot_meeting_id = models.CharField(_("HubSpot meeting id"), max_length=32, blank=True)
+
+    title = models.CharField(_("title"), max_length=255)
+    start_at = models.DateTimeField(_("start (UTC)"))
+    end_at = models.DateTimeField(_("end (UTC)"))
+    time_zone = models.CharField(_("time zone"), max_length=64, help_text=_("IANA name the rep entered the times in"))
+    associations = models.JSONField(
+        _("associations"), default=list, blank=True, help_text=_("[{type, id, label}] as chosen in the form")
+    )
+    # Lower-cased title and association names: what the history's text search looks at.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+
+    request_payload = models.JSONField(_("request as sent"), default=dict, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    response_body = models.JSONField(_("HubSpot's answer"), null=True, blank=True)
+    error_category = models.CharField(_("error category"), max_length=64, blank=True)
+    error_message = models.TextField(_("error message"), blank=True)
+    correlation_id = models.CharField(_("correlation id"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("HTTP attempts"), default=0)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting record")
+        verbose_name_plural = _("meeting records")
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        permissions = [("view_all_meeting_records", _("Can view all meeting records"))]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="record_newest_idx"),
+            models.Index(fields=["user", "-created_at"], name="record_user_newest_idx"),
+            models.Index(fields=["status", "-created_at"], name="record_status_newest_idx"),
+            models.Index(fields=["hub_id", "-created_at"], name="record_hub_newest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
