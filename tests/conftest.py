@@ -69,3 +69,32 @@ def postgres_db(db):
     if connection.vendor != "postgresql":
         skip_or_fail("Needs PostgreSQL: set DATABASE_URL=postgres://…", "REQUIRE_POSTGRES")
     return connection
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The local-memory cache lives as long as the test process; each test starts without it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    """One HubSpot sandbox process per test worker, on a free port, over real HTTP."""
+    from hubspot_sandbox.testing import SandboxServer
+
+    server = SandboxServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server, settings):
+    """The sandbox in its demo state, with the app pointed at it (API and consent page)."""
+    sandbox_server.reset()
+    settings.HUBSPOT_API_BASE = sandbox_server.url
+    settings.HUBSPOT_APP_BASE = sandbox_server.url
+    return sandbox_server
