@@ -178,6 +178,8 @@ HUBSPOT_CLIENT_SECRET = _required_in_production("HUBSPOT_CLIENT_SECRET", "sandbo
 HUBSPOT_TIMEOUT_SECONDS = env.float("HUBSPOT_TIMEOUT_SECONDS", default=10.0)
 # The longest a rep waits for retries of one HubSpot call (429 / 5xx / unreachable).
 HUBSPOT_RETRY_BUDGET_SECONDS = env.float("HUBSPOT_RETRY_BUDGET_SECONDS", default=4.0)
+# How many records a picker shows per search.
+PICKER_RESULTS = 20
 
 # Strict Content Security Policy: scripts and styles from our own origin only.
 SECURE_CSP = {

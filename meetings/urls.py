@@ -5,4 +5,9 @@ from meetings import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("meetings/new/", views.meeting_create_view, name="meeting_create"),
+    path("meetings/new/preview", views.meeting_preview, name="meeting_preview"),
+    path("meetings/<int:pk>/done/", views.meeting_done, name="meeting_done"),
+    path("meetings/pickers/<str:kind>", views.picker_search, name="picker_search"),
+    path("meetings/timezones.json", views.timezones, name="timezones"),
 ]

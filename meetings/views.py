@@ -1,10 +1,25 @@
+"""Thin views: bind, validate, call a service or selector, render. No HubSpot HTTP here."""
+
 from __future__ import annotations
 
+import uuid
+
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from meetings import pickers
+from meetings.forms import MeetingForm, add_hubspot_errors, initial_from_record
+from meetings.hubspot.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
+from meetings.hubspot.types import OBJECT_KINDS
+from meetings.models import MeetingRecord
+from meetings.preview import meeting_preview_data
+from meetings.services import IdempotencyKeyInUse, meeting_create
+from meetings.timezones import zone_names
 
 
 @require_GET
@@ -23,3 +38,127 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _booking_blocked(request: HttpRequest) -> HttpResponse | None:
+    """A page explaining why this rep cannot book yet, or None when they can."""
+    hubspot = getattr(request.user, "hubspot", None)
+    if hubspot is None or not hubspot.has_tokens:
+        return render(request, "meetings/not_connected.html", status=403)
+    if not hubspot.is_owner:
+        return render(request, "meetings/not_owner.html", {"hubspot": hubspot}, status=403)
+    return None
+
+
+def _label_lookup(request: HttpRequest, known: dict[tuple[str, str], str]):
+    """Names for record ids: from an earlier record first, then from what the pickers showed."""
+
+    def lookup(kind: str, ids: list[str]) -> dict[str, str]:
+        names = {i: known[(kind, i)] for i in ids if (kind, i) in known}
+        missing = [i for i in ids if i not in names]
+        if missing:
+            names.update({hit.id: hit.label for hit in pickers.known_hits(request.user, kind, missing).values()})
+        return names
+
+    return lookup
+
+
+def _own_record(request: HttpRequest, pk) -> MeetingRecord:
+    return get_object_or_404(MeetingRecord, pk=pk, user=request.user)
+
+
+def _initial(request: HttpRequest) -> tuple[dict, dict[tuple[str, str], str]]:
+    """Start values: a failed record to try again, associations to keep, or the rep's last zone."""
+    source_pk = request.GET.get("retry") or request.GET.get("from")
+    record = None
+    if source_pk and source_pk.isdigit():
+        record = MeetingRecord.objects.filter(pk=source_pk, user=request.user).first()
+    if record is not None:
+        initial = initial_from_record(record, everything="retry" in request.GET)
+        known = {(a["type"], a["id"]): a["label"] for a in record.associations}
+        return initial, known
+    last_zone = MeetingRecord.objects.filter(user=request.user).values_list("time_zone", flat=True).first()
+    return ({"time_zone": last_zone} if last_zone else {}), {}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create_view(request: HttpRequest) -> HttpResponse:
+    blocked = _booking_blocked(request)
+    if blocked:
+        return blocked
+    try:
+        return _meeting_form_page(request)
+    except HubSpotAuthRequired:
+        from hubspot_login.flows import reauthenticate
+
+        return reauthenticate(request, form_data=request.POST if request.method == "POST" else None)
+
+
+def _meeting_form_page(request: HttpRequest) -> HttpResponse:
+    options = pickers.form_options(request.user)
+    owner_id = request.user.hubspot.owner_id
+    if request.method == "POST":
+        form = MeetingForm(
+            request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=_label_lookup(request, {})
+        )
+        if form.is_valid():
+            try:
+                record = meeting_create(
+                    user=request.user,
+                    data=form.to_input(labels=_label_lookup(request, {})),
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    attachments=form.cleaned_data.get("attachments") or (),
+                )
+            except IdempotencyKeyInUse:
+                raise Http404 from None
+            if record.status != MeetingRecord.Status.FAILED:
+                return redirect("meeting_done", pk=record.pk)
+            add_hubspot_errors(form, record)
+        # Whatever went wrong, the next submit is a new attempt: give it a new key.
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = str(uuid.uuid4())
+    else:
+        initial, known = _initial(request)
+        form = MeetingForm(
+            initial={**initial, "idempotency_key": uuid.uuid4()},
+            options=options, owner_id=owner_id, known_labels=_label_lookup(request, known),
+        )
+    return render(request, "meetings/meeting_form.html", {"form": form, "options": options, "kinds": OBJECT_KINDS})
+
+
+@login_required
+@require_GET
+def meeting_done(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _own_record(request, pk)
+    return render(request, "meetings/meeting_done.html", {"record": record})
+
+
+@login_required
+@require_GET
+def picker_search(request: HttpRequest, kind: str) -> JsonResponse:
+    if kind not in OBJECT_KINDS or getattr(request.user, "hubspot", None) is None:
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    if len(query) < 2:
+        return JsonResponse({"results": []})
+    try:
+        hits = pickers.search(request.user, kind, query)
+    except HUBSPOT_ERRORS:
+        return JsonResponse(
+            {"results": [], "error": _("HubSpot search is not available right now. The rest of the form still works.")},
+            status=503,
+        )
+    return JsonResponse({"results": [{"value": h.id, "text": h.label, "detail": h.detail} for h in hits]})
+
+
+@cache_control(max_age=86400, public=True)
+@require_GET
+def timezones(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"zones": zone_names()})
+
+
+@login_required
+@require_GET
+def meeting_preview(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(meeting_preview_data(request.GET))

@@ -1,0 +1,404 @@
+"""The meeting form: what a rep types, validated and turned into a `MeetingInput`.
+
+No HTTP here: the choices that come from HubSpot (outcomes, activity types, owners,
+association labels) are handed in as `MeetingFormOptions` by the view.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.hubspot.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
+from meetings.payload import Association, MeetingInput, Reminder
+from meetings.timezones import NonexistentLocalTime, get_zone, reminder_offset, resolve_local
+
+MAX_REMINDERS = 3  # HubSpot's own UI allows three
+DEFAULT_REMINDERS = [{"number": 1, "unit": "HOURS"}]
+MAX_ASSOCIATIONS_PER_KIND = 25
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+RECORD_ID = re.compile(r"^\d{1,20}$")
+
+# HubSpot's documented outcomes, used when the portal's own options cannot be read.
+DEFAULT_OUTCOMES = [
+    PropertyOption("SCHEDULED", _("Scheduled")),
+    PropertyOption("COMPLETED", _("Completed")),
+    PropertyOption("RESCHEDULED", _("Rescheduled")),
+    PropertyOption("NO_SHOW", _("No show")),
+    PropertyOption("CANCELED", _("Canceled")),
+]
+KIND_LABELS = {
+    "contacts": _("Contacts"),
+    "companies": _("Companies"),
+    "deals": _("Deals"),
+    "tickets": _("Tickets"),
+}
+KIND_PLACEHOLDERS = {
+    "contacts": _("Type a name or email…"),
+    "companies": _("Type a company name or domain…"),
+    "deals": _("Type a deal name…"),
+    "tickets": _("Type a ticket subject…"),
+}
+DURATIONS = [15, 30, 45, 60, 90, 120]
+
+NONEXISTENT_TIME = _(
+    "%(time)s does not exist in %(zone)s: the clocks skip that hour for daylight-saving time. "
+    "Choose a time before or after it."
+)
+END_BEFORE_START = _("The end must be after the start.")
+END_OR_DURATION = _("Enter an end or choose a duration.")
+UNKNOWN_ZONE = _("Choose a time zone from the list (e.g. Europe/Berlin).")
+REMINDER_DUPLICATE = _("This reminder is the same as another one.")
+REMINDER_IN_PAST = _("This reminder would go out in the past (%(when)s).")
+INVALID_RECORD_ID = _("This selection is not a valid HubSpot record.")
+
+
+@dataclass
+class MeetingFormOptions:
+    """Choices read from the rep's portal (empty lists where HubSpot could not be reached)."""
+
+    outcomes: list[PropertyOption] = field(default_factory=lambda: list(DEFAULT_OUTCOMES))
+    activity_types: list[PropertyOption] = field(default_factory=list)
+    owners: list[Owner] = field(default_factory=list)
+    labels: dict[str, list[AssociationLabel]] = field(default_factory=dict)
+    files_allowed: bool = False
+    unavailable: bool = False  # some choices could not be loaded
+
+
+class WallClockDateTimeField(forms.DateTimeField):
+    """A date and time as typed, without a zone: the form's chosen zone applies later."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+    def to_python(self, value):
+        with timezone.override(UTC):
+            aware = super().to_python(value)
+        return aware.replace(tzinfo=None) if aware else None
+
+
+class RecordPickerField(forms.MultipleChoiceField):
+    """HubSpot record ids chosen in a search-as-you-type picker (choices are not known up front)."""
+
+    def valid_value(self, value) -> bool:
+        return bool(RECORD_ID.match(str(value)))
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > MAX_ASSOCIATIONS_PER_KIND:
+            raise forms.ValidationError(
+                _("Choose at most %(limit)d."), params={"limit": MAX_ASSOCIATIONS_PER_KIND}, code="too_many"
+            )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        if len(cleaned) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(_("Attach at most %(limit)d files."), params={"limit": MAX_ATTACHMENTS})
+        for uploaded in cleaned:
+            if uploaded.size > MAX_ATTACHMENT_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than 20 MB."), params={"name": uploaded.name}, code="too_large"
+                )
+        return cleaned
+
+
+class ReminderForm(forms.Form):
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=99)
+    unit = forms.ChoiceField(
+        label=_("Unit"),
+        choices=[("MINUTES", _("minutes")), ("HOURS", _("hours")), ("DAYS", _("days")), ("WEEKS", _("weeks"))],
+    )
+
+
+ReminderFormSet = forms.formset_factory(
+    ReminderForm, extra=0, max_num=MAX_REMINDERS, validate_max=True, absolute_max=MAX_REMINDERS, can_delete=False
+)
+
+
+class MeetingForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=255)
+    time_zone = forms.CharField(
+        label=_("Time zone"), max_length=64,
+        help_text=_("Start and end are in this zone. Defaults to your browser's zone."),
+    )
+    start = WallClockDateTimeField(label=_("Start"))
+    duration = forms.TypedChoiceField(
+        label=_("Duration"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("— or enter an end —")), *((m, _("%(minutes)d minutes") % {"minutes": m}) for m in DURATIONS)],
+    )
+    end = WallClockDateTimeField(label=_("End"), required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"))
+    activity_type = forms.ChoiceField(label=_("Activity type"), required=False)
+    location_type = forms.ChoiceField(
+        label=_("Location type"), required=False,
+        choices=[("", "—"), ("ADDRESS", _("Address")), ("PHONE", _("Phone")), ("CUSTOM", _("Custom"))],
+    )
+    location = forms.CharField(label=_("Location"), max_length=255, required=False)
+    body = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The invitation text attendees receive."),
+    )
+    internal_notes = forms.CharField(
+        label=_("Internal notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only visible inside HubSpot."),
+    )
+    attendees = forms.MultipleChoiceField(
+        label=_("Attendees"), required=False, help_text=_("Colleagues (HubSpot owners) who attend."),
+    )
+    contacts = RecordPickerField(label=KIND_LABELS["contacts"], required=False)
+    companies = RecordPickerField(label=KIND_LABELS["companies"], required=False)
+    deals = RecordPickerField(label=KIND_LABELS["deals"], required=False)
+    tickets = RecordPickerField(label=KIND_LABELS["tickets"], required=False)
+    include_description_in_reminders = forms.BooleanField(
+        label=_("Include the description in reminders"), required=False
+    )
+
+    def __init__(
+        self,
+        *args,
+        options: MeetingFormOptions,
+        owner_id: str = "",
+        known_labels: Callable[[str, list[str]], dict[str, str]] | None = None,
+        now=None,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.options = options
+        self.now = now or timezone.now()
+        self.fields["outcome"].choices = [(o.value, o.label) for o in options.outcomes]
+        self.fields["activity_type"].choices = [("", "—"), *((o.value, o.label) for o in options.activity_types)]
+        self.fields["attendees"].choices = [
+            (o.id, f"{o.name} <{o.email}>" if o.email else o.name) for o in options.owners if o.id != owner_id
+        ]
+        for kind in OBJECT_KINDS:
+            picker = self.fields[kind]
+            picker.widget.attrs.update({"placeholder": KIND_PLACEHOLDERS[kind]})
+            labels = options.labels.get(kind) or []
+            if labels:
+                self.fields[f"{kind}_label"] = forms.TypedChoiceField(
+                    label=_("Association label for %(kind)s") % {"kind": KIND_LABELS[kind]},
+                    required=False, coerce=int, empty_value=None,
+                    choices=[("", _("No label")), *((label.type_id, label.label) for label in labels)],
+                )
+            # Render chosen records with their names again after an error, not bare ids.
+            chosen = [str(v) for v in (self[kind].value() or []) if RECORD_ID.match(str(v))]
+            names = known_labels(kind, chosen) if known_labels and chosen else {}
+            picker.choices = [(record_id, names.get(record_id, f"#{record_id}")) for record_id in chosen]
+        if options.files_allowed:
+            self.fields["attachments"] = MultipleFileField(
+                label=_("Attachments"), required=False, help_text=_("Up to 5 files, 20 MB each; stored in HubSpot."),
+            )
+        self.reminders = ReminderFormSet(
+            self.data if self.is_bound else None,
+            prefix="reminders",
+            initial=None if self.is_bound else self.initial.get("reminders", DEFAULT_REMINDERS),
+        )
+        self.ambiguous_times: list[str] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = get_zone(cleaned.get("time_zone", ""))
+        if "time_zone" in cleaned and zone is None:
+            self.add_error("time_zone", UNKNOWN_ZONE)
+        start_utc = self._resolve("start", zone)
+        end_utc = self._resolve("end", zone)
+        if start_utc is not None:
+            if end_utc is None and "end" not in self.errors:
+                duration = cleaned.get("duration")
+                if duration:
+                    end_utc = start_utc + timedelta(minutes=duration)
+                elif cleaned.get("end") is None:
+                    self.add_error("end", END_OR_DURATION)
+            if end_utc is not None and end_utc <= start_utc:
+                self.add_error("end", END_BEFORE_START)
+            self._check_reminders(start_utc, zone)
+        cleaned["start_utc"], cleaned["end_utc"] = start_utc, end_utc
+        return cleaned
+
+    def _resolve(self, name: str, zone):
+        naive = self.cleaned_data.get(name)
+        if naive is None or zone is None:
+            return None
+        try:
+            resolved = resolve_local(naive, zone)
+        except NonexistentLocalTime:
+            self.add_error(name, forms.ValidationError(
+                NONEXISTENT_TIME, code="nonexistent",
+                params={"time": formats.date_format(naive, "DATETIME_FORMAT"), "zone": zone.key},
+            ))
+            return None
+        if resolved.ambiguous:
+            self.ambiguous_times.append(name)
+        return resolved.utc
+
+    def _check_reminders(self, start_utc, zone) -> None:
+        if not self.reminders.is_valid():
+            return
+        seen = set()
+        for reminder_form in self.reminders.forms:
+            data = reminder_form.cleaned_data
+            if not data:
+                continue
+            offset = reminder_offset(data["number"], data["unit"])
+            if offset in seen:
+                reminder_form.add_error(None, REMINDER_DUPLICATE)
+            seen.add(offset)
+            goes_out = start_utc - offset
+            if goes_out < self.now:
+                local = goes_out.astimezone(zone) if zone else goes_out
+                reminder_form.add_error(None, forms.ValidationError(
+                    REMINDER_IN_PAST, params={"when": formats.date_format(local, "DATETIME_FORMAT")},
+                    code="past",
+                ))
+
+    def is_valid(self) -> bool:
+        # Both: the reminder rows are part of the form for the rep.
+        form_valid = super().is_valid()
+        return form_valid and self.reminders.is_valid()
+
+    def to_input(self, *, labels: Callable[[str, list[str]], dict[str, str]]) -> MeetingInput:
+        data = self.cleaned_data
+        associations = []
+        for kind in OBJECT_KINDS:
+            ids = data.get(kind) or []
+            names = labels(kind, ids) if ids else {}
+            label_type = data.get(f"{kind}_label")
+            extra = tuple(
+                (label.category, label.type_id) for label in self.options.labels.get(kind, ())
+                if label.type_id == label_type
+            )
+            associations.extend(
+                Association(kind=kind, id=record_id, label=names.get(record_id, f"#{record_id}"), extra_types=extra)
+                for record_id in ids
+            )
+        return MeetingInput(
+            title=data["title"].strip(),
+            start=data["start_utc"],
+            end=data["end_utc"],
+            time_zone=data["time_zone"],
+            outcome=data["outcome"],
+            activity_type=data.get("activity_type") or "",
+            location=data.get("location") or "",
+            location_type=data.get("location_type") or "",
+            body=data.get("body") or "",
+            internal_notes=data.get("internal_notes") or "",
+            attendee_owner_ids=tuple(data.get("attendees") or ()),
+            associations=tuple(associations),
+            reminders=tuple(
+                Reminder(number=f.cleaned_data["number"], unit=f.cleaned_data["unit"])
+                for f in self.reminders.forms if f.cleaned_data
+            ),
+            include_description_in_reminders=data.get("include_description_in_reminders", False),
+        )
+
+
+# Where HubSpot's complaints about a property belong in the form.
+PROPERTY_FIELDS = {
+    "hs_meeting_title": "title",
+    "hs_meeting_start_time": "start",
+    "hs_timestamp": "start",
+    "hs_meeting_end_time": "end",
+    "hs_meeting_outcome": "outcome",
+    "hs_activity_type": "activity_type",
+    "hs_meeting_location": "location",
+    "hs_meeting_location_type": "location_type",
+    "hs_meeting_body": "body",
+    "hs_internal_meeting_notes": "internal_notes",
+    "hs_attendee_owner_ids": "attendees",
+    "hs_attachment_ids": "attachments",
+    "timezone": "time_zone",
+}
+ASSOCIATION_PATH = re.compile(r"^associations\[(\d+)\]")
+HUBSPOT_FIELD_ERROR = _("HubSpot rejected this: %(message)s")
+HUBSPOT_REFUSED = _("HubSpot did not create the meeting: %(message)s (correlation id: %(correlation_id)s)")
+HUBSPOT_UNAVAILABLE = _(
+    "HubSpot is not reachable right now, so nothing was created. Your entries are kept: "
+    "try again in a moment. (correlation id: %(correlation_id)s)"
+)
+
+
+def hubspot_error_field(error: dict, record_associations: list[dict], form_fields) -> str | None:
+    """The form field one entry of HubSpot's `errors[]` is about, or None for the whole form."""
+    location = str(error.get("in") or "")
+    match = ASSOCIATION_PATH.match(location)
+    if match:
+        index = int(match.group(1))
+        if index < len(record_associations):
+            return record_associations[index]["type"]
+    context = error.get("context") if isinstance(error.get("context"), dict) else {}
+    candidates = [*(context.get("propertyName") or []), location.rsplit(".", 1)[-1]]
+    for name in candidates:
+        field_name = PROPERTY_FIELDS.get(name)
+        if field_name in form_fields:
+            return field_name
+    return None
+
+
+def add_hubspot_errors(form: MeetingForm, record) -> None:
+    """Put a failed record's HubSpot errors on the fields they concern, the rest on the form."""
+    body = record.response_body if isinstance(record.response_body, dict) else {}
+    correlation_id = record.correlation_id or "—"
+    if record.response_status is None or record.response_status == 429 or record.response_status >= 500:
+        form.add_error(None, HUBSPOT_UNAVAILABLE % {"correlation_id": correlation_id})
+        return
+    unplaced = []
+    for error in body.get("errors") or []:
+        if not isinstance(error, dict):
+            continue
+        field_name = hubspot_error_field(error, record.associations, form.fields)
+        message = str(error.get("message") or record.error_message)
+        if field_name:
+            form.add_error(field_name, HUBSPOT_FIELD_ERROR % {"message": message})
+        else:
+            unplaced.append(message)
+    if unplaced or not body.get("errors"):
+        message = "; ".join(unplaced) or record.error_message or record.error_category
+        form.add_error(None, HUBSPOT_REFUSED % {"message": message, "correlation_id": correlation_id})
+
+
+def initial_from_record(record, *, everything: bool) -> dict:
+    """Form values from an earlier record: all of it (try again) or just its associations (create another)."""
+    initial: dict = {kind: [] for kind in OBJECT_KINDS}
+    for association in record.associations:
+        initial.setdefault(association["type"], []).append(association["id"])
+    initial["time_zone"] = record.time_zone
+    if not everything:
+        return initial
+    zone = get_zone(record.time_zone)
+    payload = record.request_payload or {}
+    properties = payload.get("properties") or {}
+    reminders = (payload.get("emailReminderSchedule") or {}).get("reminders") or []
+    initial.update(
+        title=record.title,
+        start=record.start_at.astimezone(zone).replace(tzinfo=None) if zone else record.start_at,
+        end=record.end_at.astimezone(zone).replace(tzinfo=None) if zone else record.end_at,
+        outcome=properties.get("hs_meeting_outcome", "SCHEDULED"),
+        activity_type=properties.get("hs_activity_type", ""),
+        location=properties.get("hs_meeting_location", ""),
+        location_type=properties.get("hs_meeting_location_type", ""),
+        body=properties.get("hs_meeting_body", ""),
+        internal_notes=properties.get("hs_internal_meeting_notes", ""),
+        attendees=properties.get("hs_attendee_owner_ids", []),
+        include_description_in_reminders=(payload.get("emailReminderSchedule") or {}).get(
+            "shouldIncludeInviteDescription", False
+        ),
+        reminders=[{"number": r["numberOfTimeUnits"], "unit": r["timeUnit"]} for r in reminders],
+    )
+    return initial

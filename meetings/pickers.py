@@ -1,0 +1,107 @@
+"""What the form's pickers and choices show, read from the rep's portal and cached per portal.
+
+Owners and property options change rarely (minutes of caching); searches briefly (a rep
+typing "Mül", "Müll", "Mülle" sends three). HubSpot's CRM search allows 5 requests/s per
+portal across all reps, so cached answers also spare that budget.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+
+from meetings.hubspot.client import HubSpotClient
+from meetings.hubspot.errors import HubSpotOutcomeUnknown, HubSpotRefused, HubSpotUnavailable
+from meetings.hubspot.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
+
+DEGRADING_ERRORS = (HubSpotRefused, HubSpotUnavailable, HubSpotOutcomeUnknown)
+
+OPTIONS_TTL = 600
+OWNERS_TTL = 300
+SEARCH_TTL = 60
+# Labels of records the rep has seen in a picker: the audit record names associations by them.
+HIT_LABEL_TTL = 24 * 3600
+
+
+def _key(hub_id: int, *parts: object) -> str:
+    return ":".join(["hubspot", str(hub_id), *(str(p) for p in parts)])
+
+
+def owners(user) -> list[Owner]:
+    connection = user.hubspot
+    key = _key(connection.hub_id, "owners")
+    found = cache.get(key)
+    if found is None:
+        found = [o for o in HubSpotClient.for_user(user).list_owners() if not o.archived]
+        cache.set(key, found, OWNERS_TTL)
+    return found
+
+
+def property_options(user, name: str) -> list[PropertyOption]:
+    connection = user.hubspot
+    key = _key(connection.hub_id, "meeting-property", name)
+    found = cache.get(key)
+    if found is None:
+        found = HubSpotClient.for_user(user).meeting_property_options(name)
+        cache.set(key, found, OPTIONS_TTL)
+    return found
+
+
+def association_labels(user, kind: str) -> list[AssociationLabel]:
+    """The portal's *named* association labels from meetings to `kind` (the unlabeled default left out)."""
+    connection = user.hubspot
+    key = _key(connection.hub_id, "labels", kind)
+    found = cache.get(key)
+    if found is None:
+        found = [label for label in HubSpotClient.for_user(user).association_labels(kind) if label.label]
+        cache.set(key, found, OPTIONS_TTL)
+    return found
+
+
+def search(user, kind: str, query: str) -> list[SearchHit]:
+    connection = user.hubspot
+    normalised = " ".join(query.lower().split())
+    key = _key(connection.hub_id, "search", kind, normalised)
+    found = cache.get(key)
+    if found is None:
+        found = HubSpotClient.for_user(user).search(kind, query, limit=settings.PICKER_RESULTS)
+        cache.set(key, found, SEARCH_TTL)
+        cache.set_many({_key(connection.hub_id, "hit", kind, hit.id): hit for hit in found}, HIT_LABEL_TTL)
+    return found
+
+
+def known_hits(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
+    """Records of `kind` the rep was shown in a picker, by id (for labels after a submit)."""
+    hub_id = user.hubspot.hub_id
+    found = cache.get_many([_key(hub_id, "hit", kind, record_id) for record_id in ids])
+    return {hit.id: hit for hit in found.values()}
+
+
+def form_options(user):
+    """Everything the meeting form needs from the portal; what HubSpot cannot give now stays empty.
+
+    A refused or unreachable HubSpot degrades the form (default outcomes, no attendees)
+    instead of breaking it; only a lost authorisation propagates, so the rep can sign in again.
+    """
+    from meetings.forms import MeetingFormOptions
+
+    options = MeetingFormOptions(files_allowed=user.hubspot.has_scope("files"))
+    loaders = {
+        "outcomes": lambda: property_options(user, "hs_meeting_outcome"),
+        "activity_types": lambda: property_options(user, "hs_activity_type"),
+        "owners": lambda: owners(user),
+    }
+    for name, load in loaders.items():
+        try:
+            value = load()
+        except DEGRADING_ERRORS:
+            options.unavailable = True
+            continue
+        if value or name != "outcomes":
+            setattr(options, name, value)
+    for kind in OBJECT_KINDS:
+        try:
+            options.labels[kind] = association_labels(user, kind)
+        except DEGRADING_ERRORS:
+            options.unavailable = True
+    return options

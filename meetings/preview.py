@@ -1,0 +1,78 @@
+"""The live preview beside the form: the meeting in three zones and when each reminder goes out.
+
+Computed on the server with the same rules the form validates with, so the preview
+and the validation can never disagree about daylight-saving time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from meetings.forms import REMINDER_IN_PAST, WallClockDateTimeField
+from meetings.timezones import (
+    REMINDER_UNITS,
+    NonexistentLocalTime,
+    get_zone,
+    offset_changes_between,
+    reminder_offset,
+    resolve_local,
+)
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+def _format(moment: datetime, zone) -> str:
+    local = moment.astimezone(zone)
+    return f"{formats.date_format(local, 'D, DATETIME_FORMAT')} {local.tzname()} ({zone.key})"
+
+
+def meeting_preview_data(params, *, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    zone = get_zone(params.get("time_zone", ""))
+    viewer_zone = get_zone(params.get("viewer_zone", "")) or zone
+    field = WallClockDateTimeField(required=False)
+    try:
+        start_naive = field.clean(params.get("start", ""))
+    except ValidationError:  # half-typed input: nothing to preview yet
+        start_naive = None
+    if zone is None or start_naive is None:
+        return {"ready": False}
+    try:
+        start = resolve_local(start_naive, zone)
+    except NonexistentLocalTime:
+        message = _("This start time does not exist in %(zone)s (daylight-saving change).") % {"zone": zone.key}
+        return {"ready": False, "warnings": [message]}
+    warnings = []
+    if start.ambiguous:
+        warnings.append(
+            _("This time occurs twice in %(zone)s; it is read as the first one, %(time)s.")
+            % {"zone": zone.key, "time": _format(start.utc, zone)}
+        )
+    if offset_changes_between(now, start.utc, zone):
+        warnings.append(
+            _("A daylight-saving change in %(zone)s lies between now and the meeting.") % {"zone": zone.key}
+        )
+    rows = [{"label": _("Chosen zone"), "value": _format(start.utc, zone)}]
+    if viewer_zone.key != zone.key:
+        rows.append({"label": _("Your zone"), "value": _format(start.utc, viewer_zone)})
+    rows.append({"label": "UTC", "value": _format(start.utc, UTC_ZONE)})
+    duration = params.get("duration", "")
+    if duration.isdigit():
+        rows.append({"label": _("Ends"), "value": _format(start.utc + timedelta(minutes=int(duration)), zone)})
+    reminders = []
+    for item in params.getlist("reminder") if hasattr(params, "getlist") else []:
+        number, _sep, unit = item.partition(":")
+        if not number.isdigit() or unit not in REMINDER_UNITS:
+            continue
+        goes_out = start.utc - reminder_offset(int(number), unit)
+        entry = {"value": _format(goes_out, zone), "past": goes_out < now}
+        if entry["past"]:
+            entry["warning"] = REMINDER_IN_PAST % {"when": entry["value"]}
+        reminders.append(entry)
+    return {"ready": True, "rows": rows, "reminders": reminders, "warnings": warnings}
+

@@ -1,0 +1,142 @@
+"""Use cases that change state. One function per use case, named entity_action."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from meetings.hubspot.client import HubSpotClient
+from meetings.hubspot.errors import HubSpotAuthRequired, HubSpotError, HubSpotOutcomeUnknown
+from meetings.models import MeetingRecord
+from meetings.payload import MeetingInput, build_meeting_request
+
+logger = logging.getLogger("meetings")
+
+
+class IdempotencyKeyInUse(Exception):
+    """The key belongs to another rep's submission."""
+
+
+def meeting_create(
+    *,
+    user,
+    data: MeetingInput,
+    idempotency_key: uuid.UUID,
+    attachments: Sequence[UploadedFile] = (),
+) -> MeetingRecord:
+    """Create a meeting in HubSpot as `user`, recording the attempt.
+
+    1. commit a PENDING record (its unique idempotency key makes a repeated submit
+       return the first attempt instead of creating a second meeting);
+    2. upload attachments and call HubSpot outside any database transaction;
+    3. finalise the record once: CREATED, FAILED or UNKNOWN.
+    The caller reads the outcome from the returned record.
+    """
+    connection = user.hubspot
+    payload = build_meeting_request(data, owner_id=connection.owner_id)
+    try:
+        with transaction.atomic():
+            record = MeetingRecord.objects.create(
+                idempotency_key=idempotency_key,
+                user=user,
+                hubspot_user_id=connection.hubspot_user_id,
+                owner_id=connection.owner_id,
+                hub_id=connection.hub_id,
+                hub_domain=connection.hub_domain,
+                title=data.title,
+                start_at=data.start,
+                end_at=data.end,
+                time_zone=data.time_zone,
+                associations=[{"type": a.kind, "id": a.id, "label": a.label} for a in data.associations],
+                search_text=" ".join([data.title, *(a.label for a in data.associations)]).lower(),
+                request_payload=payload,
+            )
+    except IntegrityError:
+        existing = MeetingRecord.objects.get(idempotency_key=idempotency_key)
+        if existing.user_id != user.pk:
+            raise IdempotencyKeyInUse(idempotency_key) from None
+        return existing
+
+    started = time.monotonic()
+    client = HubSpotClient.for_user(user)
+    try:
+        if attachments:
+            file_ids = tuple(
+                client.upload_file(name=f.name, content=f.read(), content_type=f.content_type) for f in attachments
+            )
+            payload = build_meeting_request(replace(data, attachment_ids=file_ids), owner_id=connection.owner_id)
+        answer = client.create_meeting(organizer_user_id=connection.hubspot_user_id, payload=payload)
+    except HubSpotOutcomeUnknown as error:
+        return _finalise(record, MeetingRecord.Status.UNKNOWN, payload, started, error=error)
+    except HubSpotAuthRequired as error:
+        # Nothing was sent; the caller sends the rep through sign-in with the form kept.
+        _finalise(record, MeetingRecord.Status.FAILED, payload, started, error=error)
+        raise
+    except HubSpotError as error:
+        return _finalise(record, MeetingRecord.Status.FAILED, payload, started, error=error)
+    except BaseException:
+        # A bug must not leave the record pending forever; the error still propagates.
+        _finalise(record, MeetingRecord.Status.FAILED, payload, started, category="INTERNAL_ERROR")
+        raise
+    return _finalise(
+        record, MeetingRecord.Status.CREATED, payload, started,
+        meeting_id=str((answer.body or {}).get("id", "")), body=answer.body, http_status=answer.status,
+        attempts=answer.attempts, correlation_id=answer.correlation_id,
+    )
+
+
+def _finalise(
+    record: MeetingRecord,
+    status: str,
+    payload: dict,
+    started: float,
+    *,
+    error: HubSpotError | None = None,
+    meeting_id: str = "",
+    body=None,
+    http_status: int | None = None,
+    attempts: int = 0,
+    correlation_id: str = "",
+    category: str = "",
+) -> MeetingRecord:
+    fields = {
+        "status": status,
+        "hubspot_meeting_id": meeting_id,
+        "request_payload": payload,
+        "response_status": http_status,
+        "response_body": body,
+        "attempts": attempts,
+        "correlation_id": correlation_id,
+        "error_category": category,
+        "error_message": "",
+        "duration_ms": int((time.monotonic() - started) * 1000),
+        "finished_at": timezone.now(),
+    }
+    if error is not None:
+        fields.update(
+            response_status=error.status,
+            response_body=error.body,
+            attempts=error.attempts,
+            correlation_id=error.correlation_id,
+            error_category=error.category or type(error).__name__,
+            error_message=error.message,
+        )
+    # Only a pending record may change: once final, the audit record is immutable.
+    updated = MeetingRecord.objects.filter(pk=record.pk, status=MeetingRecord.Status.PENDING).update(**fields)
+    if updated:
+        for name, value in fields.items():
+            setattr(record, name, value)
+    else:
+        record.refresh_from_db()
+    logger.info(
+        "meeting record %s %s attempts=%s duration_ms=%s correlationId=%s",
+        record.pk, record.status, record.attempts, record.duration_ms, record.correlation_id or "-",
+    )
+    return record

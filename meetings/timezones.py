@@ -1,0 +1,74 @@
+"""Wall-clock times in an IANA zone → UTC, honest about daylight-saving gaps and overlaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+
+@cache
+def zone_names() -> tuple[str, ...]:
+    """Canonical-looking IANA names, sorted (legacy aliases like 'US/Eastern' left out)."""
+    return tuple(sorted(
+        name for name in available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")) or name == "UTC"
+    ))
+
+
+def get_zone(name: str) -> ZoneInfo | None:
+    if not name or name not in available_timezones():
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class NonexistentLocalTime(ValueError):
+    """The wall-clock time is skipped by a daylight-saving change (e.g. 02:30 on a spring-forward night)."""
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """A wall-clock time resolved in a zone, remembering whether it was ambiguous."""
+
+    utc: datetime
+    local: datetime  # aware, in the chosen zone
+    ambiguous: bool = False
+
+
+def resolve_local(naive: datetime, zone: ZoneInfo) -> LocalTime:
+    """Interpret `naive` as wall-clock time in `zone`.
+
+    Nonexistent times raise. Ambiguous times (the repeated hour in autumn) resolve to
+    the first occurrence (`fold=0`, still daylight-saving time) — predictable, and the
+    form tells the rep which one it used.
+    """
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != naive:
+        raise NonexistentLocalTime(naive)
+    ambiguous = first.utcoffset() != second.utcoffset()
+    return LocalTime(utc=first.astimezone(UTC), local=first, ambiguous=ambiguous)
+
+
+def offset_changes_between(start: datetime, end: datetime, zone: ZoneInfo) -> bool:
+    """Whether the zone's UTC offset differs between two instants (a DST change lies between)."""
+    if end < start:
+        start, end = end, start
+    return start.astimezone(zone).utcoffset() != end.astimezone(zone).utcoffset()
+
+
+REMINDER_UNITS = {
+    "MINUTES": timedelta(minutes=1),
+    "HOURS": timedelta(hours=1),
+    "DAYS": timedelta(days=1),
+    "WEEKS": timedelta(weeks=1),
+}
+
+
+def reminder_offset(number: int, unit: str) -> timedelta:
+    return number * REMINDER_UNITS[unit]

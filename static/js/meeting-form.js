@@ -1,0 +1,199 @@
+/* The meeting form's behaviour: pickers, time zone, reminders and the live preview.
+ * Data comes from data- attributes (strict CSP: no inline script). Every text the
+ * server sends is inserted with textContent, never as HTML. */
+(function () {
+  "use strict";
+  const form = document.getElementById("meeting-form");
+  if (!form) return;
+
+  const debounce = (fn, ms) => {
+    let timer;
+    return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+  };
+  const escapeText = (text) => {
+    const span = document.createElement("span");
+    span.textContent = text == null ? "" : String(text);
+    return span.innerHTML;
+  };
+
+  // --- association pickers: search HubSpot as the rep types -----------------------------
+  form.querySelectorAll("select[data-picker-url]").forEach((select) => {
+    const status = document.getElementById(select.id + "_status");
+    new TomSelect(select, {
+      plugins: ["remove_button"],
+      valueField: "value",
+      labelField: "text",
+      searchField: ["text", "detail"],
+      placeholder: select.dataset.placeholder,
+      maxOptions: 50,
+      loadThrottle: 300,
+      closeAfterSelect: true,
+      shouldLoad: (query) => query.trim().length >= 2,
+      load: (query, callback) => {
+        status.textContent = "";
+        fetch(select.dataset.pickerUrl + "?q=" + encodeURIComponent(query), {
+          headers: { Accept: "application/json" }, credentials: "same-origin",
+        })
+          .then((response) => response.json().then((body) => ({ ok: response.ok, body })))
+          .then(({ ok, body }) => {
+            if (!ok) { status.textContent = body.error || ""; callback(); return; }
+            callback(body.results);
+          })
+          .catch(() => { status.textContent = form.dataset.searchDown || ""; callback(); });
+      },
+      render: {
+        option: (item) => '<div><div>' + escapeText(item.text) + '</div>' +
+          (item.detail ? '<small class="text-body-secondary">' + escapeText(item.detail) + '</small>' : '') + '</div>',
+        item: (item) => '<div>' + escapeText(item.text) + '</div>',
+        no_results: () => '<div class="no-results">' + escapeText(select.dataset.noResults || "—") + '</div>',
+      },
+    });
+  });
+
+  const attendees = form.querySelector("select[name=attendees]");
+  if (attendees) new TomSelect(attendees, { plugins: ["remove_button"], closeAfterSelect: true });
+
+  // --- time zone: searchable, defaults to the browser's zone ----------------------------
+  const zoneSelect = form.querySelector("select[data-zone-picker]");
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  let zonePicker = null;
+  if (zoneSelect) {
+    zonePicker = new TomSelect(zoneSelect, { maxOptions: 1000, onChange: () => schedulePreview() });
+    fetch(form.dataset.zonesUrl, { credentials: "same-origin" })
+      .then((response) => response.json())
+      .then((body) => {
+        zonePicker.addOptions(body.zones.map((zone) => ({ value: zone, text: zone })));
+        if (!zonePicker.getValue() && browserZone && body.zones.includes(browserZone)) {
+          zonePicker.setValue(browserZone, true);
+          schedulePreview();
+        }
+      });
+  }
+
+  // --- duration fills in the end -----------------------------------------------------------
+  const start = form.querySelector("input[name=start]");
+  const end = form.querySelector("input[name=end]");
+  const duration = form.querySelector("select[name=duration]");
+  const pad = (n) => String(n).padStart(2, "0");
+  function fillEnd() {
+    if (!duration.value || !start.value) return;
+    const [date, time] = start.value.split("T");
+    const [y, m, d] = date.split("-").map(Number);
+    const [hh, mm] = time.split(":").map(Number);
+    // Wall-clock arithmetic in UTC fields avoids the browser's own zone and its DST.
+    const moment = new Date(Date.UTC(y, m - 1, d, hh, mm + Number(duration.value)));
+    end.value = moment.getUTCFullYear() + "-" + pad(moment.getUTCMonth() + 1) + "-" + pad(moment.getUTCDate()) +
+      "T" + pad(moment.getUTCHours()) + ":" + pad(moment.getUTCMinutes());
+  }
+  duration.addEventListener("change", () => { fillEnd(); schedulePreview(); });
+  start.addEventListener("change", () => { fillEnd(); schedulePreview(); });
+  start.addEventListener("input", () => schedulePreview());
+  end.addEventListener("input", () => { duration.value = ""; });
+
+  // --- reminder rows: add and remove, at most three ------------------------------------------
+  const rows = document.getElementById("reminder-rows");
+  const template = document.getElementById("reminder-template");
+  const addButton = document.getElementById("add-reminder");
+  const totalForms = form.querySelector("input[name=reminders-TOTAL_FORMS]");
+  const maxRows = Number(rows.dataset.max || 3);
+
+  function renumber() {
+    rows.querySelectorAll(".reminder-row").forEach((row, index) => {
+      row.querySelectorAll("input, select, label").forEach((el) => {
+        ["name", "id", "for"].forEach((attr) => {
+          const value = el.getAttribute(attr);
+          if (value) el.setAttribute(attr, value.replace(/reminders-(\d+|__prefix__)-/, "reminders-" + index + "-"));
+        });
+      });
+    });
+    const count = rows.querySelectorAll(".reminder-row").length;
+    totalForms.value = count;
+    addButton.disabled = count >= maxRows;
+    schedulePreview();
+  }
+  addButton.addEventListener("click", () => {
+    if (rows.querySelectorAll(".reminder-row").length >= maxRows) return;
+    rows.appendChild(template.content.firstElementChild.cloneNode(true));
+    const added = rows.lastElementChild;
+    added.querySelector(".reminder-number").value = "1";
+    renumber();
+    added.querySelector(".reminder-number").focus();
+  });
+  rows.addEventListener("click", (event) => {
+    const button = event.target.closest(".remove-reminder");
+    if (!button) return;
+    button.closest(".reminder-row").remove();
+    renumber();
+    addButton.focus();
+  });
+  rows.addEventListener("input", () => schedulePreview());
+  rows.addEventListener("change", () => schedulePreview());
+  addButton.disabled = rows.querySelectorAll(".reminder-row").length >= maxRows;
+
+  // --- live preview, computed by the server with the form's own rules -------------------------
+  const preview = document.getElementById("preview");
+  function renderPreview(data) {
+    preview.replaceChildren();
+    if (!data.ready) {
+      const p = document.createElement("p");
+      p.className = "text-body-secondary";
+      p.textContent = preview.dataset.empty;
+      preview.appendChild(p);
+    }
+    (data.warnings || []).forEach((text) => {
+      const div = document.createElement("div");
+      div.className = "alert alert-warning py-2 small";
+      div.setAttribute("role", "status");
+      div.textContent = text;
+      preview.appendChild(div);
+    });
+    if (!data.ready) return;
+    const dl = document.createElement("dl");
+    dl.className = "mb-2 small";
+    data.rows.forEach((row) => {
+      const dt = document.createElement("dt");
+      dt.textContent = row.label;
+      const dd = document.createElement("dd");
+      dd.textContent = row.value;
+      dl.append(dt, dd);
+    });
+    preview.appendChild(dl);
+    if (data.reminders.length) {
+      const heading = document.createElement("p");
+      heading.className = "fw-semibold small mb-1";
+      heading.textContent = preview.dataset.remindersLabel;
+      const list = document.createElement("ul");
+      list.className = "small ps-3";
+      list.id = "preview-reminders";
+      data.reminders.forEach((reminder) => {
+        const li = document.createElement("li");
+        li.textContent = reminder.past ? reminder.warning : reminder.value;
+        if (reminder.past) li.className = "text-danger";
+        list.appendChild(li);
+      });
+      preview.append(heading, list);
+    }
+  }
+  const refreshPreview = () => {
+    const params = new URLSearchParams();
+    params.set("start", start.value);
+    params.set("duration", duration.value);
+    params.set("time_zone", zoneSelect ? zoneSelect.value : "");
+    params.set("viewer_zone", browserZone || "");
+    rows.querySelectorAll(".reminder-row").forEach((row) => {
+      const number = row.querySelector(".reminder-number").value;
+      const unit = row.querySelector(".reminder-unit").value;
+      if (number) params.append("reminder", number + ":" + unit);
+    });
+    fetch(form.dataset.previewUrl + "?" + params.toString(), { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : { ready: false }))
+      .then(renderPreview)
+      .catch(() => {});
+  };
+  const schedulePreview = debounce(refreshPreview, 250);
+  schedulePreview();
+
+  // After a failed submit, take keyboard and screen-reader users to what needs fixing.
+  const errors = document.getElementById("form-errors");
+  if (errors) errors.focus();
+})();

@@ -1,0 +1,168 @@
+"""Every validation rule of the meeting form, without HubSpot."""
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from django.utils import translation
+
+from meetings import forms as meeting_forms
+from meetings.forms import MeetingForm, MeetingFormOptions
+from meetings.hubspot.types import AssociationLabel, Owner, PropertyOption
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+OPTIONS = MeetingFormOptions(
+    activity_types=[PropertyOption("Erstgespräch", "Erstgespräch")],
+    owners=[Owner("9001", "lena@example.de", "Lena", "Müller", 11), Owner("9002", "jonas@example.de", "Jonas", "", 12)],
+    labels={"contacts": [AssociationLabel("USER_DEFINED", 1001, "Entscheider")]},
+)
+
+
+def form_data(**overrides):
+    data = {
+        "idempotency_key": str(uuid.uuid4()),
+        "title": "Kick-off bei Müller GmbH",
+        "time_zone": "Europe/Berlin",
+        "start": "2026-12-01T10:00",
+        "end": "2026-12-01T11:00",
+        "duration": "",
+        "outcome": "SCHEDULED",
+        "reminders-TOTAL_FORMS": "1",
+        "reminders-INITIAL_FORMS": "0",
+        "reminders-MIN_NUM_FORMS": "0",
+        "reminders-MAX_NUM_FORMS": "3",
+        "reminders-0-number": "1",
+        "reminders-0-unit": "HOURS",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def bind(**overrides):
+    form = MeetingForm(form_data(**overrides), options=OPTIONS, owner_id="9001", now=NOW)
+    form.is_valid()
+    return form
+
+
+def test_a_complete_form_is_valid_and_in_utc():
+    form = bind(contacts=["101", "102"], attendees=["9002"], activity_type="Erstgespräch", contacts_label="1001")
+
+    assert form.is_valid(), (form.errors, form.reminders.errors)
+    data = form.to_input(labels=lambda kind, ids: {i: f"name {i}" for i in ids})
+    assert data.start == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert data.end == datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    assert [a.id for a in data.associations] == ["101", "102"]
+    assert data.associations[0].extra_types == (("USER_DEFINED", 1001),)
+    assert data.associations[0].label == "name 101"
+    assert data.attendee_owner_ids == ("9002",)
+    assert [(r.number, r.unit) for r in data.reminders] == [(1, "HOURS")]
+
+
+def test_title_is_required():
+    assert "title" in bind(title="").errors
+
+
+def test_unknown_time_zone_is_rejected():
+    form = bind(time_zone="Mars/Olympus")
+
+    assert form.errors["time_zone"] == [str(meeting_forms.UNKNOWN_ZONE)]
+
+
+def test_a_start_in_the_spring_gap_gets_a_clear_error():
+    form = bind(start="2026-03-29T02:30", end="2026-03-29T04:00", **{"reminders-TOTAL_FORMS": "0"})
+
+    assert "does not exist in Europe/Berlin" in form.errors["start"][0]
+
+
+def test_an_ambiguous_start_is_accepted_and_noted():
+    form = bind(start="2026-10-25T02:30", end="2026-10-25T03:30", **{"reminders-TOTAL_FORMS": "0"},)
+
+    assert form.is_valid(), form.errors
+    assert form.ambiguous_times == ["start"]  # 03:30 comes once: the clocks went back at 03:00
+    assert form.cleaned_data["start_utc"] == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+def test_end_must_be_after_start():
+    form = bind(end="2026-12-01T09:00")
+
+    assert form.errors["end"] == [str(meeting_forms.END_BEFORE_START)]
+
+
+def test_end_or_duration_is_required():
+    form = bind(end="")
+
+    assert form.errors["end"] == [str(meeting_forms.END_OR_DURATION)]
+
+
+def test_duration_computes_the_end_in_real_minutes():
+    form = bind(end="", duration="45")
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["end_utc"] == datetime(2026, 12, 1, 9, 45, tzinfo=UTC)
+
+
+def test_duplicate_reminders_are_rejected():
+    form = bind(**{
+        "reminders-TOTAL_FORMS": "2", "reminders-1-number": "60", "reminders-1-unit": "MINUTES",
+    })
+
+    assert not form.is_valid()
+    assert str(meeting_forms.REMINDER_DUPLICATE) in form.reminders.forms[1].non_field_errors()
+
+
+def test_a_reminder_in_the_past_is_rejected():
+    form = bind(start="2026-11-24T10:30", end="2026-11-24T11:00", **{"reminders-0-number": "2"})
+
+    assert not form.is_valid()
+    assert "would go out in the past" in form.reminders.forms[0].non_field_errors()[0]
+
+
+def test_at_most_three_reminders():
+    extra = {}
+    for i in range(4):
+        extra.update({f"reminders-{i}-number": str(i + 1), f"reminders-{i}-unit": "DAYS"})
+    form = bind(**{"reminders-TOTAL_FORMS": "4", **extra})
+
+    assert not form.is_valid()
+
+
+def test_no_reminders_is_fine():
+    assert bind(**{"reminders-TOTAL_FORMS": "0"}).is_valid()
+
+
+def test_record_ids_must_be_numeric():
+    form = bind(contacts=["101", "<script>"])
+
+    assert "contacts" in form.errors
+
+
+def test_the_rep_is_not_offered_as_attendee():
+    form = MeetingForm(options=OPTIONS, owner_id="9001", initial={})
+
+    assert [value for value, _ in form.fields["attendees"].choices] == ["9002"]
+
+
+def test_attendee_must_be_a_portal_owner():
+    assert "attendees" in bind(attendees=["12345"]).errors
+
+
+def test_location_type_is_one_of_hubspots():
+    assert "location_type" in bind(location_type="MOON").errors
+    assert bind(location_type="PHONE", location="+49 30 1234567").is_valid()
+
+
+def test_attachments_are_offered_only_with_the_files_scope():
+    assert "attachments" not in MeetingForm(options=OPTIONS, initial={}).fields
+    assert "attachments" in MeetingForm(options=MeetingFormOptions(files_allowed=True), initial={}).fields
+
+
+def test_messages_are_german_for_german_reps():
+    with translation.override("de"):
+        form = bind(end="2026-12-01T09:00", title="")
+        assert form.errors["end"] == ["Das Ende muss nach dem Beginn liegen."]
+        assert form.errors["title"] == ["Dieses Feld ist zwingend erforderlich."]
+
+
+@pytest.mark.parametrize("value", ["2026-12-01 10:00", "2026-12-01T10:00:00"])
+def test_other_datetime_spellings_are_accepted(value):
+    assert bind(start=value).is_valid()
