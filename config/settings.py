@@ -180,6 +180,8 @@ HUBSPOT_TIMEOUT_SECONDS = env.float("HUBSPOT_TIMEOUT_SECONDS", default=10.0)
 HUBSPOT_RETRY_BUDGET_SECONDS = env.float("HUBSPOT_RETRY_BUDGET_SECONDS", default=4.0)
 # How many records a picker shows per search.
 PICKER_RESULTS = 20
+# HubSpot's CRM search limit per portal; the pickers keep under it together.
+HUBSPOT_SEARCHES_PER_SECOND = env.int("HUBSPOT_SEARCHES_PER_SECOND", default=4)
 
 # Strict Content Security Policy: scripts and styles from our own origin only.
 SECURE_CSP = {

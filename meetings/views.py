@@ -144,6 +144,11 @@ def picker_search(request: HttpRequest, kind: str) -> JsonResponse:
         return JsonResponse({"results": []})
     try:
         hits = pickers.search(request.user, kind, query)
+    except pickers.SearchBudgetExhausted:
+        return JsonResponse(
+            {"results": [], "error": _("Many searches at once in your portal — keep typing, results follow.")},
+            status=429,
+        )
     except HUBSPOT_ERRORS:
         return JsonResponse(
             {"results": [], "error": _("HubSpot search is not available right now. The rest of the form still works.")},

@@ -98,3 +98,18 @@ def sandbox(sandbox_server, settings):
     settings.HUBSPOT_API_BASE = sandbox_server.url
     settings.HUBSPOT_APP_BASE = sandbox_server.url
     return sandbox_server
+
+
+@pytest.fixture
+def browser_login(live_server):
+    """Sign a user into the browser context by handing it a real session cookie."""
+    from django.conf import settings
+    from django.test import Client
+
+    def login(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+
+    return login
