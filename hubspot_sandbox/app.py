@@ -1,0 +1,270 @@
+"""Routing and the rules every HubSpot API call passes: faults, latency, authentication, scopes, rate limits."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import socket
+import time
+from datetime import UTC, datetime
+
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from hubspot_sandbox import api, contract, oauth
+from hubspot_sandbox.errors import api_error
+from hubspot_sandbox.state import Fault, Grant, State
+
+logger = logging.getLogger("hubspot_sandbox")
+
+# Each API route: (path template, methods, handler name, kind of call for rate limiting).
+API_ROUTES = [
+    ("/crm/owners/<version>", ["GET"], "owners", "api"),
+    ("/crm/owners/<version>/<owner_id>", ["GET"], "owner", "api"),
+    ("/crm/objects/<version>/<object_type>/search", ["POST"], "search", "search"),
+    ("/crm/objects/<version>/meetings/<meeting_id>", ["GET"], "get_meeting", "api"),
+    ("/crm/objects/<version>/0-47/<meeting_id>", ["GET"], "get_meeting", "api"),
+    ("/crm/properties/<version>/meetings/<name>", ["GET"], "meeting_property", "api"),
+    ("/crm/associations/<version>/<from_type>/<to_type>/labels", ["GET"], "labels", "exempt"),
+    ("/account-info/<version>/details", ["GET"], "account_details", "api"),
+    ("/files/<version>/files", ["POST"], "upload_file", "api"),
+    ("/scheduler/<version>/meetings/calendar", ["POST"], "create_meeting", "api"),
+]
+VERSIONS = {"2026-03", "v3"}
+
+
+def _canonical(path: str, version: str) -> str:
+    """The spec's path for a call made on a legacy (/v3/) or aliased (deals, 0-47) path."""
+    canonical = path.replace(f"/{version}/", "/2026-03/", 1)
+    for alias, name in (("/objects/2026-03/deals/", "/objects/2026-03/0-3/"),
+                        ("/objects/2026-03/0-47/", "/objects/2026-03/meetings/"),
+                        ("/objects/2026-03/0-1/", "/objects/2026-03/contacts/"),
+                        ("/objects/2026-03/0-2/", "/objects/2026-03/companies/"),
+                        ("/objects/2026-03/0-5/", "/objects/2026-03/tickets/")):
+        canonical = canonical.replace(alias, name)
+    return canonical
+
+
+class Sandbox:
+    def __init__(self, state: State) -> None:
+        self.state = state
+        rules = [Rule(path, methods=methods, endpoint=("api", name, kind)) for path, methods, name, kind in API_ROUTES]
+        rules += [
+            Rule("/oauth/authorize", methods=["GET"], endpoint=("oauth", "authorize")),
+            Rule("/oauth/<portal_id>/authorize", methods=["GET"], endpoint=("oauth", "authorize")),
+            Rule("/oauth/authorize/decision", methods=["POST"], endpoint=("oauth", "decide")),
+            Rule("/oauth/2026-03/token", methods=["POST"], endpoint=("oauth", "token")),
+            Rule("/oauth/v3/token", methods=["POST"], endpoint=("oauth", "token")),
+            Rule("/oauth/v1/token", methods=["POST"], endpoint=("oauth", "token")),
+            Rule("/oauth/2026-03/token/introspect", methods=["POST"], endpoint=("oauth", "introspect")),
+            Rule("/oauth/2026-03/token/revoke", methods=["POST"], endpoint=("oauth", "revoke")),
+            Rule("/oauth/v1/access-tokens/<token>", methods=["GET"], endpoint=("oauth", "v1_access")),
+            Rule("/oauth/v1/refresh-tokens/<token>", methods=["GET", "DELETE"], endpoint=("oauth", "v1_refresh")),
+            Rule("/contacts/<hub_id>/record/0-47/<meeting_id>", methods=["GET"], endpoint=("page", "meeting")),
+            Rule("/contacts/<hub_id>/objects/0-47/views/all/list", methods=["GET"], endpoint=("page", "meetings")),
+            Rule("/", methods=["GET"], endpoint=("page", "index")),
+            Rule("/__sandbox__/<action>", methods=["GET", "POST"], endpoint=("control", None)),
+            Rule("/__sandbox__/users/<int:user_id>/deactivate", methods=["POST"], endpoint=("control", "deactivate")),
+            Rule("/__sandbox__/tokens/expire", methods=["POST"], endpoint=("control", "expire")),
+        ]
+        self.routes = Map(rules, strict_slashes=False, merge_slashes=False)
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        try:
+            response = self.dispatch(request)
+        except HTTPException as error:
+            response = api_error(error.code or 500, "OBJECT_NOT_FOUND" if error.code == 404 else "ERROR",
+                                 error.description or "error")
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        try:
+            endpoint, args = self.routes.bind_to_environ(request.environ).match()
+        except NotFound:
+            return api_error(404, "OBJECT_NOT_FOUND", f"No route for {request.method} {request.path}")
+        area, name = endpoint[0], endpoint[1]
+        if area == "control":
+            return self.control(request, name or args.get("action", ""), args)
+        started = time.monotonic()
+        request.get_data()  # read the whole request first: a dropped connection then happens after it was sent
+        fault = self.state.take_fault(request.method, request.path)
+        if fault and fault.mode in ("status", "timeout", "drop"):
+            response = self.fail(request, fault)
+        else:
+            if self.state.config.latency_ms:
+                time.sleep(self.state.config.latency_ms / 1000)
+            if area == "oauth":
+                response = self.oauth(request, name, args)
+            elif area == "page":
+                response = self.page(request, name, args)
+            else:
+                response = self.api(request, endpoint[1], endpoint[2], args)
+            if fault:  # process_then_status / process_then_drop: the work is done, the answer is lost
+                response = self.fail(request, fault)
+        self.record(request, response, started)
+        return response
+
+    # --- faults ---------------------------------------------------------------------------
+
+    def fail(self, request: Request, fault: Fault) -> Response:
+        if fault.mode in ("drop", "process_then_drop"):
+            sock = request.environ.get("werkzeug.socket")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            return Response(status=500)  # never reaches the client
+        if fault.mode == "timeout":
+            time.sleep(fault.seconds)
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+        status = fault.status if fault.mode != "timeout" else 504
+        if status == 429:
+            return self.rate_limited(policy="TEN_SECONDLY_ROLLING", retry_after=fault.retry_after or 1)
+        response = api_error(status, "INTERNAL_ERROR" if status >= 500 else "VALIDATION_ERROR",
+                             f"Injected fault: HTTP {status}")
+        response.headers.update(headers)
+        return response
+
+    # --- OAuth and pages ----------------------------------------------------------------------
+
+    def oauth(self, request: Request, name: str, args: dict) -> Response:
+        if name == "authorize":
+            return oauth.authorize(self.state, request, args.get("portal_id"))
+        if name == "decide":
+            return oauth.decide(self.state, request)
+        if name == "token":
+            return oauth.token(self.state, request)
+        if name == "introspect":
+            return oauth.introspect(self.state, request)
+        if name == "revoke":
+            return oauth.revoke(self.state, request)
+        if name == "v1_access":
+            return oauth.v1_access_token(self.state, args["token"])
+        return oauth.v1_refresh_token(self.state, args["token"], request.method)
+
+    def page(self, request: Request, name: str, args: dict) -> Response:
+        if name == "meeting":
+            return api.meeting_page(self.state, request, args["hub_id"], args["meeting_id"])
+        if name == "meetings":
+            hub = int(args["hub_id"]) if args["hub_id"].isdigit() else 0
+            items = "".join(
+                f"<li><a href='/contacts/{hub}/record/0-47/{mid}'>{m['properties']['hs_meeting_title']}</a></li>"
+                for mid, m in self.state.meetings.get(hub, {}).items()
+            )
+            return Response(f"<!doctype html><title>Meetings</title><h1>Meetings</h1><ul>{items}</ul>",
+                            mimetype="text/html")
+        return Response("<!doctype html><title>HubSpot sandbox</title><h1>HubSpot sandbox</h1>"
+                        "<p>See <code>python -m hubspot_sandbox --help</code>.</p>", mimetype="text/html")
+
+    # --- the REST API ---------------------------------------------------------------------------
+
+    def api(self, request: Request, handler_name: str, kind: str, args: dict) -> Response:
+        version = args.pop("version")
+        if version not in VERSIONS:
+            return api_error(404, "OBJECT_NOT_FOUND", f"Unknown API version {version}")
+        grant, problem = self.authenticate(request)
+        if problem:
+            return problem
+        op = contract.operation(request.method, _canonical(request.path, version))
+        if op is not None and op.scopes and not op.scopes & set(grant.scopes):
+            return api_error(
+                403, "MISSING_SCOPES",
+                "This app hasn't been granted all required scopes to make this call. Read more about required "
+                "scopes here: https://developers.hubspot.com/scopes.",
+                errors=[{"message": "One or more of the following scopes are required.",
+                         "context": {"requiredGranularScopes": sorted(op.scopes)}}],
+                links={"scopes": "https://developers.hubspot.com/scopes"},
+            )
+        if "object_type" in args:
+            kind_name = api.KIND_ALIASES.get(args.pop("object_type"))
+            if kind_name is None:
+                return api_error(400, "VALIDATION_ERROR", "Unknown object type")
+            args["kind"] = kind_name
+        headers = {}
+        config = self.state.config
+        if kind == "search":
+            allowed, _ = self.state.spend(self.state.searches, grant.hub_id, config.search_per_second, 1.0)
+            if not allowed:
+                return self.rate_limited(policy="SECONDLY", retry_after=1)
+        elif kind == "api":
+            allowed, remaining = self.state.spend(self.state.calls, grant.hub_id, config.rate_max,
+                                                  config.rate_interval_ms / 1000)
+            if not allowed:
+                retry_after = max(1, config.rate_interval_ms // 4000)
+                return self.rate_limited(policy="TEN_SECONDLY_ROLLING", retry_after=retry_after)
+            headers = {"X-HubSpot-RateLimit-Max": str(config.rate_max),
+                       "X-HubSpot-RateLimit-Remaining": str(remaining),
+                       "X-HubSpot-RateLimit-Interval-Milliseconds": str(config.rate_interval_ms)}
+        portal = self.state.portals[grant.hub_id]
+        response = getattr(api, handler_name)(self.state, request, portal, grant, **args)
+        response.headers.update(headers)
+        response.headers.setdefault("X-HubSpot-Correlation-Id", _correlation(response))
+        return response
+
+    def authenticate(self, request: Request) -> tuple[Grant | None, Response | None]:
+        header = request.headers.get("Authorization", "")
+        value = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        with self.state.lock:
+            stored = self.state.access_tokens.get(value)
+            user = self.state.users.get(stored.grant.user_id) if stored else None
+        if stored is None or not user.active:
+            return None, api_error(
+                401, "INVALID_AUTHENTICATION",
+                "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find "
+                "more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
+            )
+        left = stored.expires_at - time.time()
+        if left <= 0:
+            expired_at = datetime.fromtimestamp(stored.expires_at, UTC).isoformat(timespec="milliseconds")
+            return None, api_error(
+                401, "EXPIRED_AUTHENTICATION",
+                f"The OAuth token used to make this call expired {int(-left) + 1} second(s) ago.",
+                context={"expire time": [expired_at.replace("+00:00", "Z")]},
+            )
+        return stored.grant, None
+
+    def rate_limited(self, *, policy: str, retry_after: int) -> Response:
+        config = self.state.config
+        response = api_error(
+            429, "RATE_LIMITS", f"You have reached your {policy.lower()} limit.",
+            extra={"errorType": "RATE_LIMIT", "policyName": policy},
+        )
+        response.headers.update({
+            "Retry-After": str(retry_after),
+            "X-HubSpot-RateLimit-Max": str(config.rate_max if policy != "SECONDLY" else config.search_per_second),
+            "X-HubSpot-RateLimit-Remaining": "0",
+            "X-HubSpot-RateLimit-Interval-Milliseconds": str(config.rate_interval_ms if policy != "SECONDLY" else 1000),
+        })
+        return response
+
+    # --- bookkeeping and control ---------------------------------------------------------------
+
+    def record(self, request: Request, response: Response, started: float) -> None:
+        entry = {
+            "method": request.method, "path": request.path,
+            # Query strings of the v1 token-info paths carry no tokens; token-bearing paths are masked.
+            "query": "" if "/oauth/v1/" in request.path else request.query_string.decode(),
+            "status": response.status_code, "ms": int((time.monotonic() - started) * 1000), "at": time.time(),
+        }
+        if "/oauth/v1/access-tokens/" in request.path or "/oauth/v1/refresh-tokens/" in request.path:
+            entry["path"] = request.path.rsplit("/", 1)[0] + "/…"
+        if request.path.endswith("/token") and request.form.get("grant_type"):
+            entry["grant_type"] = request.form["grant_type"]
+        with self.state.lock:
+            self.state.log.append(entry)
+        logger.info("%s %s -> %s", request.method, entry["path"], response.status_code)
+
+    def control(self, request: Request, action: str, args: dict) -> Response:
+        from hubspot_sandbox import control
+
+        return control.handle(self.state, request, action, args)
+
+
+def _correlation(response: Response) -> str:
+    try:
+        body = json.loads(response.get_data(as_text=True) or "{}")
+    except ValueError:
+        return ""
+    return body.get("correlationId", "") if isinstance(body, dict) else ""
