@@ -121,7 +121,8 @@ class Sandbox:
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
         status = fault.status if fault.mode != "timeout" else 504
         if status == 429:
-            return self.rate_limited(policy="TEN_SECONDLY_ROLLING", retry_after=fault.retry_after or 1)
+            retry_after = 1 if fault.retry_after is None else fault.retry_after
+            return self.rate_limited(policy="TEN_SECONDLY_ROLLING", retry_after=retry_after)
         response = api_error(status, "INTERNAL_ERROR" if status >= 500 else "VALIDATION_ERROR",
                              f"Injected fault: HTTP {status}")
         response.headers.update(headers)

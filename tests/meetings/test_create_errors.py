@@ -1,0 +1,176 @@
+"""Every way a create can go wrong: the rep is told what to do and loses nothing."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from meetings import forms as meeting_forms
+from meetings.models import MeetingRecord
+from tests.meetings.conftest import meeting_post
+
+CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
+
+
+def created_in_sandbox(sandbox) -> int:
+    return sum(len(meetings) for meetings in sandbox.meetings().values())
+
+
+def assert_form_kept(response, post):
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{post["title"]}"' in content
+    assert f'value="{post["start"]}"' in content
+    new_key = response.context["form"].data["idempotency_key"]
+    assert new_key != post["idempotency_key"]  # the next submit is a new attempt
+
+
+@pytest.mark.django_db
+def test_hubspot_validation_error_lands_on_its_field(rep_client, sandbox):
+    post = meeting_post(contacts=["999999999"])
+
+    response = rep_client.post(reverse("meeting_create"), post)
+
+    assert_form_kept(response, post)
+    errors = response.context["form"].errors
+    assert errors["contacts"][0].startswith("HubSpot rejected this: No contact with id 999999999")
+    record = MeetingRecord.objects.get()
+    assert record.status == MeetingRecord.Status.FAILED
+    assert record.response_status == 400 and record.error_category == "VALIDATION_ERROR" and record.correlation_id
+
+
+@pytest.mark.django_db
+def test_a_refusal_about_no_field_is_a_form_message_with_the_correlation_id(rep_client, rep, sandbox):
+    rep.hubspot.owner_id = str(rep.hubspot.hubspot_user_id)  # the classic mix-up: a user id as owner id
+    rep.hubspot.save()
+    post = meeting_post()
+
+    response = rep_client.post(reverse("meeting_create"), post)
+
+    assert_form_kept(response, post)
+    record = MeetingRecord.objects.get()
+    message = response.context["form"].non_field_errors()[0]
+    assert "not a valid owner id (this is a user id, not an owner id)" in message
+    assert record.correlation_id in message
+
+
+@pytest.mark.django_db
+def test_rate_limited_then_created(rep_client, sandbox):
+    sandbox.fault(CREATE_PATH, count=1, status=429, retry_after=0)
+
+    response = rep_client.post(reverse("meeting_create"), meeting_post())
+
+    record = MeetingRecord.objects.get()
+    assert response.status_code == 302
+    assert record.status == MeetingRecord.Status.CREATED and record.attempts == 2
+    assert [c["status"] for c in sandbox.requests(path=CREATE_PATH)] == [429, 200]
+
+
+@pytest.mark.django_db
+def test_server_errors_until_the_budget_runs_out_fail_with_the_form_intact(rep_client, sandbox, settings):
+    settings.HUBSPOT_RETRY_BUDGET_SECONDS = 1.0
+    sandbox.fault(CREATE_PATH, count=50, status=503)
+    post = meeting_post()
+
+    response = rep_client.post(reverse("meeting_create"), post)
+
+    assert_form_kept(response, post)
+    record = MeetingRecord.objects.get()
+    assert record.status == MeetingRecord.Status.FAILED and record.response_status == 503
+    assert record.attempts >= 2
+    correlation = record.correlation_id
+    assert response.context["form"].non_field_errors() == [
+        meeting_forms.HUBSPOT_UNAVAILABLE % {"correlation_id": correlation}
+    ]
+    assert created_in_sandbox(sandbox) == 0
+
+
+@pytest.mark.django_db
+def test_a_500_after_hubspot_created_it_is_reconciled_not_duplicated(rep_client, sandbox):
+    sandbox.fault(CREATE_PATH, count=1, mode="process_then_status", status=500)
+
+    rep_client.post(reverse("meeting_create"), meeting_post())
+
+    record = MeetingRecord.objects.get()
+    assert record.status == MeetingRecord.Status.CREATED and record.hubspot_meeting_id
+    assert created_in_sandbox(sandbox) == 1
+    assert len(sandbox.requests(path=CREATE_PATH)) == 1  # found by search, not sent again
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", ["process_then_drop", "drop"])
+def test_a_dropped_connection_after_sending_is_unknown(rep_client, sandbox, mode):
+    sandbox.fault(CREATE_PATH, count=1, mode=mode)
+
+    response = rep_client.post(reverse("meeting_create"), meeting_post())
+
+    record = MeetingRecord.objects.get()
+    assert record.status == MeetingRecord.Status.UNKNOWN
+    assert len(sandbox.requests(path=CREATE_PATH)) == 1  # never resent blindly
+    page = Client()
+    page.force_login(record.user)
+    content = page.get(response["Location"]).content.decode()
+    assert "Outcome unknown — check HubSpot" in content
+    assert f"/contacts/{record.hub_id}/objects/0-47/views/all/list" in content
+
+
+@pytest.mark.django_db
+def test_a_read_timeout_is_unknown(rep_client, sandbox, settings):
+    settings.HUBSPOT_TIMEOUT_SECONDS = 0.5
+    sandbox.fault(CREATE_PATH, count=1, mode="timeout", seconds=1.5)
+
+    rep_client.post(reverse("meeting_create"), meeting_post())
+
+    assert MeetingRecord.objects.get().status == MeetingRecord.Status.UNKNOWN
+
+
+@pytest.mark.django_db
+def test_hubspot_unreachable_keeps_the_form(rep_client, settings):
+    settings.HUBSPOT_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    settings.HUBSPOT_RETRY_BUDGET_SECONDS = 0.5
+    post = meeting_post()
+
+    page = rep_client.get(reverse("meeting_create"))
+    response = rep_client.post(reverse("meeting_create"), post)
+
+    assert "could not be loaded from HubSpot" in page.content.decode()
+    assert_form_kept(response, post)
+    assert "HubSpot is not reachable right now" in response.context["form"].non_field_errors()[0]
+    assert MeetingRecord.objects.get().status == MeetingRecord.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_the_same_key_twice_creates_one_meeting(rep_client, sandbox):
+    post = meeting_post()
+
+    first = rep_client.post(reverse("meeting_create"), post)
+    second = rep_client.post(reverse("meeting_create"), post)
+
+    assert first["Location"] == second["Location"]
+    assert MeetingRecord.objects.count() == 1
+    assert created_in_sandbox(sandbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_key_concurrently_creates_one_meeting(rep, sandbox):
+    sandbox.latency(300)  # both submits are in flight at once
+    post = meeting_post()
+    locations = []
+
+    def submit():
+        client = Client()
+        client.force_login(rep)
+        locations.append(client.post(reverse("meeting_create"), post)["Location"])
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(set(locations)) == 1
+    assert MeetingRecord.objects.count() == 1
+    assert created_in_sandbox(sandbox) == 1
