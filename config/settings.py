@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "meetings",
+    # Our subclass of allauth's HubSpot provider (allauth's own is deliberately not installed).
+    "hubspot_login",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +200,37 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# --- Sign-in: HubSpot OAuth through allauth, no local accounts for reps ---------------------------
+# Least privilege: each scope is what one endpoint we call accepts (README, "Scopes").
+HUBSPOT_SCOPES = env.list("HUBSPOT_SCOPES", default=[
+    "oauth",
+    "crm.objects.contacts.read",
+    "crm.objects.contacts.write",
+    "crm.objects.companies.read",
+    "crm.objects.deals.read",
+    "tickets",
+    "crm.objects.owners.read",
+])
+# Asked for but not required: attachments work only where it is granted.
+HUBSPOT_OPTIONAL_SCOPES = env.list("HUBSPOT_OPTIONAL_SCOPES", default=["files"])
+SOCIALACCOUNT_PROVIDERS = {
+    "hubspot": {
+        "APPS": [{"client_id": HUBSPOT_CLIENT_ID, "secret": HUBSPOT_CLIENT_SECRET}],
+        "AUTH_PARAMS": {"optional_scope": " ".join(HUBSPOT_OPTIONAL_SCOPES)} if HUBSPOT_OPTIONAL_SCOPES else {},
+        "OAUTH_PKCE_ENABLED": env.bool("HUBSPOT_PKCE_ENABLED", default=True),
+    }
+}
+SOCIALACCOUNT_ONLY = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False  # tokens live in meetings.HubSpotConnection, refreshed there
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_ADAPTER = "hubspot_login.adapter.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "hubspot_login.adapter.AccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
 LOGGING = {
     "version": 1,

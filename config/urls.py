@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from hubspot_login.urls import app_urlpatterns
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("accounts/", include(app_urlpatterns)),
     path("", include("meetings.urls")),
 ]

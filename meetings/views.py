@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hubspot_login.flows import reauthenticate, restore_saved_form
 from meetings import pickers
 from meetings.forms import MeetingForm, add_hubspot_errors, initial_from_record
 from meetings.hubspot.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
@@ -81,18 +83,21 @@ def _initial(request: HttpRequest) -> tuple[dict, dict[tuple[str, str], str]]:
     return ({"time_zone": last_zone} if last_zone else {}), {}
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create_view(request: HttpRequest) -> HttpResponse:
+    form_data = request.POST if request.method == "POST" else None
+    if not request.user.is_authenticated:
+        if form_data is None:
+            return redirect_to_login(request.get_full_path())
+        # An expired session must not cost the rep what they typed.
+        return reauthenticate(request, form_data=form_data)
     blocked = _booking_blocked(request)
     if blocked:
         return blocked
     try:
         return _meeting_form_page(request)
     except HubSpotAuthRequired:
-        from hubspot_login.flows import reauthenticate
-
-        return reauthenticate(request, form_data=request.POST if request.method == "POST" else None)
+        return reauthenticate(request, form_data=form_data)
 
 
 def _meeting_form_page(request: HttpRequest) -> HttpResponse:
@@ -118,6 +123,9 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
         # Whatever went wrong, the next submit is a new attempt: give it a new key.
         form.data = form.data.copy()
         form.data["idempotency_key"] = str(uuid.uuid4())
+    elif (saved := restore_saved_form(request)) is not None:
+        saved["idempotency_key"] = str(uuid.uuid4())
+        form = MeetingForm(saved, options=options, owner_id=owner_id, known_labels=_label_lookup(request, {}))
     else:
         initial, known = _initial(request)
         form = MeetingForm(

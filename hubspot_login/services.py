@@ -1,0 +1,86 @@
+"""Use cases of the rep's HubSpot connection: store it at sign-in, end it on disconnect."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+
+from meetings.hubspot import oauth
+from meetings.hubspot.client import HubSpotClient
+from meetings.hubspot.errors import HubSpotError
+from meetings.hubspot.types import Owner
+from meetings.models import HubSpotConnection
+
+logger = logging.getLogger("hubspot_login")
+
+
+class _GrantedToken:
+    """A TokenSource for the minutes of sign-in, before the connection is stored."""
+
+    def __init__(self, access_token: str) -> None:
+        self._token = access_token
+
+    def access_token(self) -> str:
+        return self._token
+
+    def refreshed_after_unauthorized(self, rejected_token: str) -> str:
+        return self._token
+
+
+def hubspot_owner_find(*, access_token: str, user_id: int, email: str) -> Owner | None:
+    """The rep's owner in the portal: by user id, else by email (owners of deactivated users don't count)."""
+    client = HubSpotClient(tokens=_GrantedToken(access_token))
+    owner = client.owner_for_user(user_id)
+    if owner is None and email:
+        owner = next((o for o in client.list_owners(email=email) if o.user_id == user_id), None)
+    return owner if owner is not None and not owner.archived else None
+
+
+def hubspot_connection_update(*, user, token, identity: dict) -> HubSpotConnection:
+    """Store who the rep is in the portal they just signed in through (switching portals if it changed).
+
+    `token` is allauth's SocialToken (access token, refresh token in `token_secret`,
+    `expires_at`); `identity` is HubSpot's token introspection without the token itself.
+    """
+    user_id, email = int(identity["user_id"]), identity.get("user") or user.email
+    owner_check_failed = False
+    try:
+        owner = hubspot_owner_find(access_token=token.token, user_id=user_id, email=email)
+    except HubSpotError:
+        owner, owner_check_failed = None, True
+        logger.warning("owner lookup failed for HubSpot user %s in hub %s", user_id, identity.get("hub_id"))
+    connection, _ = HubSpotConnection.objects.update_or_create(
+        user=user,
+        defaults={
+            "hub_id": int(identity["hub_id"]),
+            "hub_domain": identity.get("hub_domain") or "",
+            "hubspot_user_id": user_id,
+            "owner_id": owner.id if owner else "",
+            "email": email,
+            "scopes": list(identity.get("scopes") or []),
+            "access_token": token.token,
+            "refresh_token": token.token_secret or "",
+            "expires_at": token.expires_at or timezone.now() + timedelta(minutes=30),
+            "connected_at": timezone.now(),
+        },
+    )
+    if owner and (owner.first_name or owner.last_name) and not user.get_full_name():
+        user.first_name, user.last_name = owner.first_name, owner.last_name
+        user.save(update_fields=["first_name", "last_name"])
+    connection.owner_check_failed = owner_check_failed
+    return connection
+
+
+def hubspot_connection_disconnect(*, user) -> None:
+    """Revoke the refresh token at HubSpot and forget the tokens; the audit history stays."""
+    connection = HubSpotConnection.objects.filter(user=user).first()
+    if connection is None:
+        return
+    if connection.refresh_token:
+        try:
+            oauth.revoke(connection.refresh_token)
+        except HubSpotError:
+            logger.warning("revoking the refresh token of user %s failed; deleting it anyway", user.pk)
+    HubSpotConnection.objects.filter(pk=connection.pk).update(access_token="", refresh_token="", expires_at=None)

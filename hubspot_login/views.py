@@ -1,0 +1,55 @@
+"""The OAuth2 adapter (allauth's, with HubSpot's hosts from settings) and the app's own sign-in views."""
+
+from __future__ import annotations
+
+from allauth.socialaccount.providers.hubspot.views import HubspotOAuth2Adapter
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hubspot_login.services import hubspot_connection_disconnect
+from meetings.hubspot import oauth
+from meetings.hubspot.errors import HubSpotAuthRequired, HubSpotUnavailable
+
+
+class HubSpotOAuth2Adapter(HubspotOAuth2Adapter):
+    """allauth's adapter hard-codes HubSpot's hosts and the v1 API (switched off 2027-02-16).
+
+    This one reads the hosts from settings at call time — so the same code signs in
+    against HubSpot, the sandbox or another emulator — and uses the 2026-03 endpoints.
+    """
+
+    @property
+    def authorize_url(self) -> str:
+        return f"{settings.HUBSPOT_APP_BASE}/oauth/authorize"
+
+    @property
+    def access_token_url(self) -> str:
+        return f"{settings.HUBSPOT_API_BASE}{oauth.TOKEN_PATH}"
+
+    def complete_login(self, request: HttpRequest, app, token, **kwargs):
+        # Introspection POSTs the token in a form body, keeping it out of URLs and logs.
+        try:
+            identity = oauth.introspect(token.token)
+        except (HubSpotAuthRequired, HubSpotUnavailable) as error:
+            raise OAuth2Error(str(error)) from None
+        identity["scopes"] = identity.get("scopes") or (kwargs.get("response") or {}).get("scopes") or []
+        return self.get_provider().sociallogin_from_response(request, identity)
+
+
+oauth2_login = OAuth2LoginView.adapter_view(HubSpotOAuth2Adapter)
+oauth2_callback = OAuth2CallbackView.adapter_view(HubSpotOAuth2Adapter)
+
+
+@login_required
+@require_POST
+def disconnect(request: HttpRequest) -> HttpResponse:
+    hubspot_connection_disconnect(user=request.user)
+    messages.success(request, _("HubSpot is disconnected: the app's access was revoked and its tokens deleted."))
+    return redirect("home")
