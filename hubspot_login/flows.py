@@ -1,43 +1,53 @@
 """Sending a rep through sign-in again without losing what they typed.
 
 When HubSpot refuses the stored authorisation (revoked app, deleted user) or the
-session expired, the half-filled form is parked in the session and the rep returns
-to it, refilled, after signing in.
+session expired, the half-filled form is parked and the rep returns to it, refilled,
+after signing in. It is parked in the cache under an unguessable key carried in the
+`next` URL, not in the session: signing in may replace the session.
 """
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-SESSION_KEY = "hubspot_saved_form"
-# Never parked: the CSRF token is per session, the idempotency key per attempt.
+PARKED_SECONDS = 3600
+# Never parked: the CSRF token belongs to the old session, the idempotency key to the failed attempt.
 NOT_SAVED = {"csrfmiddlewaretoken", "idempotency_key"}
+
+
+def _cache_key(key: str) -> str:
+    return f"hubspot-login:parked-form:{key}"
 
 
 def reauthenticate(request: HttpRequest, *, form_data: QueryDict | None = None) -> HttpResponseRedirect:
     next_url = request.path
     if form_data:
-        request.session[SESSION_KEY] = {
+        key = secrets.token_urlsafe(18)
+        cache.set(_cache_key(key), {
             "path": request.path,
-            "data": {key: form_data.getlist(key) for key in form_data if key not in NOT_SAVED},
-        }
-        next_url = f"{request.path}?{urlencode({'restore': '1'})}"
+            "user_id": request.user.pk if request.user.is_authenticated else None,
+            "data": {name: form_data.getlist(name) for name in form_data if name not in NOT_SAVED},
+        }, PARKED_SECONDS)
+        next_url = f"{request.path}?{urlencode({'restore': key})}"
     messages.warning(request, _("Please sign in with HubSpot again. What you entered is kept and comes back after."))
     return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
 def restore_saved_form(request: HttpRequest) -> QueryDict | None:
-    """The form parked for this page, once (it is removed from the session)."""
-    saved = request.session.get(SESSION_KEY)
-    if not saved or saved.get("path") != request.path:
+    """The form parked for this page and this rep, once."""
+    key = request.GET.get("restore", "")
+    parked = cache.get(_cache_key(key)) if key else None
+    if not parked or parked["path"] != request.path or parked["user_id"] not in (None, request.user.pk):
         return None
-    del request.session[SESSION_KEY]
+    cache.delete(_cache_key(key))
     data = QueryDict(mutable=True)
-    for key, values in saved["data"].items():
-        data.setlist(key, values)
+    for name, values in parked["data"].items():
+        data.setlist(name, values)
     return data

@@ -94,9 +94,13 @@ def sandbox_server():
 @pytest.fixture
 def sandbox(sandbox_server, settings):
     """The sandbox in its demo state, with the app pointed at it (API and consent page)."""
+    from django.utils.csp import CSP
+
     sandbox_server.reset()
     settings.HUBSPOT_API_BASE = sandbox_server.url
     settings.HUBSPOT_APP_BASE = sandbox_server.url
+    # As settings.py does for HUBSPOT_APP_BASE: the sign-in form redirects to the consent page.
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [CSP.SELF, sandbox_server.url]}
     return sandbox_server
 
 
