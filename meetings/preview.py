@@ -28,7 +28,8 @@ UTC_ZONE = ZoneInfo("UTC")
 
 def _format(moment: datetime, zone) -> str:
     local = moment.astimezone(zone)
-    return f"{formats.date_format(local, 'D, DATETIME_FORMAT')} {local.tzname()} ({zone.key})"
+    day, moment_text = formats.date_format(local, "D"), formats.date_format(local, "DATETIME_FORMAT")
+    return f"{day}, {moment_text} {local.tzname()} ({zone.key})"
 
 
 def meeting_preview_data(params, *, now: datetime | None = None) -> dict:

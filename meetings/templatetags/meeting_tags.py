@@ -25,6 +25,7 @@ def local_range(record) -> str:
         record.start_at, record.end_at)
     end_format = "TIME_FORMAT" if start.date() == end.date() else "DATETIME_FORMAT"
     return (
-        f"{formats.date_format(start, 'D, DATETIME_FORMAT')} – {formats.date_format(end, end_format)} "
+        f"{formats.date_format(start, 'D')}, {formats.date_format(start, 'DATETIME_FORMAT')} – "
+        f"{formats.date_format(end, end_format)} "
         f"{end.tzname()} ({record.time_zone})"
     )

@@ -27,6 +27,7 @@
       placeholder: select.dataset.placeholder,
       maxOptions: 50,
       loadThrottle: 300,
+      refreshThrottle: 0,
       closeAfterSelect: true,
       shouldLoad: (query) => query.trim().length >= 2,
       load: (query, callback) => {
@@ -51,14 +52,16 @@
   });
 
   const attendees = form.querySelector("select[name=attendees]");
-  if (attendees) new TomSelect(attendees, { plugins: ["remove_button"], closeAfterSelect: true });
+  // refreshThrottle 0: Tom Select's delayed refresh of a picker the rep already left
+  // would reopen its dropdown and pull the focus back from the next field.
+  if (attendees) new TomSelect(attendees, { plugins: ["remove_button"], closeAfterSelect: true, refreshThrottle: 0 });
 
   // --- time zone: searchable, defaults to the browser's zone ----------------------------
   const zoneSelect = form.querySelector("select[data-zone-picker]");
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   let zonePicker = null;
   if (zoneSelect) {
-    zonePicker = new TomSelect(zoneSelect, { maxOptions: 1000, onChange: () => schedulePreview() });
+    zonePicker = new TomSelect(zoneSelect, { maxOptions: 1000, refreshThrottle: 0, onChange: () => schedulePreview() });
     fetch(form.dataset.zonesUrl, { credentials: "same-origin" })
       .then((response) => response.json())
       .then((body) => {

@@ -1,0 +1,105 @@
+"""The meeting form in Chromium: pickers by typing, reminders added and removed, errors beside their fields."""
+
+import pytest
+from playwright.sync_api import expect
+
+from meetings.models import MeetingRecord
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def pick(page, label: str, query: str, option: str) -> None:
+    field = page.get_by_role("combobox", name=label, exact=True)
+    field.click()
+    expect(field).to_be_focused()
+    field.press_sequentially(query, delay=20)  # typed, as a rep would: the picker searches as they type
+    # Chosen from the keyboard: the first match is highlighted, Enter takes it.
+    expect(page.locator(".ts-dropdown.multi .option.active", has_text=option)).to_be_visible()
+    field.press("Enter")
+    field.press("Escape")
+
+
+def test_fill_the_whole_form_and_create_the_meeting(page, live_server, sandbox, rep, browser_login, demo):
+    browser_login(page, rep)
+    contact, company = demo["contacts"][0], demo["companies"][0]
+    csp_violations = []
+    page.on("console", lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None)
+
+    page.goto("/meetings/new/")
+    page.get_by_label("Title").fill("Produktdemo bei Müller")
+    expect(page.locator("#id_time_zone")).to_have_value("Europe/Berlin")  # the browser's zone
+    page.get_by_label("Start").fill("2026-12-03T14:00")
+    page.get_by_label("Duration").select_option(label="45 minutes")
+    expect(page.get_by_label("End", exact=True)).to_have_value("2026-12-03T14:45")
+    page.get_by_label("Activity type").select_option("Produktdemo")
+    page.get_by_label("Location type").select_option("PHONE")
+    page.get_by_label("Location", exact=True).fill("+49 30 1234567")
+    page.get_by_label("Description", exact=True).fill("Wir zeigen die neue Version.")
+    page.get_by_label("Internal notes").fill("Entscheider ist dabei")
+    pick(page, "Attendees", "Jonas", "Jonas Weiß <jonas.weiss@example.de>")
+    pick(page, "Contacts", contact["email"][:12], f'{contact["firstname"]} {contact["lastname"]}')
+    pick(page, "Companies", company["name"][:6], company["name"])
+    page.get_by_role("button", name="Add reminder").click()
+    page.locator("#id_reminders-1-number").fill("2")
+    page.locator("#id_reminders-1-unit").select_option("DAYS")
+    page.get_by_role("button", name="Add reminder").click()
+    expect(page.get_by_role("button", name="Add reminder")).to_be_disabled()  # three at most
+    page.get_by_role("button", name="Remove reminder").nth(2).click()
+    expect(page.locator("#preview")).to_contain_text("Europe/Berlin")
+    expect(page.locator("#preview-reminders li")).to_have_count(2)
+    page.get_by_label("Include the description in reminders").check()
+
+    page.get_by_role("button", name="Create meeting in HubSpot").click()
+
+    expect(page.get_by_role("heading", name="Meeting created in HubSpot")).to_be_visible()
+    expect(page.get_by_role("link", name="Open in HubSpot")).to_be_visible()
+    record = MeetingRecord.objects.get()
+    assert record.status == MeetingRecord.Status.CREATED
+    assert {(a["type"], a["id"]) for a in record.associations} == {
+        ("contacts", contact["id"]), ("companies", company["id"]),
+    }
+    sent = record.request_payload
+    assert sent["properties"]["hs_meeting_start_time"] == "2026-12-03T13:00:00.000Z"
+    assert sent["properties"]["hs_meeting_end_time"] == "2026-12-03T13:45:00.000Z"
+    assert sent["emailReminderSchedule"] == {
+        "reminders": [{"numberOfTimeUnits": 1, "timeUnit": "HOURS"}, {"numberOfTimeUnits": 2, "timeUnit": "DAYS"}],
+        "shouldIncludeInviteDescription": True,
+    }
+    assert csp_violations == []
+
+
+def test_a_hubspot_validation_error_appears_beside_its_field(page, live_server, sandbox, rep, browser_login, demo):
+    browser_login(page, rep)
+    page.goto("/meetings/new/")
+    page.get_by_label("Title").fill("Termin mit gelöschtem Kontakt")
+    page.get_by_label("Start").fill("2026-12-04T09:00")
+    page.get_by_label("End", exact=True).fill("2026-12-04T10:00")
+    contact = demo["contacts"][1]
+    pick(page, "Contacts", contact["email"][:12], f'{contact["firstname"]} {contact["lastname"]}')
+    sandbox.fault("/scheduler/2026-03/meetings/calendar", count=1, status=400)
+
+    page.get_by_role("button", name="Create meeting in HubSpot").click()
+
+    expect(page.locator("#form-errors")).to_contain_text("HubSpot did not create the meeting")
+    expect(page.get_by_label("Title")).to_have_value("Termin mit gelöschtem Kontakt")
+    expect(page.get_by_label("Start")).to_have_value("2026-12-04T09:00")
+    expect(page.locator(".picker[data-kind=contacts] .item")).to_have_text(
+        f'{contact["firstname"]} {contact["lastname"]}×')
+
+
+def test_a_validation_error_is_tied_to_its_field(page, live_server, sandbox, rep, browser_login):
+    browser_login(page, rep)
+    page.goto("/meetings/new/")
+    page.get_by_label("Title").fill("Termin")
+    page.get_by_label("Start").fill("2026-03-29T02:30")
+    page.get_by_label("End", exact=True).fill("2026-03-29T03:30")
+    page.get_by_role("button", name="Remove reminder").click()
+
+    page.get_by_role("button", name="Create meeting in HubSpot").click()
+
+    start = page.get_by_label("Start")
+    expect(start).to_have_attribute("aria-invalid", "true")
+    error_id = start.get_attribute("aria-describedby").split()[0]
+    expect(page.locator(f"#{error_id}")).to_contain_text("does not exist in Europe/Berlin")
+    expect(page.locator("#form-errors")).to_be_focused()  # keyboard and screen-reader users land on it
+    expect(page.get_by_label("Title")).to_have_value("Termin")
