@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import history_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,4 +10,8 @@ urlpatterns = [
     path("meetings/<int:pk>/done/", views.meeting_done, name="meeting_done"),
     path("meetings/pickers/<str:kind>", views.picker_search, name="picker_search"),
     path("meetings/timezones.json", views.timezones, name="timezones"),
+    path("meetings/", history_views.my_meetings, name="history_mine"),
+    path("meetings/all/", history_views.all_meetings, name="history_all"),
+    path("meetings/all/export.csv", history_views.export_csv, name="history_export"),
+    path("meetings/<int:pk>/", history_views.record_detail, name="history_detail"),
 ]

@@ -1,5 +1,8 @@
+import json
+
 from django import template
 from django.utils import formats
+from django.utils.html import format_html
 
 from meetings import links
 from meetings.timezones import get_zone
@@ -29,3 +32,40 @@ def local_range(record) -> str:
         f"{formats.date_format(end, end_format)} "
         f"{end.tzname()} ({record.time_zone})"
     )
+
+
+@register.simple_tag
+def local_start(record) -> str:
+    """The meeting's start in the zone the rep chose, with that zone named."""
+    zone = get_zone(record.time_zone)
+    start = record.start_at.astimezone(zone) if zone else record.start_at
+    return f"{formats.date_format(start, 'SHORT_DATETIME_FORMAT')} {start.tzname()}"
+
+
+STATUS_BADGES = {"created": "text-bg-success", "failed": "text-bg-danger", "unknown": "text-bg-warning",
+                 "pending": "text-bg-secondary"}
+
+
+@register.simple_tag
+def status_badge(record):
+    return format_html(
+        '<span class="badge {}" data-status="{}">{}</span>',
+        STATUS_BADGES.get(record.status, "text-bg-light"), record.status, record.get_status_display(),
+    )
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def pretty_json(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+@register.filter
+def views_all(user) -> bool:
+    from meetings.selectors import can_view_all
+
+    return can_view_all(user)

@@ -1,0 +1,94 @@
+"""Reads that depend on who is looking. The one place that decides who sees which records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from meetings.models import MeetingRecord
+
+VIEW_ALL_PERMISSION = "meetings.view_all_meeting_records"
+
+
+def can_view_all(viewer) -> bool:
+    """Admins: superusers and whoever holds the permission (granted through the "Meeting admins" group)."""
+    return viewer.is_active and (viewer.is_superuser or viewer.has_perm(VIEW_ALL_PERMISSION))
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    status: str = ""
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    text: str = ""
+    rep_id: int | None = None  # admins only
+    hub_id: int | None = None  # admins only
+
+
+def meeting_record_visible(*, viewer, everyone: bool = False) -> QuerySet[MeetingRecord]:
+    """Records the viewer may see: their own, or — for admins asking for everyone's — all."""
+    records = MeetingRecord.objects.all()
+    if not (everyone and can_view_all(viewer)):
+        records = records.filter(user=viewer)
+    return records
+
+
+def meeting_record_list(*, viewer, filters: RecordFilters, everyone: bool = False) -> QuerySet[MeetingRecord]:
+    records = meeting_record_visible(viewer=viewer, everyone=everyone)
+    if filters.status:
+        records = records.filter(status=filters.status)
+    if filters.submitted_from:
+        records = records.filter(created_at__gte=_start_of(filters.submitted_from))
+    if filters.submitted_to:
+        records = records.filter(created_at__lt=_start_of(filters.submitted_to + timedelta(days=1)))
+    if filters.text:
+        records = records.filter(search_text__contains=filters.text.lower())
+    if everyone and can_view_all(viewer):
+        if filters.rep_id:
+            records = records.filter(user_id=filters.rep_id)
+        if filters.hub_id:
+            records = records.filter(hub_id=filters.hub_id)
+    return records.select_related("user").order_by("-created_at", "-id")
+
+
+def meeting_record_get(*, viewer, pk: int) -> MeetingRecord:
+    """One record, if the viewer may see it (raises MeetingRecord.DoesNotExist otherwise)."""
+    return meeting_record_visible(viewer=viewer, everyone=True).select_related("user").get(pk=pk)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def meeting_record_weekly_counts(records: QuerySet[MeetingRecord], *, weeks: int = 12) -> list[dict]:
+    """[{week, status, count}] for the last `weeks` weeks of the given records, aggregated in the database."""
+    since = timezone.now() - timedelta(weeks=weeks)
+    return list(
+        records.filter(created_at__gte=since)
+        .order_by()
+        .annotate(week=TruncWeek("created_at"))
+        .values("week", "status")
+        .annotate(count=Count("id"))
+        .order_by("week")
+    )
+
+
+def meeting_record_counts_by_rep(records: QuerySet[MeetingRecord], *, weeks: int = 12, limit: int = 10) -> list[dict]:
+    """The reps with the most records in the last `weeks` weeks of the given set, with their counts per status."""
+    rows = (
+        records.filter(created_at__gte=timezone.now() - timedelta(weeks=weeks))
+        .order_by()
+        .values("user_id", "user__email", "user__first_name", "user__last_name", "status")
+        .annotate(count=Count("id"))
+    )
+    reps: dict[int, dict] = {}
+    for row in rows:
+        name = f"{row['user__first_name']} {row['user__last_name']}".strip() or row["user__email"]
+        rep = reps.setdefault(row["user_id"], {"name": name, "total": 0, "counts": {}})
+        rep["counts"][row["status"]] = row["count"]
+        rep["total"] += row["count"]
+    return sorted(reps.values(), key=lambda rep: -rep["total"])[:limit]

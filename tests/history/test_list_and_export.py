@@ -1,0 +1,192 @@
+"""Filters, search, pages, the CSV export, the chart and constant query counts."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import MeetingRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response) -> list[str]:
+    return [record.title for record in response.context["page"]]
+
+
+def export_rows(response) -> list[list[str]]:
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())  # a BOM: spreadsheet programs read UTF-8 correctly
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_newest_first(client, rep, record_factory):
+    now = timezone.now()
+    record_factory(user=rep, title="Alt", created_at=now - timedelta(days=2))
+    record_factory(user=rep, title="Neu", created_at=now)
+    client.force_login(rep)
+
+    assert titles(client.get(reverse("history_mine"))) == ["Neu", "Alt"]
+
+
+def test_filter_by_status(client, rep, record_factory):
+    record_factory(user=rep, title="Gut", status=MeetingRecord.Status.CREATED)
+    record_factory(user=rep, title="Schlecht", status=MeetingRecord.Status.FAILED)
+    client.force_login(rep)
+
+    assert titles(client.get(reverse("history_mine"), {"status": "failed"})) == ["Schlecht"]
+
+
+def test_filter_by_date_range(client, rep, record_factory):
+    today = timezone.localdate()
+    record_factory(user=rep, title="Heute", created_at=timezone.now())
+    record_factory(user=rep, title="Letzte Woche", created_at=timezone.now() - timedelta(days=7))
+    client.force_login(rep)
+
+    response = client.get(reverse("history_mine"), {"submitted_from": (today - timedelta(days=1)).isoformat(),
+                                                     "submitted_to": today.isoformat()})
+
+    assert titles(response) == ["Heute"]
+
+
+def test_search_over_title_and_association_names_with_umlauts(client, rep, record_factory):
+    record_factory(user=rep, title="Termin bei Müller GmbH", associations=[])
+    record_factory(user=rep, title="Demo", associations=[{"type": "companies", "id": "1", "label": "Größe AG"}])
+    record_factory(user=rep, title="Anderes", associations=[])
+    client.force_login(rep)
+
+    assert titles(client.get(reverse("history_mine"), {"q": "MÜLLER"})) == ["Termin bei Müller GmbH"]
+    assert titles(client.get(reverse("history_mine"), {"q": "größe"})) == ["Demo"]
+
+
+def test_bad_filters_are_ignored_with_a_message(client, rep, record_factory):
+    record_factory(user=rep, title="Termin")
+    client.force_login(rep)
+
+    response = client.get(reverse("history_mine"), {"submitted_from": "gestern", "status": "nonsense"})
+
+    assert response.status_code == 200 and titles(response) == ["Termin"]
+    assert "Some filters were not understood" in response.content.decode()
+
+
+def test_admin_filters_by_rep_and_portal(client, admin_user, rep, other_rep, record_factory):
+    record_factory(user=rep, title="Lenas", hub_id=1)
+    record_factory(user=other_rep, title="Jonas", hub_id=2)
+    from meetings.models import HubSpotConnection
+
+    for user in (rep, other_rep):
+        HubSpotConnection.objects.create(user=user, hub_id=1, hubspot_user_id=1)
+    client.force_login(admin_user)
+
+    assert titles(client.get(reverse("history_all"), {"rep": rep.pk})) == ["Lenas"]
+    assert titles(client.get(reverse("history_all"), {"portal": 2})) == ["Jonas"]
+
+
+def test_pagination(client, rep, record_factory):
+    for i in range(30):
+        record_factory(user=rep, title=f"Termin {i}")
+    client.force_login(rep)
+
+    first, second = client.get(reverse("history_mine")), client.get(reverse("history_mine"), {"page": 2})
+
+    assert len(titles(first)) == 25 and len(titles(second)) == 5
+    assert not set(titles(first)) & set(titles(second))
+
+
+def test_the_list_shows_names_status_text_and_hubspot_links(client, rep, record_factory, settings):
+    record = record_factory(user=rep, title="Termin", associations=[
+        {"type": "contacts", "id": "7", "label": "Anna Schröder"}, {"type": "deals", "id": "8", "label": "Lizenzen"},
+    ])
+    client.force_login(rep)
+
+    content = client.get(reverse("history_mine")).content.decode()
+
+    assert "Anna Schröder, Lizenzen" in content
+    assert '<span class="badge text-bg-success" data-status="created">Created</span>' in content
+    assert f"/contacts/{record.hub_id}/record/0-47/{record.hubspot_meeting_id}" in content
+    assert "01/12/2026" in content or "12/01/2026" in content or "CET" in content
+
+
+def test_csv_is_what_the_filtered_list_shows_with_umlauts_intact(client, admin_user, rep, record_factory):
+    record_factory(user=rep, title="Größenplanung mit Jürgen Weiß", status=MeetingRecord.Status.FAILED,
+                   error_category="VALIDATION_ERROR", correlation_id="abc-123")
+    record_factory(user=rep, title="Anderer Termin", status=MeetingRecord.Status.CREATED)
+    client.force_login(admin_user)
+
+    response = client.get(reverse("history_export"), {"status": "failed"})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment; filename=" in response["Content-Disposition"]
+    header, *rows = export_rows(response)
+    assert header[:6] == ["Submitted at (UTC)", "Rep", "Rep email", "Portal", "Status", "Title"]
+    assert len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["Title"] == "Größenplanung mit Jürgen Weiß"
+    assert row["Rep"] == "Lena Müller" and row["Status"] == "Failed"
+    assert row["Error category"] == "VALIDATION_ERROR" and row["Correlation id"] == "abc-123"
+    assert row["Associations"] == "Anna Schröder"
+
+
+def test_csv_headers_follow_the_users_language(client, admin_user, rep, record_factory):
+    record_factory(user=rep, title="Termin", status=MeetingRecord.Status.CREATED)
+    client.force_login(admin_user)
+
+    response = client.get(reverse("history_export"), HTTP_ACCEPT_LANGUAGE="de")
+
+    header, row = export_rows(response)
+    assert header[:6] == ["Abgeschickt am (UTC)", "Vertriebsmitarbeiter:in", "E-Mail", "Portal", "Status", "Titel"]
+    assert row[4] == "Angelegt"
+
+
+def test_the_chart_draws_bars_for_the_statuses_present(client, rep, record_factory):
+    record_factory(user=rep, status=MeetingRecord.Status.CREATED)
+    record_factory(user=rep, status=MeetingRecord.Status.CREATED)
+    record_factory(user=rep, status=MeetingRecord.Status.FAILED)
+    client.force_login(rep)
+
+    content = client.get(reverse("history_mine")).content.decode()
+
+    assert '<svg viewBox=' in content
+    assert 'data-status="created" data-count="2"' in content
+    assert 'data-status="failed" data-count="1"' in content
+    assert 'data-status="unknown"' not in content
+
+
+def test_admins_see_counts_per_rep(client, admin_user, rep, other_rep, record_factory):
+    record_factory(user=rep, status=MeetingRecord.Status.FAILED)
+    record_factory(user=other_rep)
+    client.force_login(admin_user)
+
+    by_rep = client.get(reverse("history_all")).context["by_rep"]
+
+    assert {(r["name"], r["total"]) for r in by_rep} == {("Lena Müller", 1), ("Jonas Weiß", 1)}
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_list_runs_a_constant_number_of_queries(client, rep, record_factory, django_assert_num_queries, rows):
+    for _ in range(rows):
+        record_factory(user=rep)
+    client.force_login(rep)
+    client.get(reverse("history_mine"))  # session warm
+
+    with django_assert_num_queries(7):  # session, user, 2× permissions, count, page, chart
+        client.get(reverse("history_mine"), {"page": 1})
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_admin_list_and_export_run_a_constant_number_of_queries(
+    client, admin_user, rep, record_factory, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        record_factory(user=rep)
+    client.force_login(admin_user)
+    client.get(reverse("history_all"))
+
+    with django_assert_num_queries(9):  # … plus rep choices and the per-rep table
+        client.get(reverse("history_all"))
+    with django_assert_num_queries(4):
+        response = client.get(reverse("history_export"))
+        assert len(export_rows(response)) == rows + 1
