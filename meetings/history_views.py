@@ -58,8 +58,12 @@ class AdminRecordFilterForm(RecordFilterForm):
     rep = forms.TypedChoiceField(label=gettext_lazy("Rep"), required=False, coerce=int, empty_value=None)
     portal = forms.TypedChoiceField(label=gettext_lazy("Portal"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, with_choices: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_choices:  # the export only reads the values: no need to list reps and portals
+            self.fields["rep"] = forms.IntegerField(required=False)
+            self.fields["portal"] = forms.IntegerField(required=False)
+            return
         reps = get_user_model().objects.filter(hubspot__isnull=False).order_by("email")
         self.fields["rep"].choices = [("", _("All reps")), *((u.pk, u.get_full_name() or u.email) for u in reps)]
         self.fields["portal"].choices = [("", _("All portals")), *cache.get_or_set(PORTALS_CACHE_KEY, _portals, 300)]
@@ -149,7 +153,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Exactly what the all-meetings list shows with the same filters, streamed row by row."""
     if not can_view_all(request.user):
         raise PermissionDenied
-    form = AdminRecordFilterForm(request.GET or None)
+    form = AdminRecordFilterForm(request.GET or None, with_choices=False)
     records = meeting_record_list(viewer=request.user, filters=form.to_filters() if form.is_bound else RecordFilters(),
                                   everyone=True)
     response = StreamingHttpResponse(_csv_rows(records), content_type="text/csv; charset=utf-8")
