@@ -26,12 +26,12 @@ def make_user(django_user_model):
 
 
 @pytest.fixture
-def rep(make_user):
+def lena(make_user):
     return make_user("lena.mueller@example.de", first_name="Lena", last_name="Müller")
 
 
 @pytest.fixture
-def other_rep(make_user):
+def jonas(make_user):
     return make_user("jonas.weiss@example.de", first_name="Jonas", last_name="Weiß")
 
 

@@ -23,28 +23,28 @@ def export_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
-def test_newest_first(client, rep, record_factory):
+def test_newest_first(client, lena, record_factory):
     now = timezone.now()
-    record_factory(user=rep, title="Alt", created_at=now - timedelta(days=2))
-    record_factory(user=rep, title="Neu", created_at=now)
-    client.force_login(rep)
+    record_factory(user=lena, title="Alt", created_at=now - timedelta(days=2))
+    record_factory(user=lena, title="Neu", created_at=now)
+    client.force_login(lena)
 
     assert titles(client.get(reverse("history_mine"))) == ["Neu", "Alt"]
 
 
-def test_filter_by_status(client, rep, record_factory):
-    record_factory(user=rep, title="Gut", status=MeetingRecord.Status.CREATED)
-    record_factory(user=rep, title="Schlecht", status=MeetingRecord.Status.FAILED)
-    client.force_login(rep)
+def test_filter_by_status(client, lena, record_factory):
+    record_factory(user=lena, title="Gut", status=MeetingRecord.Status.CREATED)
+    record_factory(user=lena, title="Schlecht", status=MeetingRecord.Status.FAILED)
+    client.force_login(lena)
 
     assert titles(client.get(reverse("history_mine"), {"status": "failed"})) == ["Schlecht"]
 
 
-def test_filter_by_date_range(client, rep, record_factory):
+def test_filter_by_date_range(client, lena, record_factory):
     today = timezone.localdate()
-    record_factory(user=rep, title="Heute", created_at=timezone.now())
-    record_factory(user=rep, title="Letzte Woche", created_at=timezone.now() - timedelta(days=7))
-    client.force_login(rep)
+    record_factory(user=lena, title="Heute", created_at=timezone.now())
+    record_factory(user=lena, title="Letzte Woche", created_at=timezone.now() - timedelta(days=7))
+    client.force_login(lena)
 
     response = client.get(reverse("history_mine"), {"submitted_from": (today - timedelta(days=1)).isoformat(),
                                                      "submitted_to": today.isoformat()})
@@ -52,19 +52,19 @@ def test_filter_by_date_range(client, rep, record_factory):
     assert titles(response) == ["Heute"]
 
 
-def test_search_over_title_and_association_names_with_umlauts(client, rep, record_factory):
-    record_factory(user=rep, title="Termin bei Müller GmbH", associations=[])
-    record_factory(user=rep, title="Demo", associations=[{"type": "companies", "id": "1", "label": "Größe AG"}])
-    record_factory(user=rep, title="Anderes", associations=[])
-    client.force_login(rep)
+def test_search_over_title_and_association_names_with_umlauts(client, lena, record_factory):
+    record_factory(user=lena, title="Termin bei Müller GmbH", associations=[])
+    record_factory(user=lena, title="Demo", associations=[{"type": "companies", "id": "1", "label": "Größe AG"}])
+    record_factory(user=lena, title="Anderes", associations=[])
+    client.force_login(lena)
 
     assert titles(client.get(reverse("history_mine"), {"q": "MÜLLER"})) == ["Termin bei Müller GmbH"]
     assert titles(client.get(reverse("history_mine"), {"q": "größe"})) == ["Demo"]
 
 
-def test_bad_filters_are_ignored_with_a_message(client, rep, record_factory):
-    record_factory(user=rep, title="Termin")
-    client.force_login(rep)
+def test_bad_filters_are_ignored_with_a_message(client, lena, record_factory):
+    record_factory(user=lena, title="Termin")
+    client.force_login(lena)
 
     response = client.get(reverse("history_mine"), {"submitted_from": "gestern", "status": "nonsense"})
 
@@ -72,23 +72,23 @@ def test_bad_filters_are_ignored_with_a_message(client, rep, record_factory):
     assert "Some filters were not understood" in response.content.decode()
 
 
-def test_admin_filters_by_rep_and_portal(client, admin_user, rep, other_rep, record_factory):
-    record_factory(user=rep, title="Lenas", hub_id=1)
-    record_factory(user=other_rep, title="Jonas", hub_id=2)
+def test_admin_filters_by_rep_and_portal(client, admin_user, lena, jonas, record_factory):
+    record_factory(user=lena, title="Lenas", hub_id=1)
+    record_factory(user=jonas, title="Jonas", hub_id=2)
     from meetings.models import HubSpotConnection
 
-    for user in (rep, other_rep):
+    for user in (lena, jonas):
         HubSpotConnection.objects.create(user=user, hub_id=1, hubspot_user_id=1)
     client.force_login(admin_user)
 
-    assert titles(client.get(reverse("history_all"), {"rep": rep.pk})) == ["Lenas"]
+    assert titles(client.get(reverse("history_all"), {"rep": lena.pk})) == ["Lenas"]
     assert titles(client.get(reverse("history_all"), {"portal": 2})) == ["Jonas"]
 
 
-def test_pagination(client, rep, record_factory):
+def test_pagination(client, lena, record_factory):
     for i in range(30):
-        record_factory(user=rep, title=f"Termin {i}")
-    client.force_login(rep)
+        record_factory(user=lena, title=f"Termin {i}")
+    client.force_login(lena)
 
     first, second = client.get(reverse("history_mine")), client.get(reverse("history_mine"), {"page": 2})
 
@@ -96,11 +96,11 @@ def test_pagination(client, rep, record_factory):
     assert not set(titles(first)) & set(titles(second))
 
 
-def test_the_list_shows_names_status_text_and_hubspot_links(client, rep, record_factory, settings):
-    record = record_factory(user=rep, title="Termin", associations=[
+def test_the_list_shows_names_status_text_and_hubspot_links(client, lena, record_factory, settings):
+    record = record_factory(user=lena, title="Termin", associations=[
         {"type": "contacts", "id": "7", "label": "Anna Schröder"}, {"type": "deals", "id": "8", "label": "Lizenzen"},
     ])
-    client.force_login(rep)
+    client.force_login(lena)
 
     content = client.get(reverse("history_mine")).content.decode()
 
@@ -110,10 +110,10 @@ def test_the_list_shows_names_status_text_and_hubspot_links(client, rep, record_
     assert "01/12/2026" in content or "12/01/2026" in content or "CET" in content
 
 
-def test_csv_is_what_the_filtered_list_shows_with_umlauts_intact(client, admin_user, rep, record_factory):
-    record_factory(user=rep, title="Größenplanung mit Jürgen Weiß", status=MeetingRecord.Status.FAILED,
+def test_csv_is_what_the_filtered_list_shows_with_umlauts_intact(client, admin_user, lena, record_factory):
+    record_factory(user=lena, title="Größenplanung mit Jürgen Weiß", status=MeetingRecord.Status.FAILED,
                    error_category="VALIDATION_ERROR", correlation_id="abc-123")
-    record_factory(user=rep, title="Anderer Termin", status=MeetingRecord.Status.CREATED)
+    record_factory(user=lena, title="Anderer Termin", status=MeetingRecord.Status.CREATED)
     client.force_login(admin_user)
 
     response = client.get(reverse("history_export"), {"status": "failed"})
@@ -130,8 +130,8 @@ def test_csv_is_what_the_filtered_list_shows_with_umlauts_intact(client, admin_u
     assert row["Associations"] == "Anna Schröder"
 
 
-def test_csv_headers_follow_the_users_language(client, admin_user, rep, record_factory):
-    record_factory(user=rep, title="Termin", status=MeetingRecord.Status.CREATED)
+def test_csv_headers_follow_the_users_language(client, admin_user, lena, record_factory):
+    record_factory(user=lena, title="Termin", status=MeetingRecord.Status.CREATED)
     client.force_login(admin_user)
 
     response = client.get(reverse("history_export"), HTTP_ACCEPT_LANGUAGE="de")
@@ -141,11 +141,11 @@ def test_csv_headers_follow_the_users_language(client, admin_user, rep, record_f
     assert row[4] == "Angelegt"
 
 
-def test_the_chart_draws_bars_for_the_statuses_present(client, rep, record_factory):
-    record_factory(user=rep, status=MeetingRecord.Status.CREATED)
-    record_factory(user=rep, status=MeetingRecord.Status.CREATED)
-    record_factory(user=rep, status=MeetingRecord.Status.FAILED)
-    client.force_login(rep)
+def test_the_chart_draws_bars_for_the_statuses_present(client, lena, record_factory):
+    record_factory(user=lena, status=MeetingRecord.Status.CREATED)
+    record_factory(user=lena, status=MeetingRecord.Status.CREATED)
+    record_factory(user=lena, status=MeetingRecord.Status.FAILED)
+    client.force_login(lena)
 
     content = client.get(reverse("history_mine")).content.decode()
 
@@ -155,9 +155,9 @@ def test_the_chart_draws_bars_for_the_statuses_present(client, rep, record_facto
     assert 'data-status="unknown"' not in content
 
 
-def test_admins_see_counts_per_rep(client, admin_user, rep, other_rep, record_factory):
-    record_factory(user=rep, status=MeetingRecord.Status.FAILED)
-    record_factory(user=other_rep)
+def test_admins_see_counts_per_rep(client, admin_user, lena, jonas, record_factory):
+    record_factory(user=lena, status=MeetingRecord.Status.FAILED)
+    record_factory(user=jonas)
     client.force_login(admin_user)
 
     by_rep = client.get(reverse("history_all")).context["by_rep"]
@@ -166,10 +166,10 @@ def test_admins_see_counts_per_rep(client, admin_user, rep, other_rep, record_fa
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_the_list_runs_a_constant_number_of_queries(client, rep, record_factory, django_assert_num_queries, rows):
+def test_the_list_runs_a_constant_number_of_queries(client, lena, record_factory, django_assert_num_queries, rows):
     for _ in range(rows):
-        record_factory(user=rep)
-    client.force_login(rep)
+        record_factory(user=lena)
+    client.force_login(lena)
     client.get(reverse("history_mine"))  # session warm
 
     with django_assert_num_queries(7):  # the same for 3 rows as for 30
@@ -178,10 +178,10 @@ def test_the_list_runs_a_constant_number_of_queries(client, rep, record_factory,
 
 @pytest.mark.parametrize("rows", [3, 30])
 def test_the_admin_list_and_export_run_a_constant_number_of_queries(
-    client, admin_user, rep, record_factory, django_assert_num_queries, rows
+    client, admin_user, lena, record_factory, django_assert_num_queries, rows
 ):
     for _ in range(rows):
-        record_factory(user=rep)
+        record_factory(user=lena)
     client.force_login(admin_user)
     client.get(reverse("history_all"))
 

@@ -11,47 +11,47 @@ def login(client, user):
     return client
 
 
-def test_a_rep_sees_only_their_own_records(client, rep, other_rep, record_factory):
-    record_factory(user=rep, title="Mein Termin")
-    record_factory(user=other_rep, title="Fremder Termin")
+def test_a_rep_sees_only_their_own_records(client, lena, jonas, record_factory):
+    record_factory(user=lena, title="Mein Termin")
+    record_factory(user=jonas, title="Fremder Termin")
 
-    content = login(client, rep).get(reverse("history_mine")).content.decode()
+    content = login(client, lena).get(reverse("history_mine")).content.decode()
 
     assert "Mein Termin" in content and "Fremder Termin" not in content
 
 
-def test_another_reps_record_is_a_404(client, rep, other_rep, record_factory):
-    theirs = record_factory(user=other_rep)
+def test_another_reps_record_is_a_404(client, lena, jonas, record_factory):
+    theirs = record_factory(user=jonas)
 
-    assert login(client, rep).get(reverse("history_detail", args=[theirs.pk])).status_code == 404
+    assert login(client, lena).get(reverse("history_detail", args=[theirs.pk])).status_code == 404
 
 
-def test_a_rep_can_open_their_own_record(client, rep, record_factory):
-    mine = record_factory(user=rep, title="Quartalsgespräch")
+def test_a_rep_can_open_their_own_record(client, lena, record_factory):
+    mine = record_factory(user=lena, title="Quartalsgespräch")
 
-    response = login(client, rep).get(reverse("history_detail", args=[mine.pk]))
+    response = login(client, lena).get(reverse("history_detail", args=[mine.pk]))
 
     assert response.status_code == 200 and "Quartalsgespräch" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["history_all", "history_export"])
-def test_a_rep_cannot_reach_the_admin_views(client, rep, name):
-    assert login(client, rep).get(reverse(name)).status_code == 403
+def test_a_rep_cannot_reach_the_admin_views(client, lena, name):
+    assert login(client, lena).get(reverse(name)).status_code == 403
 
 
-def test_a_rep_cannot_use_the_django_admin(client, rep, record_factory):
-    record = record_factory(user=rep)
+def test_a_rep_cannot_use_the_django_admin(client, lena, record_factory):
+    record = record_factory(user=lena)
 
-    response = login(client, rep).get(reverse("admin:meetings_meetingrecord_change", args=[record.pk]))
+    response = login(client, lena).get(reverse("admin:meetings_meetingrecord_change", args=[record.pk]))
 
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 @pytest.mark.parametrize("who", ["admin_user", "superuser"])
-def test_admins_and_superusers_see_everyone(client, request, who, rep, other_rep, record_factory):
+def test_admins_and_superusers_see_everyone(client, request, who, lena, jonas, record_factory):
     viewer = request.getfixturevalue(who)
-    record_factory(user=rep, title="Termin A")
-    theirs = record_factory(user=other_rep, title="Termin B")
+    record_factory(user=lena, title="Termin A")
+    theirs = record_factory(user=jonas, title="Termin B")
     login(client, viewer)
 
     listing = client.get(reverse("history_all")).content.decode()
@@ -63,16 +63,16 @@ def test_admins_and_superusers_see_everyone(client, request, who, rep, other_rep
     assert "Termin A" in export and "Termin B" in export
 
 
-def test_an_admins_own_list_is_still_their_own(client, admin_user, rep, record_factory):
-    record_factory(user=rep, title="Termin eines Reps")
+def test_an_admins_own_list_is_still_their_own(client, admin_user, lena, record_factory):
+    record_factory(user=lena, title="Termin eines Reps")
 
     content = login(client, admin_user).get(reverse("history_mine")).content.decode()
 
     assert "Termin eines Reps" not in content
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, rep, record_factory):
-    record = record_factory(user=rep)
+def test_anonymous_visitors_are_sent_to_sign_in(client, lena, record_factory):
+    record = record_factory(user=lena)
 
     for url in [reverse("history_mine"), reverse("history_all"), reverse("history_export"),
                 reverse("history_detail", args=[record.pk])]:
@@ -80,16 +80,16 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, rep, record_factory):
         assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
-def test_the_navbar_offers_all_meetings_to_admins_only(client, rep, admin_user):
-    assert reverse("history_all") not in login(client, rep).get(reverse("home")).content.decode()
+def test_the_navbar_offers_all_meetings_to_admins_only(client, lena, admin_user):
+    assert reverse("history_all") not in login(client, lena).get(reverse("home")).content.decode()
     assert reverse("history_all") in login(client, admin_user).get(reverse("home")).content.decode()
 
 
-def test_granting_and_revoking_admin(rep):
+def test_granting_and_revoking_admin(lena):
     from django.core.management import call_command
 
-    call_command("grant_meeting_admin", rep.email, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    rep = type(rep).objects.get(pk=rep.pk)
-    assert rep.has_perm("meetings.view_all_meeting_records")
-    call_command("grant_meeting_admin", rep.email, "--revoke", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert not type(rep).objects.get(pk=rep.pk).has_perm("meetings.view_all_meeting_records")
+    call_command("grant_meeting_admin", lena.email, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    lena = type(lena).objects.get(pk=lena.pk)
+    assert lena.has_perm("meetings.view_all_meeting_records")
+    call_command("grant_meeting_admin", lena.email, "--revoke", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not type(lena).objects.get(pk=lena.pk).has_perm("meetings.view_all_meeting_records")
