@@ -20,3 +20,11 @@ SECURE_SSL_REDIRECT = False
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+    from pathlib import Path
+
+    # A file, not SQLite's shared-cache memory database: tests that write from several threads at once
+    # need the busy timeout, which shared-cache table locks ignore ("database table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "meeting-booker-tests.sqlite3")}  # noqa: F405

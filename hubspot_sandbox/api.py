@@ -360,6 +360,14 @@ def _business_errors(state: State, request: Request, portal: Portal, body: dict)
     elif not organizer.isdigit() or int(organizer) not in portal.members or not state.users[int(organizer)].active:
         errors.append(field_error(f"organizerUserId {organizer} is not an active user of portal {portal.hub_id}",
                                   code="INVALID_USER", location="organizerUserId"))
+    from hubspot_sandbox.data import ACTIVITY_TYPES, OUTCOMES
+
+    # Enumeration properties take one of the portal's option values (case-sensitive).
+    for name, options in (("hs_meeting_outcome", [o[0] for o in OUTCOMES]),
+                          ("hs_activity_type", [a[0] for a in ACTIVITY_TYPES])):
+        if name in properties and properties[name] not in options:
+            errors.append(field_error(f"{properties[name]!r} was not one of the allowed options: {options}",
+                                      code="INVALID_OPTION", location=f"properties.{name}", property_name=name))
     active_owner_ids = {o.id for o in portal.owners if not o.archived}
     owner_id = properties["hubspot_owner_id"]
     if owner_id not in active_owner_ids:

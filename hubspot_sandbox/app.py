@@ -32,11 +32,23 @@ API_ROUTES = [
     ("/files/<version>/files", ["POST"], "upload_file", "api"),
     ("/scheduler/<version>/meetings/calendar", ["POST"], "create_meeting", "api"),
 ]
+# The legacy v3 paths put the version elsewhere; older SDKs still call them.
+LEGACY_ROUTES = [
+    ("/crm/v3/owners", ["GET"], "owners", "api"),
+    ("/crm/v3/owners/<owner_id>", ["GET"], "owner", "api"),
+    ("/crm/v3/objects/<object_type>/search", ["POST"], "search", "search"),
+    ("/crm/v3/objects/meetings/<meeting_id>", ["GET"], "get_meeting", "api"),
+    ("/crm/v3/properties/meetings/<name>", ["GET"], "meeting_property", "api"),
+]
 VERSIONS = {"2026-03", "v3"}
 
 
 def _canonical(path: str, version: str) -> str:
     """The spec's path for a call made on a legacy (/v3/) or aliased (deals, 0-47) path."""
+    if version == "v3":
+        for old, new in (("/crm/v3/owners", "/crm/owners/2026-03"), ("/crm/v3/objects/", "/crm/objects/2026-03/"),
+                         ("/crm/v3/properties/", "/crm/properties/2026-03/")):
+            path = path.replace(old, new, 1)
     canonical = path.replace(f"/{version}/", "/2026-03/", 1)
     for alias, name in (("/objects/2026-03/deals/", "/objects/2026-03/0-3/"),
                         ("/objects/2026-03/0-47/", "/objects/2026-03/meetings/"),
@@ -51,6 +63,8 @@ class Sandbox:
     def __init__(self, state: State) -> None:
         self.state = state
         rules = [Rule(path, methods=methods, endpoint=("api", name, kind)) for path, methods, name, kind in API_ROUTES]
+        rules += [Rule(path, methods=methods, endpoint=("api", name, kind), defaults={"version": "v3"})
+                  for path, methods, name, kind in LEGACY_ROUTES]
         rules += [
             Rule("/oauth/authorize", methods=["GET"], endpoint=("oauth", "authorize")),
             Rule("/oauth/<portal_id>/authorize", methods=["GET"], endpoint=("oauth", "authorize")),
@@ -92,7 +106,7 @@ class Sandbox:
         request.get_data()  # read the whole request first: a dropped connection then happens after it was sent
         fault = self.state.take_fault(request.method, request.path)
         if fault and fault.mode in ("status", "timeout", "drop"):
-            response = self.fail(request, fault)
+            response = None if fault.mode == "drop" else self.fail(request, fault)
         else:
             if self.state.config.latency_ms:
                 time.sleep(self.state.config.latency_ms / 1000)
@@ -103,19 +117,23 @@ class Sandbox:
             else:
                 response = self.api(request, endpoint[1], endpoint[2], args)
             if fault:  # process_then_status / process_then_drop: the work is done, the answer is lost
-                response = self.fail(request, fault)
+                response = None if fault.mode == "process_then_drop" else self.fail(request, fault)
         self.record(request, response, started)
+        if response is None:
+            return self.drop(request)
         return response
 
     # --- faults ---------------------------------------------------------------------------
 
+    def drop(self, request: Request) -> Response:
+        """Close the connection without an answer (the request was read in full)."""
+        sock = request.environ.get("werkzeug.socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        return Response(status=500)  # never reaches the client
+
     def fail(self, request: Request, fault: Fault) -> Response:
-        if fault.mode in ("drop", "process_then_drop"):
-            sock = request.environ.get("werkzeug.socket")
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-            return Response(status=500)  # never reaches the client
         if fault.mode == "timeout":
             time.sleep(fault.seconds)
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
@@ -242,12 +260,13 @@ class Sandbox:
 
     # --- bookkeeping and control ---------------------------------------------------------------
 
-    def record(self, request: Request, response: Response, started: float) -> None:
+    def record(self, request: Request, response: Response | None, started: float) -> None:
+        """Log the call before answering, so a test that sees the answer (or the drop) also sees the entry."""
         entry = {
             "method": request.method, "path": request.path,
-            # Query strings of the v1 token-info paths carry no tokens; token-bearing paths are masked.
             "query": "" if "/oauth/v1/" in request.path else request.query_string.decode(),
-            "status": response.status_code, "ms": int((time.monotonic() - started) * 1000), "at": time.time(),
+            "status": response.status_code if response is not None else None,  # None: connection dropped
+            "ms": int((time.monotonic() - started) * 1000), "at": time.time(),
         }
         if "/oauth/v1/access-tokens/" in request.path or "/oauth/v1/refresh-tokens/" in request.path:
             entry["path"] = request.path.rsplit("/", 1)[0] + "/…"
@@ -255,7 +274,7 @@ class Sandbox:
             entry["grant_type"] = request.form["grant_type"]
         with self.state.lock:
             self.state.log.append(entry)
-        logger.info("%s %s -> %s", request.method, entry["path"], response.status_code)
+        logger.info("%s %s -> %s", request.method, entry["path"], entry["status"] or "dropped")
 
     def control(self, request: Request, action: str, args: dict) -> Response:
         from hubspot_sandbox import control

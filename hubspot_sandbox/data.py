@@ -151,10 +151,14 @@ def _records(seed: int, prefix: int, sizes: dict[str, int]) -> dict[str, dict[st
 
 def _labels(extra: bool) -> dict[str, list[dict]]:
     unlabeled = {"contacts": 200, "companies": 188, "deals": 212, "tickets": 226}
-    labels = {kind: [{"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": None}]
-              for kind, type_id in unlabeled.items()}
+    # The unlabeled default type has no label. HubSpot answers `"label": null`, which its own spec
+    # (a non-nullable string) forbids; leaving the optional key out satisfies both readings.
+    labels = {kind: [{"category": "HUBSPOT_DEFINED", "typeId": type_id}] for kind, type_id in unlabeled.items()}
     if extra:
+        # One label of each non-default category, so every associationCategory value has a valid use.
         labels["contacts"].append({"category": "USER_DEFINED", "typeId": 1001, "label": "Entscheider"})
+        labels["companies"].append({"category": "INTEGRATOR_DEFINED", "typeId": 2001, "label": "Über Integration"})
+        labels["deals"].append({"category": "WORK", "typeId": 3001, "label": "Projektbezug"})
     return labels
 
 

@@ -218,6 +218,7 @@ def _token_info(state: State, token_value: str, *, v1: bool = False) -> dict | N
             token_use="access_token", token_type="Bearer", expires_in=left,
             signed_access_token={
                 "appId": data.DEMO_APP_ID, "hubId": portal.hub_id, "userId": user.user_id,
+                "appInstallId": f"sandbox-{data.DEMO_APP_ID}-{portal.hub_id}", "audience": grant.client_id,
                 "expiresAt": int((time.time() + left) * 1000), "scopes": base64.b64encode(
                     " ".join(grant.scopes).encode()).decode(), "hublet": "sandbox", "signature": "sandbox",
                 "isUserLevel": True, "installingUserId": user.user_id, "isServiceAccount": False,
@@ -236,7 +237,11 @@ def introspect(state: State, request: Request) -> Response:
     hint = form.get("token_type_hint", "")
     value = form.get("token") or form.get(hint) or form.get("access_token") or form.get("refresh_token") or ""
     info = _token_info(state, value)
-    return json_response(info if info else {"active": False})
+    if info is None:
+        # RFC 7662 would say {"active": false}; HubSpot's spec allows only the token-info shapes or an
+        # error, so an unknown, expired or revoked token gets the OAuth error body (API notes §1.5).
+        return oauth_error("invalid_token", "The token is invalid, expired or revoked.", status="BAD_TOKEN")
+    return json_response(info)
 
 
 def revoke(state: State, request: Request) -> Response:

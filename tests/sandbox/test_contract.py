@@ -1,0 +1,41 @@
+"""The response checks themselves: they can fail, and every documented error has HubSpot's shape."""
+
+import pytest
+
+from hubspot_sandbox.contract import response_errors
+
+
+def test_a_response_that_breaks_its_schema_is_caught():
+    broken = {"id": 123, "createdAt": "yesterday"}  # id must be a string; properties missing
+
+    problems = response_errors("POST", "/scheduler/2026-03/meetings/calendar", 200, broken)
+
+    assert any("properties" in p for p in problems) and any("123" in p for p in problems)
+
+
+def test_a_conforming_response_passes():
+    body = {"id": "1", "createdAt": "2026-12-01T09:00:00.000Z", "lastUpdatedAt": "2026-12-01T09:00:00.000Z",
+            "properties": {"hs_engagement_source": "INTEGRATION", "hs_engagement_source_id": "x",
+                           "hs_meeting_title": "t", "hs_meeting_start_time": "2026-12-01T09:00:00.000Z",
+                           "hs_meeting_end_time": "2026-12-01T10:00:00.000Z", "hs_meeting_outcome": "SCHEDULED",
+                           "hs_timestamp": "2026-12-01T09:00:00.000Z"}}
+
+    assert response_errors("POST", "/scheduler/2026-03/meetings/calendar", 200, body) == []
+
+
+def test_oauth_errors_are_checked_against_the_rfc_6749_shape():
+    assert response_errors("POST", "/oauth/2026-03/token", 400, {"error": "invalid_grant"})
+    assert response_errors("POST", "/oauth/2026-03/token", 400, {
+        "error": "invalid_grant", "error_description": "d", "status": "BAD_AUTH_CODE", "message": "d"}) == []
+
+
+def test_an_undescribed_path_is_reported():
+    with pytest.raises(LookupError):
+        response_errors("GET", "/no/such/api", 200, {})
+
+
+def test_the_session_really_checks(api, auth):
+    api.get("/crm/owners/2026-03", headers=auth)
+    api.get("/crm/owners/2026-03", headers={"Authorization": "Bearer nope"})
+
+    assert api.checked == 2

@@ -1,0 +1,64 @@
+"""Fault injection for tests: failures, timeouts, dropped connections, latency."""
+
+import time
+
+import pytest
+import requests
+
+from tests.sandbox.conftest import LENA
+from tests.sandbox.test_scheduler import CREATE, base_request
+
+OWNERS = "/crm/owners/2026-03"
+
+
+def test_the_next_n_calls_fail_then_it_recovers(api, auth, sandbox_server):
+    sandbox_server.fault(OWNERS, count=2, status=503, method="GET")
+
+    statuses = [api.get(OWNERS, headers=auth).status_code for _ in range(3)]
+
+    assert statuses == [503, 503, 200]
+
+
+def test_a_timeout(api, auth, sandbox_server):
+    sandbox_server.fault(OWNERS, mode="timeout", seconds=1, method="GET")
+
+    with pytest.raises(requests.ReadTimeout):
+        api.get(OWNERS, headers=auth, timeout=0.3)
+
+
+def test_a_dropped_connection_after_the_request_was_read(api, auth, sandbox_server, demo):
+    sandbox_server.fault(CREATE, mode="drop")
+
+    with pytest.raises(requests.ConnectionError):
+        api.post(CREATE, params={"organizerUserId": str(LENA)}, json=base_request(demo), headers=auth)
+    assert sandbox_server.meetings()["24681357"] == {}
+
+
+@pytest.mark.parametrize("mode", ["process_then_status", "process_then_drop"])
+def test_processed_then_lost_answers_really_create_the_meeting(api, auth, sandbox_server, demo, mode):
+    sandbox_server.fault(CREATE, mode=mode, status=500)
+
+    try:
+        status = api.post(CREATE, params={"organizerUserId": str(LENA)}, json=base_request(demo),
+                          headers=auth).status_code
+    except requests.ConnectionError:
+        status = None
+
+    assert status == (500 if mode == "process_then_status" else None)
+    assert len(sandbox_server.meetings()["24681357"]) == 1
+
+
+def test_added_latency(api, auth, sandbox_server):
+    sandbox_server.latency(300)
+
+    started = time.monotonic()
+    api.get(OWNERS, headers=auth)
+
+    assert time.monotonic() - started >= 0.3
+
+
+def test_reset_clears_faults(api, auth, sandbox_server):
+    sandbox_server.fault(OWNERS, count=5, status=500, method="GET")
+    sandbox_server.reset()
+
+    assert api.get(OWNERS, headers=auth).status_code == 401  # tokens are gone too
