@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from meetings.models import MeetingRecord
+from meetings.models import MeetingRecord, week_of
 
 # Bottom to top; failures sit on top, in red, so a spike stands out.
 STACK = [MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingRecord.Status.UNKNOWN,
@@ -15,27 +15,19 @@ STACK = [MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingReco
 BAR_WIDTH, GAP, HEIGHT, LABEL_SPACE = 36, 12, 160, 28
 
 
-def _monday(moment: datetime) -> datetime:
-    local = timezone.localtime(moment)
-    return (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def weekly_chart(rows: list[dict], *, weeks: int = 12, now: datetime | None = None) -> dict:
     """Bars for the last `weeks` weeks (empty weeks included) from meeting_record_weekly_counts()."""
-    this_week = _monday(now or timezone.now())
+    this_week = week_of(now or timezone.now())
     starts = [this_week - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    counts: dict[tuple, int] = {}
-    for row in rows:
-        key = (_monday(row["week"]).date(), row["status"])
-        counts[key] = counts.get(key, 0) + row["count"]
-    totals = [sum(counts.get((start.date(), status), 0) for status in STACK) for start in starts]
+    counts = {(row["created_week"], row["status"]): row["count"] for row in rows}
+    totals = [sum(counts.get((start, status), 0) for status in STACK) for start in starts]
     peak = max(totals + [1])
     bars = []
     for index, start in enumerate(starts):
         y = HEIGHT
         segments = []
         for status in STACK:
-            count = counts.get((start.date(), status), 0)
+            count = counts.get((start, status), 0)
             if not count:
                 continue
             height = max(1, round(count / peak * (HEIGHT - 10)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC
 
 from django import forms
@@ -12,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,6 +32,41 @@ from meetings.selectors import (
 )
 
 PAGE_SIZE = 25
+
+
+@dataclass
+class RecordPage:
+    """One page of records, newest first, without counting all of them.
+
+    A COUNT over a large filtered history costs more than the page itself; "newer" and
+    "older" need only one row beyond the page.
+    """
+
+    records: list
+    number: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, records, number) -> RecordPage:
+        number = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
+        offset = (number - 1) * PAGE_SIZE
+        rows = list(records[offset:offset + PAGE_SIZE + 1])
+        return cls(records=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
+
+    def __iter__(self):
+        return iter(self.records)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 class RecordFilterForm(forms.Form):
@@ -85,7 +120,7 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
         messages.warning(request, _("Some filters were not understood and are ignored."))
     records = meeting_record_list(viewer=request.user, filters=form.to_filters() if form.is_bound else RecordFilters(),
                                   everyone=everyone)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = RecordPage.of(records, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "history/record_list.html", {

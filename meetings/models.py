@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -63,6 +63,12 @@ class HubSpotConnection(models.Model):
         return self.expires_at is None or self.expires_at <= timezone.now() + timedelta(seconds=seconds)
 
 
+def week_of(moment) -> date:
+    """The Monday of the moment's week, in UTC."""
+    day = moment.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())
+
+
 class MeetingRecord(models.Model):
     """One attempt to create a meeting in HubSpot: like admin.LogEntry, with a status.
 
@@ -110,6 +116,9 @@ class MeetingRecord(models.Model):
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    # The Monday (UTC) of created_at's week, stored so the weekly chart groups by an indexed
+    # column instead of truncating every timestamp (SQLite does that in Python, row by row).
+    created_week = models.DateField(_("week submitted"), editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -123,10 +132,18 @@ class MeetingRecord(models.Model):
             models.Index(fields=["user", "-created_at"], name="record_user_newest_idx"),
             models.Index(fields=["status", "-created_at"], name="record_status_newest_idx"),
             models.Index(fields=["hub_id", "-created_at"], name="record_hub_newest_idx"),
+            models.Index(fields=["created_week", "status"], name="record_week_status_idx"),
+            models.Index(fields=["created_week", "user", "status"], name="record_week_user_idx"),
+            models.Index(fields=["user", "created_week", "status"], name="record_user_week_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.created_week is None:
+            self.created_week = week_of(self.created_at)
+        super().save(*args, **kwargs)
 
     @property
     def is_final(self) -> bool:

@@ -9,16 +9,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 @cache
+def known_zones() -> frozenset[str]:
+    # available_timezones() walks the zoneinfo files on every call: read them once.
+    return frozenset(available_timezones())
+
+
+@cache
 def zone_names() -> tuple[str, ...]:
     """Canonical-looking IANA names, sorted (legacy aliases like 'US/Eastern' left out)."""
     return tuple(sorted(
-        name for name in available_timezones()
+        name for name in known_zones()
         if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")) or name == "UTC"
     ))
 
 
 def get_zone(name: str) -> ZoneInfo | None:
-    if not name or name not in available_timezones():
+    if not name or name not in known_zones():
         return None
     try:
         return ZoneInfo(name)

@@ -1,0 +1,104 @@
+"""Issue 5's numbers: the server time the app adds to a create, a cached picker search, HubSpot calls per meeting.
+
+    .venv/bin/python benchmarks/create_bench.py [--meetings 200]
+
+Runs the app in-process against a real sandbox process over HTTP. "App time" is the whole
+request through Django's middleware minus the time spent inside HTTP calls to HubSpot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import uuid
+from datetime import timedelta
+
+from _django import setup, summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--meetings", type=int, default=200)
+    parser.add_argument("--searches", type=int, default=500)
+    args = parser.parse_args()
+    vendor = setup("create-bench")
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from hubspot_sandbox.testing import SandboxServer
+    from meetings.hubspot import client as hubspot_client
+    from meetings.models import HubSpotConnection, MeetingRecord
+
+    spent_in_hubspot = [0.0]
+    original = hubspot_client.hubspot_session
+
+    def timed_session():
+        session = original()
+        if not getattr(session, "_timed", False):
+            send = session.request
+
+            def request(*a, **kw):
+                started = time.perf_counter()
+                try:
+                    return send(*a, **kw)
+                finally:
+                    spent_in_hubspot[0] += time.perf_counter() - started
+
+            session.request, session._timed = request, True
+        return session
+
+    hubspot_client.hubspot_session = timed_session
+
+    with SandboxServer.start("--rate-limit", "1000000/10", "--search-rate-limit", "1000") as sandbox:
+        settings.HUBSPOT_API_BASE = settings.HUBSPOT_APP_BASE = sandbox.url
+        settings.HUBSPOT_SEARCHES_PER_SECOND = 10_000
+        lena = next(u for u in sandbox.demo()["users"] if u["email"].startswith("lena"))
+        token = sandbox.issue_token(lena["user_id"], scopes=["oauth", "crm.objects.contacts.read",
+                                                              "crm.objects.contacts.write", "crm.objects.owners.read"])
+        user = get_user_model().objects.create_user("lena", lena["email"], first_name="Lena", last_name="Müller")
+        HubSpotConnection.objects.create(
+            user=user, hub_id=token["hub_id"], hubspot_user_id=lena["user_id"], owner_id=lena["owner_id"],
+            email=lena["email"], scopes=token["scopes"], access_token=token["access_token"],
+            refresh_token=token["refresh_token"], expires_at=timezone.now() + timedelta(minutes=30),
+        )
+        client = Client()
+        client.force_login(user)
+        client.get(reverse("meeting_create"))  # warm: owners, properties, labels
+        start = (timezone.now() + timedelta(days=7)).strftime("%Y-%m-%dT10:00")
+        end = (timezone.now() + timedelta(days=7)).strftime("%Y-%m-%dT11:00")
+        calls_before = len(sandbox.requests())
+        app_ms = []
+        for i in range(args.meetings):
+            spent_in_hubspot[0] = 0.0
+            started = time.perf_counter()
+            response = client.post(reverse("meeting_create"), {
+                "idempotency_key": str(uuid.uuid4()), "title": f"Benchmark {i}", "time_zone": "Europe/Berlin",
+                "start": start, "end": end, "outcome": "SCHEDULED", "reminders-TOTAL_FORMS": "0",
+                "reminders-INITIAL_FORMS": "0", "reminders-MIN_NUM_FORMS": "0", "reminders-MAX_NUM_FORMS": "3",
+            })
+            total = time.perf_counter() - started
+            assert response.status_code == 302, response.content[:300]
+            app_ms.append((total - spent_in_hubspot[0]) * 1000)
+        calls = len(sandbox.requests()) - calls_before
+        created = MeetingRecord.objects.filter(status=MeetingRecord.Status.CREATED).count()
+
+        client.get(reverse("picker_search", args=["contacts"]), {"q": "müller"})  # warm the cache
+        search_ms = []
+        for _ in range(args.searches):
+            started = time.perf_counter()
+            response = client.get(reverse("picker_search", args=["contacts"]), {"q": "müller"})
+            search_ms.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200 and response.json()["results"]
+
+    print(f"database: {vendor}")
+    print(summary("app time per create, HubSpot excluded", app_ms) + "   target: median <= 15 ms")
+    print(summary("cached picker search", search_ms) + "   target: p95 <= 20 ms")
+    print(f"HubSpot calls per created meeting (caches warm): {calls / created:.2f}   target: exactly 1")
+
+
+if __name__ == "__main__":
+    main()
