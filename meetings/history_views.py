@@ -79,6 +79,12 @@ class RecordFilterForm(forms.Form):
     submitted_to = forms.DateField(label=gettext_lazy("Submitted until"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
+                                          else "form-control")
+
     def to_filters(self) -> RecordFilters:
         data = self.cleaned_data if self.is_valid() else {}
         return RecordFilters(
@@ -99,6 +105,8 @@ class AdminRecordFilterForm(RecordFilterForm):
             self.fields["rep"] = forms.IntegerField(required=False)
             self.fields["portal"] = forms.IntegerField(required=False)
             return
+        for name in ("rep", "portal"):
+            self.fields[name].widget.attrs["class"] = "form-select"
         reps = get_user_model().objects.filter(hubspot__isnull=False).order_by("email")
         self.fields["rep"].choices = [("", _("All reps")), *((u.pk, u.get_full_name() or u.email) for u in reps)]
         self.fields["portal"].choices = [("", _("All portals")), *cache.get_or_set(PORTALS_CACHE_KEY, _portals, 300)]
