@@ -63,6 +63,10 @@ class HubSpotConnection(models.Model):
         return self.expires_at is None or self.expires_at <= timezone.now() + timedelta(seconds=seconds)
 
 
+class FinalRecordError(Exception):
+    """An audit record that is created, failed or unknown never changes again."""
+
+
 def week_of(moment) -> date:
     """The Monday of the moment's week, in UTC."""
     day = moment.astimezone(UTC).date()
@@ -143,6 +147,10 @@ class MeetingRecord(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.created_week is None:
             self.created_week = week_of(self.created_at)
+        if not self._state.adding and MeetingRecord.objects.filter(
+            pk=self.pk, status__in=self.FINAL_STATUSES
+        ).exists():
+            raise FinalRecordError(f"meeting record {self.pk} is final and cannot change")
         super().save(*args, **kwargs)
 
     @property
