@@ -27,4 +27,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
     # A file, not SQLite's shared-cache memory database: tests that write from several threads at once
     # need the busy timeout, which shared-cache table locks ignore ("database table is locked").
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "meeting-booker-tests.sqlite3")}  # noqa: F405
+    # One file per test process, so two suites (two checkouts, or CI beside a developer) never share one.
+    _test_db = Path(tempfile.gettempdir()) / f"meeting-booker-tests-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405

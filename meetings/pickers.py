@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from meetings.forms import MeetingFormOptions
 from meetings.hubspot.client import HubSpotClient
 from meetings.hubspot.errors import HubSpotOutcomeUnknown, HubSpotRefused, HubSpotUnavailable
 from meetings.hubspot.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
@@ -102,8 +103,6 @@ def form_options(user):
     A refused or unreachable HubSpot degrades the form (default outcomes, no attendees)
     instead of breaking it; only a lost authorisation propagates, so the rep can sign in again.
     """
-    from meetings.forms import MeetingFormOptions
-
     options = MeetingFormOptions(files_allowed=user.hubspot.has_scope("files"))
     loaders = {
         "outcomes": lambda: property_options(user, "hs_meeting_outcome"),

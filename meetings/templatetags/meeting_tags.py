@@ -5,6 +5,7 @@ from django.utils import formats
 from django.utils.html import format_html
 
 from meetings import links
+from meetings.selectors import can_view_all
 from meetings.timezones import get_zone
 
 register = template.Library()
@@ -66,6 +67,4 @@ def pretty_json(value) -> str:
 
 @register.filter
 def views_all(user) -> bool:
-    from meetings.selectors import can_view_all
-
     return can_view_all(user)
