@@ -39,7 +39,7 @@ pytest: install-dev
 
 ## make messages: refresh the German catalogue after changing translatable strings.
 messages: install-dev
-	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=staticfiles --ignore=hubspot_sandbox
+	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=staticfiles --ignore=hubspot_sandbox --ignore=tests --ignore=benchmarks
 	$(PY) manage.py makemessages -d djangojs -l de --ignore=.venv --ignore=staticfiles --ignore=static/vendor
 	$(PY) manage.py compilemessages --ignore=.venv
 
