@@ -39,9 +39,9 @@ pytest: install-dev
 
 ## make messages: refresh the German catalogue after changing translatable strings.
 messages: install-dev
-	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=staticfiles --ignore=hubspot_sandbox --ignore=tests --ignore=benchmarks
-	$(PY) manage.py makemessages -d djangojs -l de --ignore=.venv --ignore=staticfiles --ignore=static/vendor
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages --settings=config.test_settings -l de -l en \
+		--ignore=.venv --ignore=staticfiles --ignore=hubspot_sandbox --ignore=tests --ignore=benchmarks
+	$(PY) manage.py compilemessages --settings=config.test_settings --ignore=.venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
