@@ -32,6 +32,17 @@ from meetings.selectors import (
 )
 
 PAGE_SIZE = 25
+# 250,000 rows deep. Beyond that a filter finds a record sooner than paging does, and the offset
+# stays far inside what SQLite and PostgreSQL accept (a typed page=10**20 must not be a 500).
+MAX_PAGE = 10_000
+
+
+def _page_number(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_PAGE else 1
 
 
 @dataclass
@@ -48,7 +59,7 @@ class RecordPage:
 
     @classmethod
     def of(cls, records, number) -> RecordPage:
-        number = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
+        number = _page_number(number)
         offset = (number - 1) * PAGE_SIZE
         rows = list(records[offset:offset + PAGE_SIZE + 1])
         return cls(records=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
@@ -86,7 +97,11 @@ class RecordFilterForm(forms.Form):
                                           else "form-control")
 
     def to_filters(self) -> RecordFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The filters that validated. One bad value drops only itself: `ignored()` names it for the rep."""
+        if not self.is_bound:
+            return RecordFilters()
+        self.is_valid()
+        data = self.cleaned_data
         return RecordFilters(
             status=data.get("status") or "", submitted_from=data.get("submitted_from"),
             submitted_to=data.get("submitted_to"), text=(data.get("q") or "").strip(),
@@ -94,17 +109,19 @@ class RecordFilterForm(forms.Form):
             hub_id=int(data["portal"]) if data.get("portal") else None,
         )
 
+    def ignored(self) -> list[str]:
+        """Labels of the filters whose values were not understood."""
+        return [str(self.fields[name].label) for name in self.errors if name in self.fields]
+
 
 class AdminRecordFilterForm(RecordFilterForm):
     rep = forms.TypedChoiceField(label=gettext_lazy("Rep"), required=False, coerce=int, empty_value=None)
     portal = forms.TypedChoiceField(label=gettext_lazy("Portal"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, with_choices: bool = True, **kwargs):
+    def __init__(self, *args, **kwargs):
+        # The export parses its query with this same form, choices included, so it applies exactly
+        # the filters the list applied (a rep or portal the list does not offer is ignored by both).
         super().__init__(*args, **kwargs)
-        if not with_choices:  # the export only reads the values: no need to list reps and portals
-            self.fields["rep"] = forms.IntegerField(required=False)
-            self.fields["portal"] = forms.IntegerField(required=False)
-            return
         for name in ("rep", "portal"):
             self.fields[name].widget.attrs["class"] = "form-select"
         reps = get_user_model().objects.filter(hubspot__isnull=False).order_by("email")
@@ -124,10 +141,11 @@ def _portals() -> list[tuple[int, str]]:
 def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
     form_class = AdminRecordFilterForm if everyone else RecordFilterForm
     form = form_class(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        messages.warning(request, _("Some filters were not understood and are ignored."))
-    records = meeting_record_list(viewer=request.user, filters=form.to_filters() if form.is_bound else RecordFilters(),
-                                  everyone=everyone)
+    filters = form.to_filters()
+    if ignored := form.ignored():
+        messages.warning(request, _("These filters were not understood and are ignored: %(filters)s")
+                         % {"filters": ", ".join(ignored)})
+    records = meeting_record_list(viewer=request.user, filters=filters, everyone=everyone)
     page = RecordPage.of(records, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -168,26 +186,38 @@ class _Echo:
         return value
 
 
-def _csv_rows(records) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
-    yield "\ufeff" + writer.writerow([
+# Spreadsheet programs run a cell that starts with one of these as a formula ("CSV injection"),
+# and reps type the titles: such cells get a leading apostrophe, which the spreadsheet hides.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_header() -> list[str]:
+    return [
         _("Submitted at (UTC)"), _("Rep"), _("Rep email"), _("Portal"), _("Status"), _("Title"),
         _("Start (UTC)"), _("End (UTC)"), _("Time zone"), _("Associations"), _("HubSpot meeting id"),
         _("HTTP status"), _("Error category"), _("Error message"), _("Correlation id"), _("HTTP attempts"),
         _("Duration (ms)"),
-    ])
-    labels = dict(MeetingRecord.Status.choices)
+    ]
+
+
+def _csv_rows(records, *, header: list[str], status_labels: dict[str, str]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
+    yield "\ufeff" + writer.writerow(header)
     for record in records.iterator(chunk_size=2000):
-        yield writer.writerow([
+        yield writer.writerow([_cell(value) for value in (
             record.created_at.astimezone(UTC).isoformat(timespec="seconds"),
             record.user.get_full_name(), record.user.email, record.hub_domain or record.hub_id,
-            labels.get(record.status, record.status), record.title,
+            status_labels.get(record.status, record.status), record.title,
             record.start_at.isoformat(timespec="minutes"), record.end_at.isoformat(timespec="minutes"),
             record.time_zone, "; ".join(a.get("label") or a.get("id", "") for a in record.associations),
             record.hubspot_meeting_id, record.response_status or "", record.error_category, record.error_message,
             record.correlation_id, record.attempts, record.duration_ms if record.duration_ms is not None else "",
-        ])
+        )])
 
 
 @login_required
@@ -196,10 +226,12 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Exactly what the all-meetings list shows with the same filters, streamed row by row."""
     if not can_view_all(request.user):
         raise PermissionDenied
-    form = AdminRecordFilterForm(request.GET or None, with_choices=False)
-    records = meeting_record_list(viewer=request.user, filters=form.to_filters() if form.is_bound else RecordFilters(),
-                                  everyone=True)
-    response = StreamingHttpResponse(_csv_rows(records), content_type="text/csv; charset=utf-8")
+    form = AdminRecordFilterForm(request.GET or None)
+    records = meeting_record_list(viewer=request.user, filters=form.to_filters(), everyone=True)
+    # Translated now, in the request's language: the rows are written later, while the file streams.
+    rows = _csv_rows(records, header=_csv_header(),
+                     status_labels={value: str(label) for value, label in MeetingRecord.Status.choices})
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     filename = f"meetings-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

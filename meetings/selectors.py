@@ -43,7 +43,7 @@ def meeting_record_list(*, viewer, filters: RecordFilters, everyone: bool = Fals
         records = records.filter(status=filters.status)
     if filters.submitted_from:
         records = records.filter(created_at__gte=_start_of(filters.submitted_from))
-    if filters.submitted_to:
+    if filters.submitted_to and filters.submitted_to < date.max:  # "until 9999-12-31" bounds nothing
         records = records.filter(created_at__lt=_start_of(filters.submitted_to + timedelta(days=1)))
     if filters.text:
         records = records.filter(search_text__contains=filters.text.lower())

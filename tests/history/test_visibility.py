@@ -93,3 +93,15 @@ def test_granting_and_revoking_admin(lena):
     assert lena.has_perm("meetings.view_all_meeting_records")
     call_command("grant_meeting_admin", lena.email, "--revoke", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert not type(lena).objects.get(pk=lena.pk).has_perm("meetings.view_all_meeting_records")
+
+
+def test_an_admin_reading_another_reps_record_goes_back_to_all_meetings(client, admin_user, lena, record_factory):
+    theirs = record_factory(user=lena)
+    mine = record_factory(user=admin_user)
+    login(client, admin_user)
+
+    other = client.get(reverse("history_detail", args=[theirs.pk])).content.decode()
+    own = client.get(reverse("history_detail", args=[mine.pk])).content.decode()
+
+    assert f'<li class="breadcrumb-item"><a href="{reverse("history_all")}">All meetings</a></li>' in other
+    assert f'<li class="breadcrumb-item"><a href="{reverse("history_mine")}">My meetings</a></li>' in own
