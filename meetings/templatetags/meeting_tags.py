@@ -5,6 +5,7 @@ from django.utils import formats
 from django.utils.html import format_html
 
 from meetings import links
+from meetings.forms import KIND_LABELS
 from meetings.selectors import can_view_all
 from meetings.timezones import get_zone
 
@@ -63,6 +64,12 @@ def get_item(mapping, key):
 @register.filter
 def pretty_json(value) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+@register.filter
+def association_kind(kind: str) -> str:
+    """'contacts' → 'Contacts' / 'Kontakte': the picker's translated label for an association type."""
+    return KIND_LABELS.get(kind, kind)
 
 
 @register.filter
