@@ -8,11 +8,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings.models import MeetingRecord
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in German leaves German active in this thread; the next test (maybe another file's) must not inherit it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
