@@ -33,3 +33,14 @@ def test_an_unknown_record_offers_no_blind_retry(client, rep, record_factory):
     assert "the meeting may exist in HubSpot" in content
     assert f"/contacts/{record.hub_id}/objects/0-47/views/all/list" in content
     assert "?retry=" not in content
+
+
+def test_a_pending_record_says_it_is_open_and_offers_no_retry(client, rep, record_factory):
+    record = record_factory(user=rep, status=MeetingRecord.Status.PENDING)
+    client.force_login(rep)
+
+    content = client.get(reverse("history_detail", args=[record.pk])).content.decode()
+
+    assert "HubSpot has not given a final answer to this request yet" in content
+    assert f"/contacts/{record.hub_id}/objects/0-47/views/all/list" in content
+    assert "?retry=" not in content
