@@ -50,6 +50,11 @@ oauth2_callback = OAuth2CallbackView.adapter_view(HubSpotOAuth2Adapter)
 @login_required
 @require_POST
 def disconnect(request: HttpRequest) -> HttpResponse:
-    hubspot_connection_disconnect(user=request.user)
-    messages.success(request, _("HubSpot is disconnected: the app's access was revoked and its tokens deleted."))
+    if hubspot_connection_disconnect(user=request.user):
+        messages.success(request, _("HubSpot is disconnected: the app's access was revoked and its tokens deleted."))
+    else:
+        messages.warning(request, _(
+            "HubSpot is disconnected here: the app's tokens are deleted. HubSpot could not confirm the revocation; "
+            "to be sure, remove the app under Connected apps in your HubSpot settings."
+        ))
     return redirect("home")
