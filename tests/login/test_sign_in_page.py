@@ -1,0 +1,42 @@
+"""One way in for reps: the sign-in page has a single HubSpot button; no local sign-up or password."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sign_in_page_has_one_way_in(client):
+    content = client.get(reverse("account_login")).content.decode()
+
+    assert content.count("Sign in with HubSpot</button>") == 1
+    assert f'<form method="post" action="{reverse("hubspot_login")}' in content  # a POST, not a GET link
+    assert 'name="password"' not in content and 'name="login"' not in content
+
+
+def test_there_is_no_local_sign_up_or_password_login(client, django_user_model):
+    django_user_model.objects.create_user("rep", "rep@example.de", "secret-password")
+
+    assert client.get("/accounts/signup/").status_code in (302, 403, 404)
+    refused = client.post(reverse("account_login"), {"login": "rep@example.de", "password": "secret-password"})
+
+    assert refused.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+def test_superusers_can_still_use_the_admin_sign_in(client, django_user_model):
+    django_user_model.objects.create_superuser("admin", "admin@example.de", "admin-password")
+
+    response = client.post(
+        reverse("admin:login"), {"username": "admin", "password": "admin-password", "next": "/admin/"}
+    )
+
+    assert response.status_code == 302 and client.get("/admin/").status_code == 200
+
+
+def test_german_sign_in_page(client):
+    client.cookies["django_language"] = "de"
+
+    content = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "Mit HubSpot anmelden" in content
