@@ -40,3 +40,24 @@ def test_german_sign_in_page(client):
     content = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
 
     assert "Mit HubSpot anmelden" in content
+
+
+def test_the_button_carries_next_once(client):
+    import re
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    def action(next_url: str) -> dict:
+        content = client.get(reverse("account_login"), {"next": next_url}).content.decode()
+        url = unescape(re.search(r'<form method="post" action="([^"]+)"', content).group(1))
+        return parse_qs(urlsplit(url).query)
+
+    assert action("/meetings/new/?restore=abc&from=3") == {"next": ["/meetings/new/?restore=abc&from=3"]}
+
+
+def test_signing_in_never_sends_the_rep_to_another_site(client, hubspot):
+    from tests.login.conftest import sign_in
+
+    response = sign_in(client, next_url="https://evil.example/")
+
+    assert response.status_code == 302 and not response["Location"].startswith("https://evil.example")
