@@ -7,6 +7,7 @@ from urllib.parse import quote
 import pytest
 import requests
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,8 +67,11 @@ def test_concurrent_requests_with_an_expired_token_refresh_once(hubspot, client)
     results = []
 
     def call():
-        user = get_user_model().objects.select_related("hubspot").get(pk=user_id)
-        results.append(len(HubSpotClient.for_user(user).list_owners()))
+        try:
+            user = get_user_model().objects.select_related("hubspot").get(pk=user_id)
+            results.append(len(HubSpotClient.for_user(user).list_owners()))
+        finally:
+            connections.close_all()  # this thread's own database connection
 
     threads = [threading.Thread(target=call) for _ in range(4)]
     for thread in threads:
