@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection as db_connection
+from django.db import connections
 from django.utils import timezone
 
 from meetings.hubspot.client import HubSpotClient
@@ -30,7 +30,7 @@ def test_concurrent_requests_with_an_expired_token_refresh_once(hubspot, client)
         except Exception as error:  # reported below, with the thread's own error
             errors.append(error)
         finally:
-            db_connection.close()
+            connections.close_all()  # this thread's own database connection
 
     threads = [threading.Thread(target=call) for _ in range(4)]
     for thread in threads:
