@@ -8,6 +8,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 
@@ -34,6 +35,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         session. Linking to the existing account by email is not an option either: it
         would hand that account (possibly a superuser) to whoever holds the HubSpot login.
         """
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # A rep is one HubSpot user; a second one linked to the same account here would
+            # never get a HubSpotConnection. Signing in with the other user switches instead.
+            self._refuse(request, sociallogin, "connect")
         if sociallogin.is_existing:
             return
         email = sociallogin.email_addresses[0].email if sociallogin.email_addresses else ""
@@ -43,6 +48,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             reason = "email_taken"
         else:
             return
+        self._refuse(request, sociallogin, reason)
+
+    def _refuse(self, request, sociallogin, reason: str) -> None:
         logger.warning("HubSpot sign-in refused for HubSpot user %s: %s", sociallogin.account.uid, reason)
         raise ImmediateHttpResponse(
             render(request, "hubspot_login/sign_in_refused.html", {"reason": reason}, status=409)

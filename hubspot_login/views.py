@@ -8,7 +8,7 @@ from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAu
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -45,6 +45,10 @@ class HubSpotOAuth2Adapter(HubspotOAuth2Adapter):
 
 oauth2_login = OAuth2LoginView.adapter_view(HubSpotOAuth2Adapter)
 oauth2_callback = OAuth2CallbackView.adapter_view(HubSpotOAuth2Adapter)
+
+
+def not_offered(request: HttpRequest) -> HttpResponse:
+    raise Http404
 
 
 @login_required

@@ -99,3 +99,16 @@ def test_failure_pages_are_translated(client, hubspot):
 
     content = response.content.decode()
     assert "Erneut versuchen" in content and "Try again" not in content
+
+
+def test_linking_a_second_hubspot_user_is_refused(signed_in, hubspot):
+    start = signed_in.post(f"{reverse('hubspot_login')}?process=connect")
+
+    response = signed_in.get(callback_path(consent(start["Location"], account="5120002:24681357")))
+
+    assert response.status_code == 409 and "Try again" in response.content.decode()
+    assert "sign out and sign in with that one" in response.content.decode()
+    assert HubSpotConnection.objects.get().hubspot_user_id == 5120001
+    from allauth.socialaccount.models import SocialAccount
+
+    assert list(SocialAccount.objects.values_list("uid", flat=True)) == ["5120001"]

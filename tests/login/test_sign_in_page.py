@@ -61,3 +61,20 @@ def test_signing_in_never_sends_the_rep_to_another_site(client, hubspot):
     response = sign_in(client, next_url="https://evil.example/")
 
     assert response.status_code == 302 and not response["Location"].startswith("https://evil.example")
+
+
+def test_opening_the_hubspot_login_url_directly_shows_our_page_and_its_button_works(client, hubspot):
+    page = client.get(reverse("hubspot_login"), {"next": "/meetings/new/"})
+
+    content = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="signed-in-user"' not in content
+    assert content.count("Sign in with HubSpot</button>") == 1 and "<form method=\"post\">" in content
+    started = client.post(f"{reverse('hubspot_login')}?next=/meetings/new/")
+    assert started.status_code == 302 and started["Location"].startswith(f"{hubspot.url}/oauth/authorize?")
+
+
+def test_account_pages_a_rep_has_no_use_for_are_gone(signed_in):
+    for url in ("/accounts/3rdparty/", "/accounts/email/", "/accounts/password/change/", "/accounts/signup/"):
+        assert signed_in.get(url).status_code == 404, url
+    logout = signed_in.get(reverse("account_logout")).content.decode()
+    assert "Your HubSpot connection stays for your next sign-in" in logout and "navbar" in logout
