@@ -3,7 +3,9 @@
 When HubSpot refuses the stored authorisation (revoked app, deleted user) or the
 session expired, the half-filled form is parked and the rep returns to it, refilled,
 after signing in. It is parked in the cache under an unguessable key carried in the
-`next` URL, not in the session: signing in may replace the session.
+`next` URL, not in the session: allauth signs a signed-in rep out (flushing the
+session) before signing them in again through HubSpot. With several app processes
+the cache must be shared (REDIS_URL), as for the token refresh lock.
 """
 
 from __future__ import annotations
@@ -49,12 +51,13 @@ def reauthenticate(request: HttpRequest, *, form_data: QueryDict | None = None) 
     return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
-def restore_saved_form(request: HttpRequest) -> QueryDict | None:
+def restore_saved_form(request: HttpRequest, key: str | None = None) -> QueryDict | None:
     """The form data `reauthenticate` parked for this page and this rep, once; None when there is none.
 
-    Reads the key from `?restore=`; bind the form to the result on GET to refill it.
+    `key` defaults to the `?restore=` parameter `reauthenticate` put into the URL. Bind the
+    form to the result on GET to refill it.
     """
-    key = request.GET.get("restore", "")
+    key = request.GET.get("restore", "") if key is None else key
     parked = cache.get(_cache_key(key)) if key else None
     if not parked or parked["path"] != request.path or parked["user_id"] not in (None, request.user.pk):
         return None

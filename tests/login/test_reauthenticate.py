@@ -77,17 +77,23 @@ def test_an_expired_session_keeps_the_typed_form(client, hubspot):
 
 # --- the helpers on their own, as any view would call them -------------------------------------------
 
-def request_for(method: str, path: str, user=None, data=None):
+@pytest.fixture
+def browser_session():
+    """One browser's session across the requests of a test."""
+    return SessionStore()
+
+
+def request_for(method: str, path: str, session, user=None, data=None):
     request = getattr(RequestFactory(), method)(path, data or {})
     request.user = user or AnonymousUser()
-    request.session = SessionStore()
+    request.session = session
     request._messages = FallbackStorage(request)
     return request
 
 
-def test_reauthenticate_parks_the_form_without_secrets_and_keeps_the_query(django_user_model):
+def test_reauthenticate_parks_the_form_without_secrets_and_keeps_the_query(django_user_model, browser_session):
     rep = django_user_model.objects.create_user("rep", "rep@example.de")
-    post = request_for("post", "/meetings/new/?from=12&restore=old", rep, {
+    post = request_for("post", "/meetings/new/?from=12&restore=old", browser_session, rep, {
         "title": "Angebot", "attendees": ["1", "2"], "csrfmiddlewaretoken": "csrf", "idempotency_key": "key",
     })
 
@@ -97,26 +103,39 @@ def test_reauthenticate_parks_the_form_without_secrets_and_keeps_the_query(djang
     next_url = query(response["Location"])["next"]
     params = query(next_url)
     assert next_url.startswith("/meetings/new/?") and params["from"] == "12" and params["restore"] != "old"
-    restored = restore_saved_form(request_for("get", next_url, rep))
+    restored = restore_saved_form(request_for("get", next_url, browser_session, rep))
     assert restored.getlist("attendees") == ["1", "2"] and restored["title"] == "Angebot"
     assert "csrfmiddlewaretoken" not in restored and "idempotency_key" not in restored
-    assert restore_saved_form(request_for("get", next_url, rep)) is None  # once only
+    assert restore_saved_form(request_for("get", next_url, browser_session, rep)) is None  # once only
 
 
-def test_a_parked_form_is_only_for_its_rep_and_its_page(django_user_model):
+def test_a_parked_form_is_only_for_its_rep_and_its_page(django_user_model, browser_session):
     rep = django_user_model.objects.create_user("rep", "rep@example.de")
     other = django_user_model.objects.create_user("other", "other@example.de")
-    post = request_for("post", "/meetings/new/", rep, {"title": "Vertraulich"})
+    post = request_for("post", "/meetings/new/", browser_session, rep, {"title": "Vertraulich"})
     next_url = query(reauthenticate(post, form_data=post.POST)["Location"])["next"]
     key = query(next_url)["restore"]
 
-    assert restore_saved_form(request_for("get", next_url, other)) is None
-    assert restore_saved_form(request_for("get", f"/elsewhere/?restore={key}", rep)) is None
-    assert restore_saved_form(request_for("get", next_url, rep))["title"] == "Vertraulich"
+    assert restore_saved_form(request_for("get", next_url, browser_session, other)) is None
+    assert restore_saved_form(request_for("get", f"/elsewhere/?restore={key}", browser_session, rep)) is None
+    get = request_for("get", "/meetings/new/", browser_session, rep)
+    assert restore_saved_form(get, key)["title"] == "Vertraulich"  # the key may also be passed in
 
 
-def test_reauthenticate_without_a_form_just_comes_back(django_user_model):
-    get = request_for("get", "/meetings/new/?from=3")
+def test_a_parked_form_expires_after_an_hour(django_user_model, browser_session, monkeypatch):
+    import time
+
+    rep = django_user_model.objects.create_user("rep", "rep@example.de")
+    post = request_for("post", "/meetings/new/", browser_session, rep, {"title": "Alt"})
+    next_url = query(reauthenticate(post, form_data=post.POST)["Location"])["next"]
+    later = time.time() + 3601
+    monkeypatch.setattr(time, "time", lambda: later)  # the cache's clock
+
+    assert restore_saved_form(request_for("get", next_url, browser_session, rep)) is None
+
+
+def test_reauthenticate_without_a_form_just_comes_back(browser_session):
+    get = request_for("get", "/meetings/new/?from=3", browser_session)
 
     response = reauthenticate(get)
 
