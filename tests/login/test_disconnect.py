@@ -28,6 +28,7 @@ def test_disconnect_revokes_at_hubspot_and_deletes_the_tokens(signed_in, hubspot
     content = response.content.decode()
     assert "HubSpot is disconnected: the app&#x27;s access was revoked" in content
     assert "Disconnect HubSpot</button>" not in content
+    assert "HubSpot not connected" in content and "portal demo-portal" not in content  # the navbar
     connection = HubSpotConnection.objects.get()
     assert (connection.access_token, connection.refresh_token, connection.expires_at) == ("", "", None)
     assert [r["path"] for r in hubspot.requests(path="/oauth/2026-03/token/revoke")] == ["/oauth/2026-03/token/revoke"]
