@@ -231,6 +231,10 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# A signed-in rep whose HubSpot authorisation is gone is sent to the sign-in page
+# (hubspot_login.flows.reauthenticate); allauth must show it rather than bounce them
+# back to the page that sent them, which would loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,8 @@ from hubspot_login.urls import app_urlpatterns
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("allauth.urls")),
+    # Ours first: it takes over allauth's account-linking page (see hubspot_login/urls.py).
     path("accounts/", include(app_urlpatterns)),
+    path("accounts/", include("allauth.urls")),
     path("", include("meetings.urls")),
 ]

@@ -3,7 +3,9 @@
 When HubSpot refuses the stored authorisation (revoked app, deleted user) or the
 session expired, the half-filled form is parked and the rep returns to it, refilled,
 after signing in. It is parked in the cache under an unguessable key carried in the
-`next` URL, not in the session: signing in may replace the session.
+`next` URL, not in the session: allauth signs a signed-in rep out (flushing the
+session) before signing them in again through HubSpot. With several app processes
+the cache must be shared (REDIS_URL), as for the token refresh lock.
 """
 
 from __future__ import annotations
@@ -27,7 +29,15 @@ def _cache_key(key: str) -> str:
 
 
 def reauthenticate(request: HttpRequest, *, form_data: QueryDict | None = None) -> HttpResponseRedirect:
-    next_url = request.path
+    """Send the rep to sign in with HubSpot and back to this page, with `form_data` parked for it.
+
+    Call it where a view catches `HubSpotAuthRequired` (or finds the session gone) with
+    `form_data=request.POST` on a POST; the CSRF token and the idempotency key are left
+    out, and uploaded files cannot be parked (they are not in `request.POST`). The page's
+    own query string is kept; `restore=<key>` is added for `restore_saved_form`.
+    """
+    query = request.GET.copy()
+    query.pop("restore", None)
     if form_data:
         key = secrets.token_urlsafe(18)
         cache.set(_cache_key(key), {
@@ -35,14 +45,19 @@ def reauthenticate(request: HttpRequest, *, form_data: QueryDict | None = None) 
             "user_id": request.user.pk if request.user.is_authenticated else None,
             "data": {name: form_data.getlist(name) for name in form_data if name not in NOT_SAVED},
         }, PARKED_SECONDS)
-        next_url = f"{request.path}?{urlencode({'restore': key})}"
+        query["restore"] = key
+    next_url = f"{request.path}?{query.urlencode()}" if query else request.path
     messages.warning(request, _("Please sign in with HubSpot again. What you entered is kept and comes back after."))
     return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
-def restore_saved_form(request: HttpRequest) -> QueryDict | None:
-    """The form parked for this page and this rep, once."""
-    key = request.GET.get("restore", "")
+def restore_saved_form(request: HttpRequest, key: str | None = None) -> QueryDict | None:
+    """The form data `reauthenticate` parked for this page and this rep, once; None when there is none.
+
+    `key` defaults to the `?restore=` parameter `reauthenticate` put into the URL. Bind the
+    form to the result on GET to refill it.
+    """
+    key = request.GET.get("restore", "") if key is None else key
     parked = cache.get(_cache_key(key)) if key else None
     if not parked or parked["path"] != request.path or parked["user_id"] not in (None, request.user.pk):
         return None

@@ -44,20 +44,28 @@ def hubspot_connection_update(*, user, token, identity: dict) -> HubSpotConnecti
     `token` is allauth's SocialToken (access token, refresh token in `token_secret`,
     `expires_at`); `identity` is HubSpot's token introspection without the token itself.
     """
-    user_id, email = int(identity["user_id"]), identity.get("user") or user.email
+    user_id, hub_id = int(identity["user_id"]), int(identity["hub_id"])
+    email = identity.get("user") or user.email
     owner_check_failed = False
     try:
         owner = hubspot_owner_find(access_token=token.token, user_id=user_id, email=email)
+        owner_id = owner.id if owner else ""
     except HubSpotError:
         owner, owner_check_failed = None, True
-        logger.warning("owner lookup failed for HubSpot user %s in hub %s", user_id, identity.get("hub_id"))
+        logger.warning("owner lookup failed for HubSpot user %s in hub %s", user_id, hub_id)
+        # A lookup that failed says nothing new: keep the owner id we knew for this user in this portal.
+        owner_id = (
+            HubSpotConnection.objects.filter(user=user, hub_id=hub_id, hubspot_user_id=user_id)
+            .values_list("owner_id", flat=True)
+            .first()
+        ) or ""
     connection, _ = HubSpotConnection.objects.update_or_create(
         user=user,
         defaults={
-            "hub_id": int(identity["hub_id"]),
+            "hub_id": hub_id,
             "hub_domain": identity.get("hub_domain") or "",
             "hubspot_user_id": user_id,
-            "owner_id": owner.id if owner else "",
+            "owner_id": owner_id,
             "email": email,
             "scopes": list(identity.get("scopes") or []),
             "access_token": token.token,
@@ -73,14 +81,20 @@ def hubspot_connection_update(*, user, token, identity: dict) -> HubSpotConnecti
     return connection
 
 
-def hubspot_connection_disconnect(*, user) -> None:
-    """Revoke the refresh token at HubSpot and forget the tokens; the audit history stays."""
+def hubspot_connection_disconnect(*, user) -> bool:
+    """Revoke the refresh token at HubSpot and forget the tokens; the identity and audit history stay.
+
+    Returns whether HubSpot confirmed the revocation. The tokens are deleted here either
+    way: a rep who asked to disconnect must not stay connected because HubSpot was down.
+    """
     connection = HubSpotConnection.objects.filter(user=user).first()
-    if connection is None:
-        return
-    if connection.refresh_token:
-        try:
-            oauth.revoke(connection.refresh_token)
-        except HubSpotError:
-            logger.warning("revoking the refresh token of user %s failed; deleting it anyway", user.pk)
+    if connection is None or not connection.refresh_token:
+        return True
+    try:
+        revoked = oauth.revoke(connection.refresh_token)
+    except HubSpotError:
+        revoked = False
+    if not revoked:
+        logger.warning("revoking the refresh token of user %s failed; deleting it anyway", user.pk)
     HubSpotConnection.objects.filter(pk=connection.pk).update(access_token="", refresh_token="", expires_at=None)
+    return revoked

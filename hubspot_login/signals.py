@@ -16,7 +16,7 @@ def store_hubspot_connection(sender, request, user, sociallogin=None, **kwargs) 
         return
     connection = hubspot_connection_update(user=user, token=sociallogin.token, identity=sociallogin.account.extra_data)
     portal = connection.hub_domain or connection.hub_id
-    if connection.owner_check_failed:
+    if connection.owner_check_failed and not connection.is_owner:
         messages.warning(request, _("HubSpot could not tell us your owner id just now. Sign in again in a moment."))
     elif not connection.is_owner:
         messages.error(request, _(

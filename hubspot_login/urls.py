@@ -6,7 +6,9 @@ from hubspot_login.provider import HubSpotProvider
 
 urlpatterns = default_urlpatterns(HubSpotProvider)
 
-# Mounted by config/urls.py (allauth mounts the provider's login and callback itself).
+# Mounted by config/urls.py before allauth's own (allauth mounts the provider's login and callback itself).
 app_urlpatterns = [
     path("hubspot/disconnect/", views.disconnect, name="hubspot_disconnect"),
+    # allauth's page for linking more social accounts: a rep is exactly one HubSpot user.
+    path("3rdparty/", views.not_offered),
 ]

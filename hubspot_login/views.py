@@ -8,7 +8,7 @@ from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAu
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -47,9 +47,18 @@ oauth2_login = OAuth2LoginView.adapter_view(HubSpotOAuth2Adapter)
 oauth2_callback = OAuth2CallbackView.adapter_view(HubSpotOAuth2Adapter)
 
 
+def not_offered(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
 @login_required
 @require_POST
 def disconnect(request: HttpRequest) -> HttpResponse:
-    hubspot_connection_disconnect(user=request.user)
-    messages.success(request, _("HubSpot is disconnected: the app's access was revoked and its tokens deleted."))
+    if hubspot_connection_disconnect(user=request.user):
+        messages.success(request, _("HubSpot is disconnected: the app's access was revoked and its tokens deleted."))
+    else:
+        messages.warning(request, _(
+            "HubSpot is disconnected here: the app's tokens are deleted. HubSpot could not confirm the revocation; "
+            "to be sure, remove the app under Connected apps in your HubSpot settings."
+        ))
     return redirect("home")

@@ -20,6 +20,7 @@ from meetings.hubspot.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
 from meetings.hubspot.types import OBJECT_KINDS
 from meetings.models import MeetingRecord
 from meetings.preview import meeting_preview_data
+from meetings.selectors import meeting_record_visible
 from meetings.services import IdempotencyKeyInUse, meeting_create
 from meetings.timezones import zone_names
 
@@ -66,7 +67,7 @@ def _label_lookup(request: HttpRequest, known: dict[tuple[str, str], str]):
 
 
 def _own_record(request: HttpRequest, pk) -> MeetingRecord:
-    return get_object_or_404(MeetingRecord, pk=pk, user=request.user)
+    return get_object_or_404(meeting_record_visible(viewer=request.user), pk=pk)
 
 
 def _initial(request: HttpRequest) -> tuple[dict, dict[tuple[str, str], str]]:
@@ -74,12 +75,12 @@ def _initial(request: HttpRequest) -> tuple[dict, dict[tuple[str, str], str]]:
     source_pk = request.GET.get("retry") or request.GET.get("from")
     record = None
     if source_pk and source_pk.isdigit():
-        record = MeetingRecord.objects.filter(pk=source_pk, user=request.user).first()
+        record = meeting_record_visible(viewer=request.user).filter(pk=source_pk).first()
     if record is not None:
         initial = initial_from_record(record, everything="retry" in request.GET)
         known = {(a["type"], a["id"]): a["label"] for a in record.associations}
         return initial, known
-    last_zone = MeetingRecord.objects.filter(user=request.user).values_list("time_zone", flat=True).first()
+    last_zone = meeting_record_visible(viewer=request.user).values_list("time_zone", flat=True).first()
     return ({"time_zone": last_zone} if last_zone else {}), {}
 
 

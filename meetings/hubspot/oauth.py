@@ -52,14 +52,28 @@ def _post_form(path: str, data: dict) -> requests.Response:
     return response
 
 
-def refresh(refresh_token: str) -> TokenGrant:
-    response = _post_form(TOKEN_PATH, {"grant_type": "refresh_token", "refresh_token": refresh_token})
-    if response.status_code >= 500:
-        raise HubSpotUnavailable(message="HubSpot could not refresh the token.", status=response.status_code)
+def _json(response: requests.Response) -> dict | None:
     try:
         body = response.json()
     except ValueError:
-        body = {}
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _unavailable(response: requests.Response, body: dict | None) -> bool:
+    """HubSpot could not answer properly (overloaded, down, garbled): the token may still be fine.
+
+    Only a readable 4xx says the token itself is bad; treating a 503 or 429 as "revoked"
+    would throw away a rep's working authorisation during a HubSpot hiccup.
+    """
+    return response.status_code == 429 or response.status_code >= 500 or body is None
+
+
+def refresh(refresh_token: str) -> TokenGrant:
+    response = _post_form(TOKEN_PATH, {"grant_type": "refresh_token", "refresh_token": refresh_token})
+    body = _json(response)
+    if _unavailable(response, body):
+        raise HubSpotUnavailable(message="HubSpot could not refresh the token.", status=response.status_code)
     if response.status_code != 200 or "access_token" not in body:
         raise HubSpotAuthRequired(
             message=str(body.get("error_description") or body.get("message") or "The refresh was refused."),
@@ -79,18 +93,22 @@ def introspect(token: str, *, hint: str = "access_token") -> dict:
     """Token metadata (`user_id`, `user`, `hub_id`, `hub_domain`, `scopes`, …), token removed."""
     # The spec names the field `token`; HubSpot's guide names it after the hint. Send both.
     response = _post_form(INTROSPECT_PATH, {"token": token, "token_type_hint": hint, hint: token})
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
+    body = _json(response)
+    if _unavailable(response, body):
+        raise HubSpotUnavailable(message="HubSpot could not introspect the token.", status=response.status_code)
     if response.status_code != 200 or not body.get("active", True):
         raise HubSpotAuthRequired(message="HubSpot did not recognise the token.", status=response.status_code)
+    # Both hold the live access token: they must never reach extra_data, logs or pages.
     body.pop("token", None)
     body.pop("signed_access_token", None)
+    body.pop(hint, None)
     return body
 
 
-def revoke(refresh_token: str) -> None:
+def revoke(refresh_token: str) -> bool:
+    """True when HubSpot confirmed the revocation (the spec defines no success body: any 2xx counts)."""
     response = _post_form(REVOKE_PATH, {"token": refresh_token, "token_type_hint": "refresh_token"})
-    if response.status_code >= 400:
+    if response.status_code >= 300:
         logger.warning("HubSpot refused to revoke a refresh token: status %s", response.status_code)
+        return False
+    return True

@@ -59,3 +59,25 @@ def sign_in(client, *, account: str = LENA, next_url: str | None = None):
 
 def query(url: str) -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def refreshes(sandbox) -> int:
+    """How many refresh-token grants the sandbox has answered since its reset."""
+    return sum(1 for r in sandbox.requests(path="/oauth/2026-03/token") if r.get("grant_type") == "refresh_token")
+
+
+@pytest.fixture
+def signed_in(client, hubspot):
+    """A Django test client signed in as Lena Müller through the whole OAuth dance."""
+    sign_in(client)
+    return client
+
+
+def sign_in_from_login_page(client, login_location: str):
+    """Follow a redirect to the sign-in page, press its one button, consent as Lena; returns the callback answer."""
+    page = client.get(login_location)
+    assert page.status_code == 200, page.status_code
+    action = unescape(re.search(r'<form method="post" action="([^"]+)"', page.content.decode()).group(1))
+    start = client.post(action)
+    assert start.status_code == 302, start.content[:500]
+    return client.get(callback_path(consent(start["Location"])))

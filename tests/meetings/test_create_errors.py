@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -161,9 +162,12 @@ def test_the_same_key_concurrently_creates_one_meeting(rep, sandbox):
     locations = []
 
     def submit():
-        client = Client()
-        client.force_login(rep)
-        locations.append(client.post(reverse("meeting_create"), post)["Location"])
+        try:
+            client = Client()
+            client.force_login(rep)
+            locations.append(client.post(reverse("meeting_create"), post)["Location"])
+        finally:
+            connections.close_all()  # the test client leaves a thread's connection open
 
     threads = [threading.Thread(target=submit) for _ in range(2)]
     for thread in threads:
