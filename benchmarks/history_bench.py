@@ -50,7 +50,7 @@ def seed(count: int) -> tuple:
             idempotency_key=uuid.uuid4(), user=rep, hubspot_user_id=1, owner_id="1", hub_id=24681357,
             hub_domain="demo-portal.sandbox.local", status=rng.choice(statuses), title=title,
             start_at=start, end_at=start + timedelta(hours=1), time_zone="Europe/Berlin", associations=associations,
-            search_text=f"{title} {associations[0]['label']}".lower(), request_payload={"properties": {"t": title}},
+            search_text=f"{title} {associations[0]['label']}".casefold(), request_payload={"properties": {"t": title}},
             attempts=1, duration_ms=rng.randrange(80, 900), created_at=submitted, created_week=week_of(submitted),
         ))
         if len(batch) == 5000:

@@ -30,6 +30,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test process, so two suites (two checkouts, or CI beside a developer) never share one.
     _test_db = Path(tempfile.gettempdir()) / f"meeting-booker-tests-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405
+else:
+    import hashlib
+
+    # One test database per checkout, so two suites on one PostgreSQL server never meet.
+    _checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: F405, S324
+    DATABASES["default"]["TEST"] = {"NAME": f"test_meeting_booker_{_checkout}"}  # noqa: F405
 
 # Connections opened by test threads close when their request ends, so PostgreSQL can drop the test database.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -46,7 +46,7 @@ def meeting_record_list(*, viewer, filters: RecordFilters, everyone: bool = Fals
     if filters.submitted_to and filters.submitted_to < date.max:  # "until 9999-12-31" bounds nothing
         records = records.filter(created_at__lt=_start_of(filters.submitted_to + timedelta(days=1)))
     if filters.text:
-        records = records.filter(search_text__contains=filters.text.lower())
+        records = records.filter(search_text__contains=filters.text.casefold())
     if everyone and can_view_all(viewer):
         if filters.rep_id:
             records = records.filter(user_id=filters.rep_id)

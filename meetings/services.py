@@ -55,7 +55,8 @@ def meeting_create(
                 end_at=data.end,
                 time_zone=data.time_zone,
                 associations=[{"type": a.kind, "id": a.id, "label": a.label} for a in data.associations],
-                search_text=" ".join([data.title, *(a.label for a in data.associations)]).lower(),
+                # casefold: "GROSS" finds "Groß".
+                search_text=" ".join([data.title, *(a.label for a in data.associations)]).casefold(),
                 request_payload=payload,
             )
     except IntegrityError:

@@ -75,6 +75,16 @@ def postgres_db(db):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A test that speaks German leaves no German behind for the next test in the same process."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The local-memory cache lives as long as the test process; each test starts without it."""
     from django.core.cache import cache

@@ -69,7 +69,7 @@ def record_factory():
             "hub_id": hub_id, "hub_domain": f"portal-{hub_id}.example", "status": status, "title": title,
             "start_at": start, "end_at": start + timedelta(hours=1), "time_zone": "Europe/Berlin",
             "associations": associations,
-            "search_text": " ".join([title, *(a["label"] for a in associations)]).lower(),
+            "search_text": " ".join([title, *(a["label"] for a in associations)]).casefold(),
             "request_payload": {"properties": {"hs_meeting_title": title}}, "attempts": 1, "duration_ms": 120,
             "created_at": created_at or timezone.now() - timedelta(minutes=n),
             "hubspot_meeting_id": str(50500000000 + n) if status == MeetingRecord.Status.CREATED else "",

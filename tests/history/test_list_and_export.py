@@ -60,6 +60,7 @@ def test_search_over_title_and_association_names_with_umlauts(client, lena, reco
 
     assert titles(client.get(reverse("history_mine"), {"q": "MÜLLER"})) == ["Termin bei Müller GmbH"]
     assert titles(client.get(reverse("history_mine"), {"q": "größe"})) == ["Demo"]
+    assert titles(client.get(reverse("history_mine"), {"q": "GRÖSSE"})) == ["Demo"]  # ß is ss in capitals
 
 
 def test_bad_filters_are_ignored_with_a_message(client, lena, record_factory):
