@@ -86,9 +86,11 @@ def meeting_create(
         # A bug must not leave the record pending forever; the error still propagates.
         _finalise(record, MeetingRecord.Status.FAILED, payload, started, category="INTERNAL_ERROR")
         raise
+    # After a 5xx the meeting may have been found by a search instead: say so in what is kept.
+    body = {"reconciledAfterServerError": True, "meeting": answer.body} if answer.reconciled else answer.body
     return _finalise(
         record, MeetingRecord.Status.CREATED, payload, started,
-        meeting_id=str((answer.body or {}).get("id", "")), body=answer.body, http_status=answer.status,
+        meeting_id=str((answer.body or {}).get("id", "")), body=body, http_status=answer.status,
         attempts=answer.attempts, correlation_id=answer.correlation_id,
     )
 

@@ -18,7 +18,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -78,8 +78,7 @@ class Answer:
     attempts: int
     duration_ms: int
     correlation_id: str = ""
-    headers: dict = field(default_factory=dict)
-    reconciled: bool = False
+    reconciled: bool = False  # found by a search after a 5xx, not answered by the create itself
 
 
 def _was_not_sent(exc: requests.RequestException) -> bool:
@@ -256,7 +255,7 @@ class HubSpotClient:
                     )
                 return Answer(
                     status=response.status_code, body=body, attempts=attempts, duration_ms=elapsed_ms(),
-                    correlation_id=correlation_id, headers=dict(response.headers),
+                    correlation_id=correlation_id,
                 )
 
             if response.status_code == 401:

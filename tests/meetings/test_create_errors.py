@@ -97,6 +97,8 @@ def test_a_500_after_hubspot_created_it_is_reconciled_not_duplicated(rep_client,
 
     record = MeetingRecord.objects.get()
     assert record.status == MeetingRecord.Status.CREATED and record.hubspot_meeting_id
+    assert record.response_body["reconciledAfterServerError"] is True
+    assert record.response_body["meeting"]["id"] == record.hubspot_meeting_id
     assert created_in_sandbox(sandbox) == 1
     assert len(sandbox.requests(path=CREATE_PATH)) == 1  # found by search, not sent again
 
