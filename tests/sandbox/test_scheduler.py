@@ -212,3 +212,17 @@ def test_meetings_belong_to_their_portal(api, token, demo):
 
     assert ("INVALID_OWNER_ID", "properties.hubspot_owner_id") in errors_of(create(api, lena_in_second_portal, body))
     assert DEMO_HUB != 13572468
+
+
+def test_every_combination_of_optional_properties_is_accepted(api, auth, demo, file_id, sandbox_server):
+    import itertools
+
+    sandbox_server.configure(rate_limit={"max": 1000, "interval_ms": 10000})  # 128 creates in a row
+    combinations = [names for size in range(len(OPTIONAL) + 1) for names in itertools.combinations(OPTIONAL, size)]
+    assert len(combinations) == 2 ** len(OPTIONAL)
+
+    for names in combinations:
+        body = base_request(demo)
+        body["properties"].update({name: value_for(name, demo, file_id) for name in names})
+        response = create(api, auth, body)
+        assert response.status_code == 200, (names, response.text)
