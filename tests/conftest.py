@@ -208,3 +208,22 @@ def meeting_post(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_postgresql_sessions(django_db_setup, django_db_blocker):
+    """Before the test databases are dropped, end sessions that server threads left behind.
+
+    Threads of the live server (browser tests) may still hold a connection when the session ends;
+    PostgreSQL refuses to drop a database with sessions, and would keep one per CI run.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
