@@ -31,34 +31,28 @@ def _key(hub_id: int, *parts: object) -> str:
 
 
 def owners(user) -> list[Owner]:
-    connection = user.hubspot
-    key = _key(connection.hub_id, "owners")
-    found = cache.get(key)
-    if found is None:
-        found = [o for o in HubSpotClient.for_user(user).list_owners() if not o.archived]
-        cache.set(key, found, OWNERS_TTL)
-    return found
+    return cache.get_or_set(
+        _key(user.hubspot.hub_id, "owners"),
+        lambda: [o for o in HubSpotClient.for_user(user).list_owners() if not o.archived],
+        OWNERS_TTL,
+    )
 
 
 def property_options(user, name: str) -> list[PropertyOption]:
-    connection = user.hubspot
-    key = _key(connection.hub_id, "meeting-property", name)
-    found = cache.get(key)
-    if found is None:
-        found = HubSpotClient.for_user(user).meeting_property_options(name)
-        cache.set(key, found, OPTIONS_TTL)
-    return found
+    return cache.get_or_set(
+        _key(user.hubspot.hub_id, "meeting-property", name),
+        lambda: HubSpotClient.for_user(user).meeting_property_options(name),
+        OPTIONS_TTL,
+    )
 
 
 def association_labels(user, kind: str) -> list[AssociationLabel]:
     """The portal's *named* association labels from meetings to `kind` (the unlabeled default left out)."""
-    connection = user.hubspot
-    key = _key(connection.hub_id, "labels", kind)
-    found = cache.get(key)
-    if found is None:
-        found = [label for label in HubSpotClient.for_user(user).association_labels(kind) if label.label]
-        cache.set(key, found, OPTIONS_TTL)
-    return found
+    return cache.get_or_set(
+        _key(user.hubspot.hub_id, "labels", kind),
+        lambda: [label for label in HubSpotClient.for_user(user).association_labels(kind) if label.label],
+        OPTIONS_TTL,
+    )
 
 
 class SearchBudgetExhausted(Exception):

@@ -1,6 +1,5 @@
 """Every validation rule of the meeting form, without HubSpot."""
 
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -9,6 +8,7 @@ from django.utils import translation
 from meetings import forms as meeting_forms
 from meetings.forms import MeetingForm, MeetingFormOptions
 from meetings.hubspot.types import AssociationLabel, Owner, PropertyOption
+from tests.conftest import meeting_post
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 OPTIONS = MeetingFormOptions(
@@ -19,21 +19,8 @@ OPTIONS = MeetingFormOptions(
 
 
 def form_data(**overrides):
-    data = {
-        "idempotency_key": str(uuid.uuid4()),
-        "title": "Kick-off bei Müller GmbH",
-        "time_zone": "Europe/Berlin",
-        "start": "2026-12-01T10:00",
-        "end": "2026-12-01T11:00",
-        "duration": "",
-        "outcome": "SCHEDULED",
-        "reminders-TOTAL_FORMS": "1",
-        "reminders-INITIAL_FORMS": "0",
-        "reminders-MIN_NUM_FORMS": "0",
-        "reminders-MAX_NUM_FORMS": "3",
-        "reminders-0-number": "1",
-        "reminders-0-unit": "HOURS",
-    }
+    """The shared valid submission, at fixed times (the form is validated as of NOW)."""
+    data = meeting_post(start="2026-12-01T10:00", end="2026-12-01T11:00", title="Kick-off bei Müller GmbH")
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
