@@ -43,11 +43,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _booking_blocked(request: HttpRequest) -> HttpResponse | None:
-    """A page explaining why this rep cannot book yet, or None when they can."""
+def _booking_blocked(request: HttpRequest, form_data) -> HttpResponse | None:
+    """Where to send a rep who cannot book yet, or None when they can."""
     hubspot = getattr(request.user, "hubspot", None)
-    if hubspot is None or not hubspot.has_tokens:
+    if hubspot is None:
         return render(request, "meetings/not_connected.html", status=403)
+    if not hubspot.has_tokens:
+        # Disconnected, or HubSpot refused a refresh (perhaps in another tab): sign in again, keeping the form.
+        return reauthenticate(request, form_data=form_data)
     if not hubspot.is_owner:
         return render(request, "meetings/not_owner.html", {"hubspot": hubspot}, status=403)
     return None
@@ -92,7 +95,7 @@ def meeting_create_view(request: HttpRequest) -> HttpResponse:
             return redirect_to_login(request.get_full_path())
         # An expired session must not cost the rep what they typed.
         return reauthenticate(request, form_data=form_data)
-    blocked = _booking_blocked(request)
+    blocked = _booking_blocked(request, form_data)
     if blocked:
         return blocked
     try:
@@ -105,14 +108,13 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     options = pickers.form_options(request.user)
     owner_id = request.user.hubspot.owner_id
     if request.method == "POST":
-        form = MeetingForm(
-            request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=_label_lookup(request, {})
-        )
+        labels = _label_lookup(request, {})
+        form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
         if form.is_valid():
             try:
                 record = meeting_create(
                     user=request.user,
-                    data=form.to_input(labels=_label_lookup(request, {})),
+                    data=form.to_input(labels=labels),
                     idempotency_key=form.cleaned_data["idempotency_key"],
                     attachments=form.cleaned_data.get("attachments") or (),
                 )

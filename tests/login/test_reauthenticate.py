@@ -61,7 +61,9 @@ def test_a_deactivated_hubspot_user_must_sign_in_again(signed_in, hubspot):
         HubSpotClient.for_user(get_user_model().objects.get()).list_owners()
 
     assert not HubSpotConnection.objects.get().has_tokens
-    assert "Connect HubSpot first" in signed_in.get(reverse("meeting_create")).content.decode()
+    form_page = signed_in.get(reverse("meeting_create"))
+    assert form_page.status_code == 302
+    assert form_page["Location"] == f"{reverse('account_login')}?next=%2Fmeetings%2Fnew%2F"  # straight to sign-in
 
 
 def test_an_expired_session_keeps_the_typed_form(client, hubspot):

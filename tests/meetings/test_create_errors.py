@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connections
@@ -180,3 +181,21 @@ def test_the_same_key_concurrently_creates_one_meeting(rep, sandbox):
     assert len(set(locations)) == 1
     assert MeetingRecord.objects.count() == 1
     assert created_in_sandbox(sandbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_post_after_the_tokens_were_deleted_keeps_the_form(rep_client, rep, sandbox):
+    # Another tab's refused refresh (or a disconnect) deleted the tokens; this tab still holds a typed form.
+    connection = rep.hubspot
+    tokens = (connection.access_token, connection.refresh_token)
+    type(connection).objects.filter(pk=connection.pk).update(access_token="", refresh_token="")
+    post = meeting_post(title="Aus dem zweiten Tab")
+
+    response = rep_client.post(reverse("meeting_create"), post)
+
+    next_url = parse_qs(urlsplit(response["Location"]).query)["next"][0]
+    assert response["Location"].startswith(reverse("account_login")) and "restore=" in next_url
+    assert MeetingRecord.objects.count() == 0
+    # Signed in again (tokens back), the rep finds the form as they left it.
+    type(connection).objects.filter(pk=connection.pk).update(access_token=tokens[0], refresh_token=tokens[1])
+    assert 'value="Aus dem zweiten Tab"' in rep_client.get(next_url).content.decode()
