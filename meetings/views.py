@@ -123,6 +123,9 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
             if record.status != MeetingRecord.Status.FAILED:
                 return redirect("meeting_done", pk=record.pk)
             add_hubspot_errors(form, record)
+        if request.FILES and "attachments" in form.fields:
+            # Browsers never refill a file input: say so rather than let the files vanish silently.
+            form.add_error("attachments", _("Browsers cannot keep chosen files: please attach them again."))
         # Whatever went wrong, the next submit is a new attempt: give it a new key.
         form.data = form.data.copy()
         form.data["idempotency_key"] = str(uuid.uuid4())

@@ -71,3 +71,15 @@ def test_the_picker_needs_two_letters_and_caches(rep_client, sandbox):
     assert first == again and first["results"][0]["detail"]  # deals show their amount
     assert len(sandbox.requests(path="/crm/objects/2026-03/0-3/search")) + len(
         sandbox.requests(path="/crm/objects/2026-03/deals/search")) == 1
+
+
+def test_after_a_failed_submit_the_rep_is_told_to_attach_files_again(rep_client, sandbox):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    post = meeting_post(title="", attachments=[SimpleUploadedFile("Angebot.pdf", b"%PDF-1.4", "application/pdf")])
+
+    response = rep_client.post(reverse("meeting_create"), post)
+
+    assert response.context["form"].errors["attachments"] == [
+        "Browsers cannot keep chosen files: please attach them again."]
+    assert not MeetingRecord.objects.exists()
