@@ -190,13 +190,16 @@ def demo_records(demo: dict, kind: str) -> list[dict]:
 
 
 def meeting_post(**overrides) -> dict:
-    start = (timezone.now() + timedelta(days=7)).astimezone(timezone.get_fixed_timezone(60))
+    """A valid form submission: an hour on a weekday a week or more ahead, with a one-hour reminder."""
+    from tests.clock import form_value, meeting_start
+
+    start = meeting_start(10, days_ahead=7)
     data = {
         "idempotency_key": str(uuid.uuid4()),
         "title": "Kick-off bei Müller GmbH",
         "time_zone": "Europe/Berlin",
-        "start": start.strftime("%Y-%m-%dT10:00"),
-        "end": start.strftime("%Y-%m-%dT11:00"),
+        "start": form_value(start),
+        "end": form_value(start + timedelta(hours=1)),
         "duration": "",
         "outcome": "SCHEDULED",
         "reminders-TOTAL_FORMS": "1",

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from meetings.models import MeetingRecord
+from tests.clock import meeting_start
 
 _counter = itertools.count(1)
 
@@ -60,7 +61,7 @@ def record_factory():
              created_at: datetime | None = None, associations: list | None = None, hub_id: int = 24681357,
              **extra) -> MeetingRecord:
         n = next(_counter)
-        start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+        start = meeting_start(10).astimezone(UTC)
         associations = associations if associations is not None else [
             {"type": "contacts", "id": str(1000 + n), "label": "Anna Schröder"},
         ]

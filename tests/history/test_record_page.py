@@ -14,7 +14,7 @@ def failed(lena, record_factory):
         user=lena, title="Größenplanung", status=MeetingRecord.Status.FAILED, response_status=400,
         error_category="VALIDATION_ERROR", error_message="Property hs_timestamp is invalid",
         correlation_id="7c1d-42e0", attempts=2, duration_ms=431,
-        request_payload={"properties": {"hs_meeting_title": "Größenplanung", "hs_timestamp": "2026-12-01T09:00Z"}},
+        request_payload={"properties": {"hs_meeting_title": "Größenplanung", "hs_timestamp": "not a date"}},
         response_body={"status": "error", "category": "VALIDATION_ERROR", "correlationId": "7c1d-42e0"},
         associations=[{"type": "companies", "id": "9001", "label": "Müller GmbH"}],
     )

@@ -1,9 +1,12 @@
 """The meeting form in Chromium: pickers by typing, reminders added and removed, errors beside their fields."""
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
 from meetings.models import MeetingRecord
+from tests.clock import form_value, hubspot_time, meeting_start, next_clock_change
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,9 +31,11 @@ def test_fill_the_whole_form_and_create_the_meeting(page, live_server, sandbox, 
     page.goto("/meetings/new/")
     page.get_by_label("Title").fill("Produktdemo bei Müller")
     expect(page.locator("#id_time_zone")).to_have_value("Europe/Berlin")  # the browser's zone
-    page.get_by_label("Start").fill("2026-12-03T14:00")
+    start = meeting_start(14)
+    end = start + timedelta(minutes=45)
+    page.get_by_label("Start").fill(form_value(start))
     page.get_by_label("Duration").select_option(label="45 minutes")
-    expect(page.get_by_label("End", exact=True)).to_have_value("2026-12-03T14:45")
+    expect(page.get_by_label("End", exact=True)).to_have_value(form_value(end))
     page.get_by_label("Activity type").select_option("Produktdemo")
     page.get_by_label("Location type").select_option("PHONE")
     page.get_by_label("Location", exact=True).fill("+49 30 1234567")
@@ -59,8 +64,8 @@ def test_fill_the_whole_form_and_create_the_meeting(page, live_server, sandbox, 
         ("contacts", contact["id"]), ("companies", company["id"]),
     }
     sent = record.request_payload
-    assert sent["properties"]["hs_meeting_start_time"] == "2026-12-03T13:00:00.000Z"
-    assert sent["properties"]["hs_meeting_end_time"] == "2026-12-03T13:45:00.000Z"
+    assert sent["properties"]["hs_meeting_start_time"] == hubspot_time(start)
+    assert sent["properties"]["hs_meeting_end_time"] == hubspot_time(end)
     assert sent["emailReminderSchedule"] == {
         "reminders": [{"numberOfTimeUnits": 1, "timeUnit": "HOURS"}, {"numberOfTimeUnits": 2, "timeUnit": "DAYS"}],
         "shouldIncludeInviteDescription": True,
@@ -72,8 +77,9 @@ def test_a_hubspot_validation_error_appears_beside_its_field(page, live_server, 
     browser_login(page, rep)
     page.goto("/meetings/new/")
     page.get_by_label("Title").fill("Termin mit gelöschtem Kontakt")
-    page.get_by_label("Start").fill("2026-12-04T09:00")
-    page.get_by_label("End", exact=True).fill("2026-12-04T10:00")
+    start = form_value(meeting_start(9))
+    page.get_by_label("Start").fill(start)
+    page.get_by_label("End", exact=True).fill(form_value(meeting_start(10)))
     contact = demo["contacts"][1]
     pick(page, "Contacts", contact["email"][:12], f'{contact["firstname"]} {contact["lastname"]}')
     sandbox.fault("/scheduler/2026-03/meetings/calendar", count=1, status=400)
@@ -82,7 +88,7 @@ def test_a_hubspot_validation_error_appears_beside_its_field(page, live_server, 
 
     expect(page.locator("#form-errors")).to_contain_text("HubSpot did not create the meeting")
     expect(page.get_by_label("Title")).to_have_value("Termin mit gelöschtem Kontakt")
-    expect(page.get_by_label("Start")).to_have_value("2026-12-04T09:00")
+    expect(page.get_by_label("Start")).to_have_value(start)
     expect(page.locator(".picker[data-kind=contacts] .item")).to_have_text(
         f'{contact["firstname"]} {contact["lastname"]}×')
 
@@ -91,8 +97,9 @@ def test_a_validation_error_is_tied_to_its_field(page, live_server, sandbox, rep
     browser_login(page, rep)
     page.goto("/meetings/new/")
     page.get_by_label("Title").fill("Termin")
-    page.get_by_label("Start").fill("2026-03-29T02:30")
-    page.get_by_label("End", exact=True).fill("2026-03-29T03:30")
+    gap = next_clock_change(forward=True).middle_of_changed_hour()  # 02:30 on the next spring-forward night
+    page.get_by_label("Start").fill(f"{gap:%Y-%m-%dT%H:%M}")
+    page.get_by_label("End", exact=True).fill(f"{gap.replace(hour=4):%Y-%m-%dT%H:%M}")
     page.get_by_role("button", name="Remove reminder").click()
 
     page.get_by_role("button", name="Create meeting in HubSpot").click()

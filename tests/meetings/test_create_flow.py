@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import requests
 from django.urls import reverse
 
 from meetings.models import MeetingRecord
+from tests.clock import form_value, hubspot_time, meeting_start
 from tests.meetings.conftest import demo_user, meeting_post
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +43,11 @@ def test_the_form_page_shows_the_portals_choices(rep_client, demo):
 
 def test_a_meeting_with_every_field_is_created_and_reads_back_identical(rep_client, rep, sandbox, demo):
     jonas = demo_user(demo, "jonas")
+    start = meeting_start(10)  # a Tuesday 10:00 Berlin, a month or more ahead
+    end = start + timedelta(minutes=90)
     contact, company, deal, ticket = (demo[kind][0] for kind in ("contacts", "companies", "deals", "tickets"))
     post = meeting_post(
-        title="Kick-off bei Müller GmbH", start="2026-12-01T10:00", end="2026-12-01T11:30",
+        title="Kick-off bei Müller GmbH", start=form_value(start), end=form_value(end),
         outcome="SCHEDULED", activity_type="Produktdemo", location_type="ADDRESS",
         location="Friedrichstraße 1, 10117 Berlin", body="Agenda: Vorstellung, Demo, Fragen",
         internal_notes="Budget ist freigegeben", attendees=[jonas["owner_id"]], contacts=[contact["id"]],
@@ -60,8 +65,8 @@ def test_a_meeting_with_every_field_is_created_and_reads_back_identical(rep_clie
     meeting = read_back(sandbox, rep, record.hubspot_meeting_id)
     props = meeting["properties"]
     assert props["hs_meeting_title"] == "Kick-off bei Müller GmbH"
-    assert props["hs_meeting_start_time"] == "2026-12-01T09:00:00.000Z"  # 10:00 Berlin (CET)
-    assert props["hs_meeting_end_time"] == "2026-12-01T10:30:00.000Z"
+    assert props["hs_meeting_start_time"] == hubspot_time(start)  # 10:00 Berlin, in UTC
+    assert props["hs_meeting_end_time"] == hubspot_time(end)
     assert props["hs_timestamp"] == props["hs_meeting_start_time"]
     assert props["hubspot_owner_id"] == "71234500101"  # the rep's owner id, not the user id
     assert props["hs_attendee_owner_ids"] == jonas["owner_id"]

@@ -1,6 +1,6 @@
 """Every validation rule of the meeting form, without HubSpot."""
 
-from datetime import UTC, datetime
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import translation
@@ -8,9 +8,10 @@ from django.utils import translation
 from meetings import forms as meeting_forms
 from meetings.forms import MeetingForm, MeetingFormOptions
 from meetings.hubspot.types import AssociationLabel, Owner, PropertyOption
+from tests.clock import BERLIN, form_value, meeting_start, next_clock_change, now
 from tests.conftest import meeting_post
 
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+START = meeting_start(10)  # a Tuesday, 10:00 Berlin, a month or more ahead
 OPTIONS = MeetingFormOptions(
     activity_types=[PropertyOption("Erstgespräch", "Erstgespräch")],
     owners=[Owner("9001", "lena@example.de", "Lena", "Müller", 11), Owner("9002", "jonas@example.de", "Jonas", "", 12)],
@@ -19,14 +20,15 @@ OPTIONS = MeetingFormOptions(
 
 
 def form_data(**overrides):
-    """The shared valid submission, at fixed times (the form is validated as of NOW)."""
-    data = meeting_post(start="2026-12-01T10:00", end="2026-12-01T11:00", title="Kick-off bei Müller GmbH")
+    """The shared valid submission: START to an hour later."""
+    data = meeting_post(start=form_value(START), end=form_value(START + timedelta(hours=1)),
+                        title="Kick-off bei Müller GmbH")
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
 
 def bind(**overrides):
-    form = MeetingForm(form_data(**overrides), options=OPTIONS, owner_id="9001", now=NOW)
+    form = MeetingForm(form_data(**overrides), options=OPTIONS, owner_id="9001", now=now())
     form.is_valid()
     return form
 
@@ -36,8 +38,8 @@ def test_a_complete_form_is_valid_and_in_utc():
 
     assert form.is_valid(), (form.errors, form.reminders.errors)
     data = form.to_input(labels=lambda kind, ids: {i: f"name {i}" for i in ids})
-    assert data.start == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    assert data.end == datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    assert data.start == START.astimezone(UTC) and data.start.tzinfo == UTC
+    assert data.end == START.astimezone(UTC) + timedelta(hours=1)
     assert [a.id for a in data.associations] == ["101", "102"]
     assert data.associations[0].extra_types == (("USER_DEFINED", 1001),)
     assert data.associations[0].label == "name 101"
@@ -56,21 +58,27 @@ def test_unknown_time_zone_is_rejected():
 
 
 def test_a_start_in_the_spring_gap_gets_a_clear_error():
-    form = bind(start="2026-03-29T02:30", end="2026-03-29T04:00", **{"reminders-TOTAL_FORMS": "0"})
+    gap = next_clock_change(BERLIN, forward=True).middle_of_changed_hour()  # 02:30 on the next spring night
+    form = bind(start=f"{gap:%Y-%m-%dT%H:%M}", end=f"{gap.replace(hour=4):%Y-%m-%dT%H:%M}",
+                **{"reminders-TOTAL_FORMS": "0"})
 
     assert "does not exist in Europe/Berlin" in form.errors["start"][0]
 
 
 def test_an_ambiguous_start_is_accepted_and_noted():
-    form = bind(start="2026-10-25T02:30", end="2026-10-25T03:30", **{"reminders-TOTAL_FORMS": "0"},)
+    change = next_clock_change(BERLIN, forward=False)
+    repeated = change.middle_of_changed_hour()  # 02:30 on the next autumn night
+    form = bind(start=f"{repeated:%Y-%m-%dT%H:%M}", end=f"{repeated + timedelta(hours=1):%Y-%m-%dT%H:%M}",
+                **{"reminders-TOTAL_FORMS": "0"})
 
     assert form.is_valid(), form.errors
     assert form.ambiguous_times == ["start"]  # 03:30 comes once: the clocks went back at 03:00
-    assert form.cleaned_data["start_utc"] == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    # The first 02:30, still on summer time: half an hour before the clocks go back.
+    assert form.cleaned_data["start_utc"] == change.instant - timedelta(minutes=30)
 
 
 def test_end_must_be_after_start():
-    form = bind(end="2026-12-01T09:00")
+    form = bind(end=form_value(START - timedelta(hours=1)))
 
     assert form.errors["end"] == [str(meeting_forms.END_BEFORE_START)]
 
@@ -85,7 +93,7 @@ def test_duration_computes_the_end_in_real_minutes():
     form = bind(end="", duration="45")
 
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["end_utc"] == datetime(2026, 12, 1, 9, 45, tzinfo=UTC)
+    assert form.cleaned_data["end_utc"] == START.astimezone(UTC) + timedelta(minutes=45)
 
 
 def test_duplicate_reminders_are_rejected():
@@ -98,7 +106,8 @@ def test_duplicate_reminders_are_rejected():
 
 
 def test_a_reminder_in_the_past_is_rejected():
-    form = bind(start="2026-11-24T10:30", end="2026-11-24T11:00", **{"reminders-0-number": "2"})
+    soon = now() + timedelta(minutes=90)
+    form = bind(start=form_value(soon), end=form_value(soon + timedelta(minutes=30)), **{"reminders-0-number": "2"})
 
     assert not form.is_valid()
     assert "would go out in the past" in form.reminders.forms[0].non_field_errors()[0]
@@ -145,11 +154,14 @@ def test_attachments_are_offered_only_with_the_files_scope():
 
 def test_messages_are_german_for_german_reps():
     with translation.override("de"):
-        form = bind(end="2026-12-01T09:00", title="")
+        form = bind(end=form_value(START - timedelta(hours=1)), title="")
         assert form.errors["end"] == ["Das Ende muss nach dem Beginn liegen."]
         assert form.errors["title"] == ["Dieses Feld ist zwingend erforderlich."]
 
 
-@pytest.mark.parametrize("value", ["2026-12-01 10:00", "2026-12-01T10:00:00"])
-def test_other_datetime_spellings_are_accepted(value):
-    assert bind(start=value).is_valid()
+@pytest.mark.parametrize("spelling", ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+def test_other_datetime_spellings_are_accepted(spelling):
+    form = bind(start=START.strftime(spelling))
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["start_utc"] == START.astimezone(UTC)

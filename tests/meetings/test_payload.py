@@ -2,7 +2,7 @@
 
 import itertools
 import json
-from datetime import UTC, datetime
+from datetime import UTC, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 
 from meetings.payload import Association, MeetingInput, Reminder, build_meeting_request, hubspot_datetime
+from tests.clock import BERLIN, at, meeting_start, next_clock_change
 
 SPEC = Path(__file__).resolve().parents[2] / "hubspot_sandbox" / "specs" / "scheduler-meetings-2026-03.json"
 OPTIONAL = {
@@ -22,10 +23,11 @@ OPTIONAL = {
     "attendee_owner_ids": ("9002", "9003"),
     "attachment_ids": ("77001",),
 }
+START = meeting_start(10).astimezone(UTC)
 BASE = MeetingInput(
     title="Kick-off bei Müller GmbH",
-    start=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
-    end=datetime(2026, 12, 1, 10, 0, tzinfo=UTC),
+    start=START,
+    end=START + timedelta(hours=1),
     time_zone="Europe/Berlin",
 )
 
@@ -84,7 +86,7 @@ def test_owner_id_and_start_go_where_hubspot_wants_them():
 
     assert payload["properties"]["hubspot_owner_id"] == "9001"
     assert payload["properties"]["hs_timestamp"] == payload["properties"]["hs_meeting_start_time"]
-    assert payload["properties"]["hs_meeting_start_time"] == "2026-12-01T09:00:00.000Z"
+    assert payload["properties"]["hs_meeting_start_time"] == START.strftime("%Y-%m-%dT%H:%M:%S.000Z")
     assert payload["timezone"] == "Europe/Berlin"
     assert payload["emailReminderSchedule"] == {"reminders": [], "shouldIncludeInviteDescription": False}
 
@@ -105,6 +107,6 @@ def test_an_invalid_request_fails_the_schema():
 
 
 def test_hubspot_datetime_is_utc_with_milliseconds():
-    from zoneinfo import ZoneInfo
+    summer = next_clock_change(BERLIN, forward=True).day + timedelta(days=7)
 
-    assert hubspot_datetime(datetime(2026, 7, 1, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))) == "2026-07-01T08:00:00.000Z"
+    assert hubspot_datetime(at(summer, 10, zone=BERLIN)) == f"{summer:%Y-%m-%d}T08:00:00.000Z"  # CEST is UTC+2

@@ -1,53 +1,74 @@
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+"""Wall-clock times → UTC, at the zones' real next clock changes (found from their rules, never named)."""
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from meetings.timezones import NonexistentLocalTime, offset_changes_between, resolve_local, zone_names
+from tests.clock import BERLIN, NEW_YORK, next_clock_change
 
-BERLIN = ZoneInfo("Europe/Berlin")
+SPRING = next_clock_change(BERLIN, forward=True)
+AUTUMN = next_clock_change(BERLIN, forward=False)
 
 
 def test_winter_time_in_berlin_is_utc_plus_one():
-    resolved = resolve_local(datetime(2026, 12, 1, 10, 0), BERLIN)
+    winter = datetime.combine(AUTUMN.day + timedelta(days=7), datetime.min.time()).replace(hour=10)
 
-    assert resolved.utc == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    resolved = resolve_local(winter, BERLIN)
+
+    assert resolved.utc == winter.replace(hour=9, tzinfo=UTC)
     assert not resolved.ambiguous
 
 
 def test_summer_time_in_berlin_is_utc_plus_two():
-    assert resolve_local(datetime(2026, 7, 1, 10, 0), BERLIN).utc == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+    summer = datetime.combine(SPRING.day + timedelta(days=7), datetime.min.time()).replace(hour=10)
+
+    assert resolve_local(summer, BERLIN).utc == summer.replace(hour=8, tzinfo=UTC)
+
+
+def test_berlin_changes_its_clocks_at_one_utc_by_an_hour():
+    """The rules the other tests rely on, as the zone database has them."""
+    assert SPRING.instant.hour == AUTUMN.instant.hour == 1
+    assert SPRING.offset_after - SPRING.offset_before == timedelta(hours=1) == AUTUMN.offset_before - AUTUMN.offset_after
 
 
 def test_spring_forward_gap_does_not_exist():
+    assert SPRING.middle_of_changed_hour().strftime("%H:%M") == "02:30"
+
     with pytest.raises(NonexistentLocalTime):
-        resolve_local(datetime(2026, 3, 29, 2, 30), BERLIN)
+        resolve_local(SPRING.middle_of_changed_hour(), BERLIN)
 
 
 def test_times_around_the_gap_exist():
-    assert resolve_local(datetime(2026, 3, 29, 1, 59), BERLIN).utc == datetime(2026, 3, 29, 0, 59, tzinfo=UTC)
-    assert resolve_local(datetime(2026, 3, 29, 3, 0), BERLIN).utc == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    before, after = SPRING.last_minute_before(), SPRING.first_minute_after()
+
+    assert (before.strftime("%H:%M"), after.strftime("%H:%M")) == ("01:59", "03:00")
+    assert resolve_local(before, BERLIN).utc == SPRING.instant - timedelta(minutes=1)
+    assert resolve_local(after, BERLIN).utc == SPRING.instant
 
 
 def test_autumn_overlap_resolves_to_the_first_occurrence():
-    resolved = resolve_local(datetime(2026, 10, 25, 2, 30), BERLIN)
+    resolved = resolve_local(AUTUMN.middle_of_changed_hour(), BERLIN)
 
     assert resolved.ambiguous
-    # The first 02:30 is still summer time (UTC+2).
-    assert resolved.utc == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    # The first 02:30 is still summer time (UTC+2): half an hour before the clocks go back.
+    assert resolved.utc == AUTUMN.instant - timedelta(minutes=30)
     assert resolved.local.tzname() == "CEST"
 
 
 def test_new_york_gap_on_its_own_date():
+    new_york = next_clock_change(NEW_YORK, forward=True)
+
     with pytest.raises(NonexistentLocalTime):
-        resolve_local(datetime(2026, 3, 8, 2, 15), ZoneInfo("America/New_York"))
+        resolve_local(new_york.middle_of_changed_hour(), NEW_YORK)
+    assert not resolve_local(new_york.middle_of_changed_hour(), BERLIN).ambiguous  # that night is plain in Berlin
 
 
 def test_offset_change_between_two_instants():
-    november = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    change = next_clock_change(BERLIN)
 
-    assert offset_changes_between(november, datetime(2027, 4, 1, 12, tzinfo=UTC), BERLIN)
-    assert not offset_changes_between(november, datetime(2027, 1, 15, 12, tzinfo=UTC), BERLIN)
+    assert offset_changes_between(change.instant - timedelta(hours=1), change.instant + timedelta(hours=1), BERLIN)
+    assert not offset_changes_between(change.instant - timedelta(days=30), change.instant - timedelta(hours=1), BERLIN)
 
 
 def test_zone_list_has_canonical_names_only():

@@ -1,8 +1,11 @@
 """The response checks themselves: they can fail, and every documented error has HubSpot's shape."""
 
+from datetime import timedelta
+
 import pytest
 
 from hubspot_sandbox.contract import response_errors
+from tests.clock import hubspot_time, meeting_start, now
 
 
 def test_a_response_that_breaks_its_schema_is_caught():
@@ -14,11 +17,13 @@ def test_a_response_that_breaks_its_schema_is_caught():
 
 
 def test_a_conforming_response_passes():
-    body = {"id": "1", "createdAt": "2026-12-01T09:00:00.000Z", "lastUpdatedAt": "2026-12-01T09:00:00.000Z",
+    start = meeting_start(10)
+    created, begins, ends = hubspot_time(now()), hubspot_time(start), hubspot_time(start + timedelta(hours=1))
+    body = {"id": "1", "createdAt": created, "lastUpdatedAt": created,
             "properties": {"hs_engagement_source": "INTEGRATION", "hs_engagement_source_id": "x",
-                           "hs_meeting_title": "t", "hs_meeting_start_time": "2026-12-01T09:00:00.000Z",
-                           "hs_meeting_end_time": "2026-12-01T10:00:00.000Z", "hs_meeting_outcome": "SCHEDULED",
-                           "hs_timestamp": "2026-12-01T09:00:00.000Z"}}
+                           "hs_meeting_title": "t", "hs_meeting_start_time": begins,
+                           "hs_meeting_end_time": ends, "hs_meeting_outcome": "SCHEDULED",
+                           "hs_timestamp": begins}}
 
     assert response_errors("POST", "/scheduler/2026-03/meetings/calendar", 200, body) == []
 

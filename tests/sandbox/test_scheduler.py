@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 
 import pytest
 
 from hubspot_sandbox.contract import operation, request_schema
+from tests.clock import hubspot_time, meeting_start
 from tests.sandbox.conftest import DEMO_HUB, JONAS, LENA, MAX_ALT, PAUL
 
 CREATE = "/scheduler/2026-03/meetings/calendar"
+START = meeting_start(10)
 SCHEMA = request_schema(operation("POST", CREATE))
 PROPERTIES = SCHEMA["properties"]["properties"]
 OPTIONAL = sorted(set(PROPERTIES["properties"]) - set(PROPERTIES["required"]))
@@ -34,9 +37,9 @@ def base_request(demo: dict) -> dict:
     return {
         "properties": {
             "hs_meeting_title": "Kick-off bei Müller GmbH",
-            "hs_meeting_start_time": "2026-12-01T09:00:00.000Z",
-            "hs_meeting_end_time": "2026-12-01T10:00:00.000Z",
-            "hs_timestamp": "2026-12-01T09:00:00.000Z",
+            "hs_meeting_start_time": hubspot_time(START),
+            "hs_meeting_end_time": hubspot_time(START + timedelta(hours=1)),
+            "hs_timestamp": hubspot_time(START),
             "hs_meeting_outcome": "SCHEDULED",
             "hubspot_owner_id": next(u["owner_id"] for u in demo["users"] if u["user_id"] == LENA),
         },
@@ -119,7 +122,7 @@ def test_a_created_meeting_reads_back_with_its_associations(api, auth, demo):
                               "properties": "hs_meeting_title,hubspot_owner_id,hs_timestamp"}).json()
     found = api.post("/crm/objects/2026-03/meetings/search", headers=auth, json={"filterGroups": [{"filters": [
         {"propertyName": "hubspot_owner_id", "operator": "EQ", "value": body["properties"]["hubspot_owner_id"]},
-        {"propertyName": "hs_timestamp", "operator": "EQ", "value": "1796115600000"},
+        {"propertyName": "hs_timestamp", "operator": "EQ", "value": str(int(START.timestamp() * 1000))},
     ]}]}).json()
 
     assert meeting["properties"]["hs_meeting_title"] == "Kick-off bei Müller GmbH"
@@ -161,9 +164,9 @@ MUTATIONS = {
                                    ("INVALID_OWNER_ID", "properties.hubspot_owner_id")),
     "attendee not an owner": (lambda b: b["properties"].update(hs_attendee_owner_ids=["123"]),
                               ("INVALID_OWNER_ID", "properties.hs_attendee_owner_ids[0]")),
-    "end before start": (lambda b: b["properties"].update(hs_meeting_end_time="2026-12-01T08:00:00Z"),
+    "end before start": (lambda b: b["properties"].update(hs_meeting_end_time=hubspot_time(START - timedelta(hours=1))),
                          ("INVALID_DATE", "properties.hs_meeting_end_time")),
-    "no offset": (lambda b: b["properties"].update(hs_meeting_start_time="2026-12-01T09:00:00"),
+    "no offset": (lambda b: b["properties"].update(hs_meeting_start_time=hubspot_time(START).removesuffix(".000Z")),
                   ("INVALID_DATE", "properties.hs_meeting_start_time")),
     "bad time zone": (lambda b: b.update(timezone="Europe/Atlantis"), ("INVALID_TIMEZONE", "timezone")),
     "unknown outcome": (lambda b: b["properties"].update(hs_meeting_outcome="scheduled"),
