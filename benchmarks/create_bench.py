@@ -29,9 +29,10 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
+    from hubspot_api import client as hubspot_client
+    from hubspot_login.models import HubSpotConnection
     from hubspot_sandbox.testing import SandboxServer
-    from meetings.hubspot import client as hubspot_client
-    from meetings.models import HubSpotConnection, MeetingRecord
+    from meetings.models import MeetingRecord
 
     spent_in_hubspot = [0.0]
     original = hubspot_client.hubspot_session

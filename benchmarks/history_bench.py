@@ -27,7 +27,8 @@ def seed(count: int) -> tuple:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from meetings.models import HubSpotConnection, MeetingRecord, week_of
+    from hubspot_login.models import HubSpotConnection
+    from meetings.models import MeetingRecord, week_of
 
     rng = random.Random(7)
     users = get_user_model().objects

@@ -223,7 +223,7 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 SOCIALACCOUNT_ONLY = True
 SOCIALACCOUNT_AUTO_SIGNUP = True
-SOCIALACCOUNT_STORE_TOKENS = False  # tokens live in meetings.HubSpotConnection, refreshed there
+SOCIALACCOUNT_STORE_TOKENS = False  # tokens live in hubspot_login.HubSpotConnection, refreshed there
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_ADAPTER = "hubspot_login.adapter.SocialAccountAdapter"
 ACCOUNT_ADAPTER = "hubspot_login.adapter.AccountAdapter"

@@ -1,17 +1,19 @@
-"""Use cases of the rep's HubSpot connection: store it at sign-in, end it on disconnect."""
+"""Use cases of the rep's HubSpot connection: find the rep's owner, store it at sign-in, end it on disconnect."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
 
-from meetings.hubspot import oauth
-from meetings.hubspot.client import HubSpotClient
-from meetings.hubspot.errors import HubSpotError
-from meetings.hubspot.types import Owner
-from meetings.models import HubSpotConnection
+from hubspot_api import oauth
+from hubspot_api.client import HubSpotClient
+from hubspot_api.errors import HubSpotError
+from hubspot_api.types import Owner
+from hubspot_login.models import HubSpotConnection
 
 logger = logging.getLogger("hubspot_login")
 
@@ -29,36 +31,53 @@ class _GrantedToken:
         return self._token
 
 
-def hubspot_owner_find(*, access_token: str, user_id: int, email: str) -> Owner | None:
-    """The rep's owner in the portal: by user id, else by email (owners of deactivated users don't count)."""
+def hubspot_owner_find(*, access_token: str, user_id: int, email: str) -> dict:
+    """The rep's owner in the portal, as it goes into the sign-in identity: `{"owner": {…} | None, …}`.
+
+    By user id, else by email (owners of deactivated users don't count). Called while the OAuth
+    callback talks to HubSpot anyway, so that storing the connection afterwards needs no HTTP.
+    `owner_lookup_failed` says HubSpot did not answer, which is not the same as "no owner".
+    """
     client = HubSpotClient(tokens=_GrantedToken(access_token))
-    owner = client.owner_for_user(user_id)
-    if owner is None and email:
-        owner = next((o for o in client.list_owners(email=email) if o.user_id == user_id), None)
-    return owner if owner is not None and not owner.archived else None
+    try:
+        owner = client.owner_for_user(user_id)
+        if owner is None and email:
+            owner = next((o for o in client.list_owners(email=email) if o.user_id == user_id), None)
+    except HubSpotError:
+        logger.warning("owner lookup failed for HubSpot user %s", user_id)
+        return {"owner": None, "owner_lookup_failed": True}
+    found = owner if owner is not None and not owner.archived else None
+    return {"owner": dataclasses.asdict(found) if found else None, "owner_lookup_failed": False}
 
 
-def hubspot_connection_update(*, user, token, identity: dict) -> HubSpotConnection:
+@dataclass(frozen=True)
+class ConnectionUpdate:
+    """A stored connection, and whether HubSpot could say at sign-in if the rep is an owner."""
+
+    connection: HubSpotConnection
+    owner_check_failed: bool
+
+
+def hubspot_connection_update(*, user, token, identity: dict) -> ConnectionUpdate:
     """Store who the rep is in the portal they just signed in through (switching portals if it changed).
 
     `token` is allauth's SocialToken (access token, refresh token in `token_secret`,
-    `expires_at`); `identity` is HubSpot's token introspection without the token itself.
+    `expires_at`); `identity` is HubSpot's token introspection without the token itself,
+    with the owner lookup of `hubspot_owner_find` added. No HubSpot call happens here.
     """
     user_id, hub_id = int(identity["user_id"]), int(identity["hub_id"])
     email = identity.get("user") or user.email
-    owner_check_failed = False
-    try:
-        owner = hubspot_owner_find(access_token=token.token, user_id=user_id, email=email)
-        owner_id = owner.id if owner else ""
-    except HubSpotError:
-        owner, owner_check_failed = None, True
-        logger.warning("owner lookup failed for HubSpot user %s in hub %s", user_id, hub_id)
+    owner = Owner(**identity["owner"]) if identity.get("owner") else None
+    owner_check_failed = bool(identity.get("owner_lookup_failed"))
+    if owner_check_failed:
         # A lookup that failed says nothing new: keep the owner id we knew for this user in this portal.
         owner_id = (
             HubSpotConnection.objects.filter(user=user, hub_id=hub_id, hubspot_user_id=user_id)
             .values_list("owner_id", flat=True)
             .first()
         ) or ""
+    else:
+        owner_id = owner.id if owner else ""
     connection, _ = HubSpotConnection.objects.update_or_create(
         user=user,
         defaults={
@@ -77,8 +96,7 @@ def hubspot_connection_update(*, user, token, identity: dict) -> HubSpotConnecti
     if owner and (owner.first_name or owner.last_name) and not user.get_full_name():
         user.first_name, user.last_name = owner.first_name, owner.last_name
         user.save(update_fields=["first_name", "last_name"])
-    connection.owner_check_failed = owner_check_failed
-    return connection
+    return ConnectionUpdate(connection=connection, owner_check_failed=owner_check_failed)
 
 
 def hubspot_connection_disconnect(*, user) -> bool:

@@ -1,4 +1,4 @@
-"""After a HubSpot sign-in: store the connection and tell the rep who they book as."""
+"""After a HubSpot sign-in: store the connection and tell the rep who they book as (no HubSpot call here)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from hubspot_login.services import hubspot_connection_update
 def store_hubspot_connection(sender, request, user, sociallogin=None, **kwargs) -> None:
     if sociallogin is None or sociallogin.account.provider != "hubspot" or sociallogin.token is None:
         return
-    connection = hubspot_connection_update(user=user, token=sociallogin.token, identity=sociallogin.account.extra_data)
+    update = hubspot_connection_update(user=user, token=sociallogin.token, identity=sociallogin.account.extra_data)
+    connection = update.connection
     portal = connection.hub_domain or connection.hub_id
-    if connection.owner_check_failed and not connection.is_owner:
+    if update.owner_check_failed and not connection.is_owner:
         messages.warning(request, _("HubSpot could not tell us your owner id just now. Sign in again in a moment."))
     elif not connection.is_owner:
         messages.error(request, _(

@@ -13,9 +13,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hubspot_login.services import hubspot_connection_disconnect
-from meetings.hubspot import oauth
-from meetings.hubspot.errors import HubSpotAuthRequired, HubSpotUnavailable
+from hubspot_api import oauth
+from hubspot_api.errors import HubSpotAuthRequired, HubSpotUnavailable
+from hubspot_login.services import hubspot_connection_disconnect, hubspot_owner_find
 
 
 class HubSpotOAuth2Adapter(HubspotOAuth2Adapter):
@@ -40,6 +40,9 @@ class HubSpotOAuth2Adapter(HubspotOAuth2Adapter):
         except (HubSpotAuthRequired, HubSpotUnavailable) as error:
             raise OAuth2Error(str(error)) from None
         identity["scopes"] = identity.get("scopes") or (kwargs.get("response") or {}).get("scopes") or []
+        identity.update(hubspot_owner_find(
+            access_token=token.token, user_id=int(identity["user_id"]), email=identity.get("user") or "",
+        ))
         return self.get_provider().sociallogin_from_response(request, identity)
 
 

@@ -15,7 +15,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.hubspot.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
+from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
 from meetings.payload import Association, MeetingInput, Reminder
 from meetings.timezones import NonexistentLocalTime, get_zone, reminder_offset, resolve_local
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from meetings.hubspot.types import ASSOCIATION_TYPE_IDS
+from hubspot_api.types import ASSOCIATION_TYPE_IDS
 
 
 @dataclass(frozen=True)

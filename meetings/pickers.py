@@ -12,10 +12,10 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from hubspot_api.errors import HubSpotOutcomeUnknown, HubSpotRefused, HubSpotUnavailable
+from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
+from hubspot_login.tokens import hubspot_client
 from meetings.forms import MeetingFormOptions
-from meetings.hubspot.client import HubSpotClient
-from meetings.hubspot.errors import HubSpotOutcomeUnknown, HubSpotRefused, HubSpotUnavailable
-from meetings.hubspot.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
 
 DEGRADING_ERRORS = (HubSpotRefused, HubSpotUnavailable, HubSpotOutcomeUnknown)
 
@@ -33,7 +33,7 @@ def _key(hub_id: int, *parts: object) -> str:
 def owners(user) -> list[Owner]:
     return cache.get_or_set(
         _key(user.hubspot.hub_id, "owners"),
-        lambda: [o for o in HubSpotClient.for_user(user).list_owners() if not o.archived],
+        lambda: [o for o in hubspot_client(user).list_owners() if not o.archived],
         OWNERS_TTL,
     )
 
@@ -41,7 +41,7 @@ def owners(user) -> list[Owner]:
 def property_options(user, name: str) -> list[PropertyOption]:
     return cache.get_or_set(
         _key(user.hubspot.hub_id, "meeting-property", name),
-        lambda: HubSpotClient.for_user(user).meeting_property_options(name),
+        lambda: hubspot_client(user).meeting_property_options(name),
         OPTIONS_TTL,
     )
 
@@ -50,7 +50,7 @@ def association_labels(user, kind: str) -> list[AssociationLabel]:
     """The portal's *named* association labels from meetings to `kind` (the unlabeled default left out)."""
     return cache.get_or_set(
         _key(user.hubspot.hub_id, "labels", kind),
-        lambda: [label for label in HubSpotClient.for_user(user).association_labels(kind) if label.label],
+        lambda: [label for label in hubspot_client(user).association_labels(kind) if label.label],
         OPTIONS_TTL,
     )
 
@@ -78,7 +78,7 @@ def search(user, kind: str, query: str) -> list[SearchHit]:
     found = cache.get(key)
     if found is None:
         _spend_search_budget(connection.hub_id)
-        found = HubSpotClient.for_user(user).search(kind, query, limit=settings.PICKER_RESULTS)
+        found = hubspot_client(user).search(kind, query, limit=settings.PICKER_RESULTS)
         cache.set(key, found, SEARCH_TTL)
         cache.set_many({_key(connection.hub_id, "hit", kind, hit.id): hit for hit in found}, HIT_LABEL_TTL)
     return found

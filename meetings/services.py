@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from meetings.hubspot.client import HubSpotClient
-from meetings.hubspot.errors import HubSpotAuthRequired, HubSpotError, HubSpotOutcomeUnknown
+from hubspot_api.errors import HubSpotAuthRequired, HubSpotError, HubSpotOutcomeUnknown
+from hubspot_login.tokens import hubspot_client
 from meetings.models import MeetingRecord
 from meetings.payload import MeetingInput, build_meeting_request
 
@@ -66,7 +66,7 @@ def meeting_create(
         return existing
 
     started = time.monotonic()
-    client = HubSpotClient.for_user(user)
+    client = hubspot_client(user)
     try:
         if attachments:
             file_ids = tuple(

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
+from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
 from meetings import pickers
 from meetings.forms import MeetingForm, add_hubspot_errors, initial_from_record
-from meetings.hubspot.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
-from meetings.hubspot.types import OBJECT_KINDS
 from meetings.models import MeetingRecord
 from meetings.preview import meeting_preview_data
 from meetings.selectors import meeting_record_visible

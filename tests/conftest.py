@@ -147,7 +147,7 @@ def demo(sandbox):
 
 
 def connect(sandbox, user, demo_user: dict, scopes=REP_SCOPES):
-    from meetings.models import HubSpotConnection
+    from hubspot_login.models import HubSpotConnection
 
     token = sandbox.issue_token(demo_user["user_id"], scopes=scopes)
     return HubSpotConnection.objects.create(

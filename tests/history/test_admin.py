@@ -43,12 +43,12 @@ def test_only_superusers_delete(client, superuser, staff_admin, lena, record_fac
 
 
 def test_the_connection_admin_never_shows_tokens(client, superuser, lena):
-    from meetings.models import HubSpotConnection
+    from hubspot_login.models import HubSpotConnection
 
     connection = HubSpotConnection.objects.create(user=lena, hub_id=1, hubspot_user_id=2, access_token="secret-at",
                                                   refresh_token="secret-rt")
     client.force_login(superuser)
 
-    content = client.get(reverse("admin:meetings_hubspotconnection_change", args=[connection.pk])).content.decode()
+    content = client.get(reverse("admin:hubspot_login_hubspotconnection_change", args=[connection.pk])).content.decode()
 
     assert "secret-at" not in content and "secret-rt" not in content

@@ -34,7 +34,7 @@ def test_rep_books_and_finds_it_admin_reviews_and_exports(
     admin = django_user_model.objects.create_user("chefin", "chefin@example.de", first_name="Petra")
     call_command("grant_meeting_admin", "chefin@example.de", stdout=io.StringIO())
     other = django_user_model.objects.create_user("jonas", "jonas@example.de", first_name="Jonas")
-    from meetings.models import HubSpotConnection
+    from hubspot_login.models import HubSpotConnection
 
     HubSpotConnection.objects.create(user=other, hub_id=24681357, hubspot_user_id=5120002)
     admin_page = browser.new_context(base_url=live_server.url).new_page()

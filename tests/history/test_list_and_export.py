@@ -77,7 +77,7 @@ def test_bad_filters_are_ignored_with_a_message(client, lena, record_factory):
 def test_admin_filters_by_rep_and_portal(client, admin_user, lena, jonas, record_factory):
     record_factory(user=lena, title="Lenas", hub_id=1)
     record_factory(user=jonas, title="Jonas", hub_id=2)
-    from meetings.models import HubSpotConnection
+    from hubspot_login.models import HubSpotConnection
 
     for user in (lena, jonas):
         HubSpotConnection.objects.create(user=user, hub_id=1, hubspot_user_id=1)

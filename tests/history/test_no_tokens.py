@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import HubSpotConnection, MeetingRecord
+from hubspot_login.models import HubSpotConnection
+from meetings.models import MeetingRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from meetings.models import HubSpotConnection
+from hubspot_login.models import HubSpotConnection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

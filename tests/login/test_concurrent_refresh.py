@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import timezone
 
-from meetings.hubspot.client import HubSpotClient
-from meetings.models import HubSpotConnection
+from hubspot_login.models import HubSpotConnection
+from hubspot_login.tokens import hubspot_client
 from tests.login.conftest import refreshes, sign_in
 
 
@@ -26,7 +26,7 @@ def test_concurrent_requests_with_an_expired_token_refresh_once(hubspot, client)
         try:
             user = get_user_model().objects.select_related("hubspot").get(pk=user_id)
             start.wait(5)  # all four hold the expired token before anyone refreshes
-            results.append(len(HubSpotClient.for_user(user).list_owners()))
+            results.append(len(hubspot_client(user).list_owners()))
         except Exception as error:  # reported below, with the thread's own error
             errors.append(error)
         finally:

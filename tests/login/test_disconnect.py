@@ -5,9 +5,9 @@ import requests
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from meetings.hubspot.client import HubSpotClient
-from meetings.hubspot.errors import HubSpotAuthRequired
-from meetings.models import HubSpotConnection
+from hubspot_api.errors import HubSpotAuthRequired
+from hubspot_login.models import HubSpotConnection
+from hubspot_login.tokens import hubspot_client
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_disconnect_revokes_at_hubspot_and_deletes_the_tokens(signed_in, hubspot
     answer = refresh_at_hubspot(hubspot, refresh_token)
     assert answer.status_code == 400 and answer.json()["status"] == "BAD_REFRESH_TOKEN"
     with pytest.raises(HubSpotAuthRequired):
-        HubSpotClient.for_user(get_user_model().objects.get()).list_owners()
+        hubspot_client(get_user_model().objects.get()).list_owners()
 
 
 def test_disconnect_deletes_the_tokens_even_when_hubspot_is_down(signed_in, hubspot):

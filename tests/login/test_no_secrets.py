@@ -7,7 +7,8 @@ from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from meetings.models import HubSpotConnection, MeetingRecord
+from hubspot_login.models import HubSpotConnection
+from meetings.models import MeetingRecord
 from tests.conftest import meeting_post
 from tests.login.conftest import sign_in
 

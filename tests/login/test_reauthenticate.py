@@ -11,10 +11,11 @@ from django.contrib.sessions.backends.cache import SessionStore
 from django.test import RequestFactory
 from django.urls import reverse
 
+from hubspot_api.errors import HubSpotAuthRequired
 from hubspot_login.flows import reauthenticate, restore_saved_form
-from meetings.hubspot.client import HubSpotClient
-from meetings.hubspot.errors import HubSpotAuthRequired
-from meetings.models import HubSpotConnection, MeetingRecord
+from hubspot_login.models import HubSpotConnection
+from hubspot_login.tokens import hubspot_client
+from meetings.models import MeetingRecord
 from tests.conftest import meeting_post
 from tests.login.conftest import query, sign_in, sign_in_from_login_page
 
@@ -58,7 +59,7 @@ def test_a_deactivated_hubspot_user_must_sign_in_again(signed_in, hubspot):
     hubspot.expire_tokens()
 
     with pytest.raises(HubSpotAuthRequired):
-        HubSpotClient.for_user(get_user_model().objects.get()).list_owners()
+        hubspot_client(get_user_model().objects.get()).list_owners()
 
     assert not HubSpotConnection.objects.get().has_tokens
     form_page = signed_in.get(reverse("meeting_create"))

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from meetings.models import HubSpotConnection
+from hubspot_login.models import HubSpotConnection
 from tests.login.conftest import callback_path, consent, query, sign_in, start_sign_in
 
 pytestmark = pytest.mark.django_db

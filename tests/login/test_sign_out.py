@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import HubSpotConnection
+from hubspot_login.models import HubSpotConnection
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.hubspot.client import HubSpotClient
-from meetings.hubspot.errors import HubSpotUnavailable
-from meetings.models import HubSpotConnection
+from hubspot_api.client import HubSpotClient
+from hubspot_api.errors import HubSpotUnavailable
+from hubspot_login.models import HubSpotConnection
+from hubspot_login.tokens import hubspot_client
 from tests.login.conftest import refreshes, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ OWNERS = "/crm/owners/2026-03"
 
 
 def client_for_rep() -> HubSpotClient:
-    return HubSpotClient.for_user(get_user_model().objects.get())
+    return hubspot_client(get_user_model().objects.get())
 
 
 def test_a_token_about_to_expire_is_refreshed_before_the_call(signed_in, hubspot):

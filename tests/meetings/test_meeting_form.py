@@ -5,9 +5,9 @@ from datetime import UTC, timedelta
 import pytest
 from django.utils import translation
 
+from hubspot_api.types import AssociationLabel, Owner, PropertyOption
 from meetings import forms as meeting_forms
 from meetings.forms import MeetingForm, MeetingFormOptions
-from meetings.hubspot.types import AssociationLabel, Owner, PropertyOption
 from tests.clock import BERLIN, form_value, meeting_start, next_clock_change, now
 from tests.conftest import meeting_post
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
-from meetings.hubspot.client import hubspot_session, timeouts
-from meetings.hubspot.errors import HubSpotAuthRequired, HubSpotUnavailable
+from hubspot_api.errors import HubSpotAuthRequired, HubSpotUnavailable, is_unavailable_status
+from hubspot_api.http import hubspot_session, timeouts
 
-logger = logging.getLogger("meetings.hubspot")
+logger = logging.getLogger("hubspot_api")
 
 TOKEN_PATH = "/oauth/2026-03/token"
 INTROSPECT_PATH = "/oauth/2026-03/token/introspect"
@@ -66,7 +66,7 @@ def _unavailable(response: requests.Response, body: dict | None) -> bool:
     Only a readable 4xx says the token itself is bad; treating a 503 or 429 as "revoked"
     would throw away a rep's working authorisation during a HubSpot hiccup.
     """
-    return response.status_code == 429 or response.status_code >= 500 or body is None
+    return is_unavailable_status(response.status_code) or body is None
 
 
 def refresh(refresh_token: str) -> TokenGrant:

@@ -14,12 +14,18 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
-from meetings.hubspot import oauth
-from meetings.hubspot.errors import HubSpotAuthRequired, HubSpotUnavailable
-from meetings.models import HubSpotConnection
+from hubspot_api import oauth
+from hubspot_api.client import HubSpotClient
+from hubspot_api.errors import HubSpotAuthRequired, HubSpotUnavailable
+from hubspot_login.models import HubSpotConnection
 
 REFRESH_MARGIN_SECONDS = 60
 LOCK_SECONDS = 15
+
+
+def hubspot_client(user) -> HubSpotClient:
+    """A HubSpot client acting as `user`, with their stored (and refreshed) tokens."""
+    return HubSpotClient(tokens=ConnectionTokens(user.hubspot))
 
 
 class ConnectionTokens:

@@ -1,8 +1,8 @@
-"""The HubSpot REST client: one `requests.Session` per thread, timeouts, bounded retries.
+"""The HubSpot REST client: one send, one reading of the answer, one retry decision.
 
 Retry rules (docs/architecture.md, "When HubSpot's answer is unclear"):
 - not sent (connection refused, DNS, connect timeout) → resend with backoff;
-- 429 → resend after `Retry-After` or the rolling window;
+- 429 → resend after `Retry-After` or a slice of the rolling window (never after the daily limit);
 - 401 → refresh the token once and resend;
 - 5xx → reads resend; a create first looks for the meeting (it may exist) and only then resends;
 - sent but no answer (read timeout, dropped connection, unreadable 2xx) → a read resends,
@@ -13,9 +13,9 @@ All waiting fits in one bounded budget per call.
 
 from __future__ import annotations
 
+import enum
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,39 +24,19 @@ from typing import Any, Protocol
 
 import requests
 from django.conf import settings
-from requests.adapters import HTTPAdapter
 
-from meetings.hubspot.errors import (
-    FieldError,
+from hubspot_api.errors import (
     HubSpotAuthRequired,
     HubSpotError,
     HubSpotOutcomeUnknown,
     HubSpotRefused,
     HubSpotUnavailable,
+    error_from_answer,
 )
-from meetings.hubspot.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
+from hubspot_api.http import hubspot_session, timeouts
+from hubspot_api.types import AssociationLabel, Owner, PropertyOption, SearchHit
 
-logger = logging.getLogger("meetings.hubspot")
-
-CONNECT_TIMEOUT_SECONDS = 3.05
-_local = threading.local()
-
-
-def hubspot_session() -> requests.Session:
-    """This thread's pooled session. urllib3's own retries are off: the rules above decide."""
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=8, max_retries=0)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        session.headers.update({"Accept": "application/json", "User-Agent": "meeting-booker/1.0"})
-        _local.session = session
-    return session
-
-
-def timeouts() -> tuple[float, float]:
-    return (CONNECT_TIMEOUT_SECONDS, settings.HUBSPOT_TIMEOUT_SECONDS)
+logger = logging.getLogger("hubspot_api")
 
 
 class TokenSource(Protocol):
@@ -76,9 +56,74 @@ class Answer:
     status: int
     body: Any
     attempts: int
-    duration_ms: int
     correlation_id: str = ""
     reconciled: bool = False  # found by a search after a 5xx, not answered by the create itself
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What one HTTP exchange gave: HubSpot's answer, or the reason none came."""
+
+    status: int | None = None  # None: no answer
+    body: Any = None
+    readable: bool = True
+    reason: str = ""
+    correlation_id: str = ""
+    retry_after: float | None = None  # what HubSpot asked us to wait, if it said
+    daily_limit: bool = False  # a 429 of the daily policy: it does not clear within a request
+    not_sent: bool = False  # no connection was made: nothing can have reached HubSpot
+
+
+class Verdict(enum.Enum):
+    DONE = "done"
+    REFRESH = "refresh"  # 401: a fresh token may help, once
+    RETRY = "retry"  # nothing was made, or a read: resend if the budget allows
+    RECONCILE = "reconcile"  # a create answered 5xx: it may have been made, look before resending
+    UNKNOWN = "unknown"  # a create was sent and no answer says what happened: never resend
+    FAIL = "fail"  # HubSpot's answer stands
+
+
+def classify(reply: Reply, *, creates: bool) -> Verdict:
+    """The one reading of an exchange, by the rules in the module docstring."""
+    status = reply.status
+    if status is None:
+        if reply.not_sent or not creates:
+            return Verdict.RETRY
+        return Verdict.UNKNOWN
+    if 200 <= status < 300:
+        return Verdict.UNKNOWN if creates and not reply.readable else Verdict.DONE
+    if status == 401:
+        return Verdict.REFRESH
+    if status == 429:
+        return Verdict.FAIL if reply.daily_limit else Verdict.RETRY
+    if status >= 500:
+        return Verdict.RECONCILE if creates else Verdict.RETRY
+    return Verdict.FAIL
+
+
+class RetryBudget:
+    """At most `max_attempts` sends and `seconds` of waiting for one logical call."""
+
+    def __init__(self, *, seconds: float, max_attempts: int, sleep: Callable[[float], None]) -> None:
+        self.started = time.monotonic()
+        self.deadline = self.started + seconds
+        self.max_attempts = max_attempts
+        self.attempts = 0
+        self.sleep = sleep
+
+    def wait_for_next(self, asked: float | None) -> bool:
+        """Sleep before the next attempt and say True, or say False when the budget would be exceeded."""
+        seconds = self._backoff() if asked is None else asked
+        if self.attempts >= self.max_attempts or time.monotonic() + seconds > self.deadline:
+            return False
+        self.sleep(seconds)
+        return True
+
+    def elapsed_ms(self) -> int:
+        return int((time.monotonic() - self.started) * 1000)
+
+    def _backoff(self) -> float:
+        return min(0.2 * 2 ** (self.attempts - 1), 2.0) * (0.5 + random.random() / 2)
 
 
 def _was_not_sent(exc: requests.RequestException) -> bool:
@@ -98,38 +143,6 @@ def _epoch_ms(iso: str) -> int:
     return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
 
 
-def error_from_response(response: requests.Response, body: Any, *, attempts: int, duration_ms: int) -> HubSpotError:
-    """Build the right exception from one of HubSpot's error bodies (every field may be missing)."""
-    body = body if isinstance(body, dict) else {}
-    errors = []
-    for item in body.get("errors") or []:
-        if not isinstance(item, dict):
-            continue
-        context = item.get("context") or {}
-        names = tuple(context.get("propertyName") or ()) if isinstance(context, dict) else ()
-        errors.append(
-            FieldError(
-                message=str(item.get("message", "")),
-                code=str(item.get("code") or ""),
-                location=str(item.get("in") or ""),
-                property_names=names,
-            )
-        )
-    status = response.status_code
-    kind = HubSpotUnavailable if status == 429 or status >= 500 else HubSpotRefused
-    return kind(
-        message=str(body.get("message") or response.reason or "HubSpot error"),
-        status=status,
-        category=str(body.get("category") or body.get("errorType") or ""),
-        correlation_id=str(body.get("correlationId") or response.headers.get("X-HubSpot-Correlation-Id", "")),
-        errors=tuple(errors),
-        body=body or None,
-        attempts=attempts,
-        duration_ms=duration_ms,
-        context=body.get("context") if isinstance(body.get("context"), dict) else {},
-    )
-
-
 def _retry_after_seconds(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if value:
@@ -142,6 +155,53 @@ def _retry_after_seconds(response: requests.Response) -> float | None:
         # No Retry-After: wait a slice of the rolling window rather than all of it.
         return min(int(interval) / 1000 / 4, 2.5)
     return None
+
+
+def send(method: str, base_url: str, path: str, token: str, **request_args) -> Reply:
+    """The one place that sends to HubSpot's REST APIs. Never raises: a failure is a Reply too."""
+    sent_at = time.monotonic()
+    try:
+        response = hubspot_session().request(
+            method, f"{base_url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=timeouts(),
+            **request_args,
+        )
+    except requests.RequestException as exc:
+        logger.warning("HubSpot %s %s -> %s after %d ms", method, path, type(exc).__name__,
+                       (time.monotonic() - sent_at) * 1000)
+        return Reply(reason=type(exc).__name__, not_sent=_was_not_sent(exc))
+    try:
+        body, readable = (response.json() if response.content else None), True
+    except ValueError:
+        body, readable = None, False
+    correlation_id = response.headers.get("X-HubSpot-Correlation-Id", "")
+    if isinstance(body, dict) and not correlation_id:
+        correlation_id = str(body.get("correlationId") or "")
+    logger.info("HubSpot %s %s -> %s in %d ms correlationId=%s", method, path, response.status_code,
+                (time.monotonic() - sent_at) * 1000, correlation_id or "-")
+    return Reply(
+        status=response.status_code, body=body, readable=readable, reason=response.reason or "",
+        correlation_id=correlation_id, retry_after=_retry_after_seconds(response),
+        daily_limit=isinstance(body, dict) and body.get("policyName") == "DAILY",
+    )
+
+
+def _no_answer_error(reply: Reply, verdict: Verdict, budget: RetryBudget) -> HubSpotError:
+    if verdict is Verdict.UNKNOWN:
+        message = ("HubSpot answered with an unreadable body." if reply.status
+                   else "HubSpot did not answer after the request was sent.")
+        return HubSpotOutcomeUnknown(message=message, status=reply.status, correlation_id=reply.correlation_id,
+                                     attempts=budget.attempts, duration_ms=budget.elapsed_ms())
+    message = "HubSpot could not be reached." if reply.not_sent else "HubSpot did not answer in time."
+    return HubSpotUnavailable(message=message, attempts=budget.attempts, duration_ms=budget.elapsed_ms())
+
+
+def error_for(reply: Reply, verdict: Verdict, budget: RetryBudget) -> HubSpotError:
+    """The exception a caller sees when an exchange ends the call without success."""
+    if reply.status is None or verdict is Verdict.UNKNOWN:
+        return _no_answer_error(reply, verdict, budget)
+    error = error_from_answer(reply.status, reply.body, reason=reply.reason, correlation_id=reply.correlation_id,
+                              attempts=budget.attempts, duration_ms=budget.elapsed_ms())
+    return HubSpotAuthRequired(**vars(error)) if reply.status == 401 else error
 
 
 class HubSpotClient:
@@ -162,127 +222,38 @@ class HubSpotClient:
         self.max_attempts = max_attempts
         self.sleep = sleep
 
-    @classmethod
-    def for_user(cls, user) -> HubSpotClient:
-        from meetings.hubspot.tokens import ConnectionTokens
-
-        return cls(tokens=ConnectionTokens(user.hubspot))
-
-    # --- the one place that sends -------------------------------------------------------
-
     def request(
         self,
         method: str,
         path: str,
         *,
-        params: dict | None = None,
-        json: Any = None,
-        data: dict | None = None,
-        files: dict | None = None,
         creates: bool = False,
-        reconcile: Callable[[], Answer | None] | None = None,
+        reconcile: Callable[[], dict | None] | None = None,
+        **request_args,
     ) -> Answer:
-        """Send one logical call, resending by the rules in the module docstring.
+        """Send one logical call (`params`, `json`, `data`, `files` as for requests), resending by the rules.
 
         `creates=True` marks a call that must not be resent once it may have been processed.
         `reconcile` (creates only) looks for the created object after a 5xx.
         """
-        url = f"{self.base_url}{path}"
-        started = time.monotonic()
-        deadline = started + self.retry_budget_seconds
-        attempts = 0
-        refreshed = False
-        token = self.tokens.access_token()
-
-        def elapsed_ms() -> int:
-            return int((time.monotonic() - started) * 1000)
-
-        def wait_or_give_up(seconds: float) -> bool:
-            if attempts >= self.max_attempts or time.monotonic() + seconds > deadline:
-                return False
-            self.sleep(seconds)
-            return True
-
-        def backoff() -> float:
-            return min(0.2 * 2 ** (attempts - 1), 2.0) * (0.5 + random.random() / 2)
-
+        budget = RetryBudget(seconds=self.retry_budget_seconds, max_attempts=self.max_attempts, sleep=self.sleep)
+        token, refreshed = self.tokens.access_token(), False
         while True:
-            attempts += 1
-            sent_at = time.monotonic()
-            try:
-                response = hubspot_session().request(
-                    method, url, params=params, json=json, data=data, files=files,
-                    headers={"Authorization": f"Bearer {token}"}, timeout=timeouts(),
-                )
-            except requests.RequestException as exc:
-                took = int((time.monotonic() - sent_at) * 1000)
-                logger.warning("HubSpot %s %s -> %s after %d ms", method, path, type(exc).__name__, took)
-                if _was_not_sent(exc):
-                    if wait_or_give_up(backoff()):
-                        continue
-                    raise HubSpotUnavailable(
-                        message="HubSpot could not be reached.", attempts=attempts, duration_ms=elapsed_ms()
-                    ) from None
-                if creates:
-                    raise HubSpotOutcomeUnknown(
-                        message="HubSpot did not answer after the request was sent.",
-                        attempts=attempts, duration_ms=elapsed_ms(),
-                    ) from None
-                if wait_or_give_up(backoff()):
-                    continue
-                raise HubSpotUnavailable(
-                    message="HubSpot did not answer in time.", attempts=attempts, duration_ms=elapsed_ms()
-                ) from None
-
-            correlation_id = response.headers.get("X-HubSpot-Correlation-Id", "")
-            try:
-                body = response.json() if response.content else None
-                readable = True
-            except ValueError:
-                body, readable = None, False
-            if isinstance(body, dict) and not correlation_id:
-                correlation_id = str(body.get("correlationId") or "")
-            logger.info(
-                "HubSpot %s %s -> %s in %d ms correlationId=%s",
-                method, path, response.status_code, int((time.monotonic() - sent_at) * 1000), correlation_id or "-",
-            )
-
-            if 200 <= response.status_code < 300:
-                if creates and not readable:
-                    raise HubSpotOutcomeUnknown(
-                        message="HubSpot answered with an unreadable body.", status=response.status_code,
-                        correlation_id=correlation_id, attempts=attempts, duration_ms=elapsed_ms(),
-                    )
-                return Answer(
-                    status=response.status_code, body=body, attempts=attempts, duration_ms=elapsed_ms(),
-                    correlation_id=correlation_id,
-                )
-
-            if response.status_code == 401:
-                if not refreshed:
-                    refreshed = True
-                    token = self.tokens.refreshed_after_unauthorized(token)
-                    continue
-                error = error_from_response(response, body, attempts=attempts, duration_ms=elapsed_ms())
-                raise HubSpotAuthRequired(**vars(error))
-
-            if response.status_code == 429:
-                policy = body.get("policyName") if isinstance(body, dict) else None
-                wait = _retry_after_seconds(response)
-                if policy != "DAILY" and wait_or_give_up(backoff() if wait is None else wait):
-                    continue
-            elif response.status_code >= 500:
-                if creates and reconcile is not None:
-                    found = reconcile()
-                    if found is not None:
-                        return Answer(
-                            status=found.status, body=found.body, attempts=attempts, duration_ms=elapsed_ms(),
-                            correlation_id=correlation_id, reconciled=True,
-                        )
-                if wait_or_give_up(_retry_after_seconds(response) or backoff()):
-                    continue
-
-            raise error_from_response(response, body, attempts=attempts, duration_ms=elapsed_ms())
+            reply = send(method, self.base_url, path, token, **request_args)
+            budget.attempts += 1
+            verdict = classify(reply, creates=creates)
+            if verdict is Verdict.DONE:
+                return Answer(status=reply.status, body=reply.body, attempts=budget.attempts,
+                              correlation_id=reply.correlation_id)
+            if verdict is Verdict.REFRESH and not refreshed:
+                token, refreshed = self.tokens.refreshed_after_unauthorized(token), True
+                continue
+            if verdict is Verdict.RECONCILE and reconcile is not None and (found := reconcile()) is not None:
+                return Answer(status=200, body=found, attempts=budget.attempts,
+                              correlation_id=reply.correlation_id, reconciled=True)
+            if verdict in (Verdict.RETRY, Verdict.RECONCILE) and budget.wait_for_next(reply.retry_after):
+                continue
+            raise error_for(reply, verdict, budget)
 
     # --- endpoints ------------------------------------------------------------------------
 
@@ -353,13 +324,12 @@ class HubSpotClient:
     def create_meeting(self, *, organizer_user_id: int, payload: dict) -> Answer:
         properties = payload["properties"]
 
-        def find_created() -> Answer | None:
-            found = self.find_meeting(
+        def find_created() -> dict | None:
+            return self.find_meeting(
                 owner_id=properties["hubspot_owner_id"],
                 timestamp=properties["hs_timestamp"],
                 title=properties["hs_meeting_title"],
             )
-            return None if found is None else Answer(status=200, body=found, attempts=1, duration_ms=0)
 
         return self.request(
             "POST", "/scheduler/2026-03/meetings/calendar",
@@ -389,13 +359,6 @@ class HubSpotClient:
             if (item.get("properties") or {}).get("hs_meeting_title") == title:
                 return item
         return None
-
-    # Contract: crm-meetings-2026-03.json → GET /crm/objects/2026-03/meetings/{meetingId}
-    def get_meeting(self, meeting_id: str, *, properties: list[str] | None = None) -> dict:
-        params = {"associations": ",".join(OBJECT_KINDS)}
-        if properties:
-            params["properties"] = ",".join(properties)
-        return self.request("GET", f"/crm/objects/2026-03/meetings/{meeting_id}", params=params).body
 
 
 # What each picker asks HubSpot for: enough to tell records apart.

@@ -1,4 +1,4 @@
-"""What callers of the HubSpot client catch.
+"""What callers of the HubSpot client catch, parsed once from HubSpot's error bodies.
 
 "HubSpot refused this" (an answered 4xx: fix the input) and "HubSpot is unavailable"
 (nothing usable came back: try later) are different types with different messages
@@ -8,7 +8,8 @@ request may have been processed, so it must not be resent blindly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,6 @@ class HubSpotError(Exception):
     body: dict | None = None
     attempts: int = 1
     duration_ms: int = 0
-    context: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         parts = [self.message]
@@ -62,3 +62,44 @@ class HubSpotAuthRequired(HubSpotError):
 
 # What views catch around any HubSpot call to show a friendly message instead of a 500.
 HUBSPOT_ERRORS = (HubSpotRefused, HubSpotUnavailable, HubSpotOutcomeUnknown, HubSpotAuthRequired)
+
+
+def is_unavailable_status(status: int | None) -> bool:
+    """429 and 5xx say HubSpot could not serve the request now, not that the request was wrong."""
+    return status is not None and (status == 429 or status >= 500)
+
+
+def field_errors(body: Any) -> tuple[FieldError, ...]:
+    """HubSpot's `errors[]` (every field of it may be missing) as FieldErrors."""
+    items = body.get("errors") if isinstance(body, dict) else None
+    parsed = []
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, dict):
+            continue
+        context = item.get("context")
+        names = context.get("propertyName") if isinstance(context, dict) else None
+        parsed.append(FieldError(
+            message=str(item.get("message", "")),
+            code=str(item.get("code") or ""),
+            location=str(item.get("in") or ""),
+            property_names=tuple(str(n) for n in names) if isinstance(names, list) else (),
+        ))
+    return tuple(parsed)
+
+
+def error_from_answer(
+    status: int, body: Any, *, reason: str = "", correlation_id: str = "", attempts: int = 1, duration_ms: int = 0
+) -> HubSpotError:
+    """The right exception for one of HubSpot's error answers: unavailable for 429/5xx, refused otherwise."""
+    body = body if isinstance(body, dict) else {}
+    kind = HubSpotUnavailable if is_unavailable_status(status) else HubSpotRefused
+    return kind(
+        message=str(body.get("message") or reason or "HubSpot error"),
+        status=status,
+        category=str(body.get("category") or body.get("errorType") or ""),
+        correlation_id=str(body.get("correlationId") or correlation_id),
+        errors=field_errors(body),
+        body=body or None,
+        attempts=attempts,
+        duration_ms=duration_ms,
+    )

@@ -1,0 +1,6 @@
+"""Everything that speaks HTTP to HubSpot: no models, no views, no knowledge of the apps above it.
+
+`client.HubSpotClient` for the REST APIs, `oauth` for the token endpoints, `errors` for
+what callers catch, `types` for typed answers, `http` for the one pooled session.
+Contracts: the official specs, copied to `hubspot_sandbox/specs/`.
+"""
