@@ -24,11 +24,12 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	@bash scripts/run-dev
 
-## make test: set up, then lint, Django's checks, migrations check and the whole suite.
+## make test: set up, then lint (ruff, import contracts), Django's checks, migrations check and the whole suite.
 test: install-dev lint check pytest
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check: install-dev
 	$(PY) manage.py check --settings=config.test_settings

@@ -1,7 +1,8 @@
 """The meeting form: what a rep types, validated and turned into a `MeetingInput`.
 
 No HTTP here: the choices that come from HubSpot (outcomes, activity types, owners,
-association labels) are handed in as `MeetingFormOptions` by the view.
+association labels) are handed in as `MeetingFormOptions` by the view. HubSpot's
+refusals are put on the form's fields by `meetings.form_errors`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
-from meetings.payload import Association, MeetingInput, Reminder
+from meetings.payload import Association, MeetingInput, Reminder, form_values_from_request
 from meetings.timezones import NonexistentLocalTime, get_zone, reminder_offset, resolve_local
 
 MAX_REMINDERS = 3  # HubSpot's own UI allows three
@@ -309,70 +310,6 @@ class MeetingForm(forms.Form):
         )
 
 
-# Where HubSpot's complaints about a property belong in the form.
-PROPERTY_FIELDS = {
-    "hs_meeting_title": "title",
-    "hs_meeting_start_time": "start",
-    "hs_timestamp": "start",
-    "hs_meeting_end_time": "end",
-    "hs_meeting_outcome": "outcome",
-    "hs_activity_type": "activity_type",
-    "hs_meeting_location": "location",
-    "hs_meeting_location_type": "location_type",
-    "hs_meeting_body": "body",
-    "hs_internal_meeting_notes": "internal_notes",
-    "hs_attendee_owner_ids": "attendees",
-    "hs_attachment_ids": "attachments",
-    "timezone": "time_zone",
-}
-ASSOCIATION_PATH = re.compile(r"^associations\[(\d+)\]")
-HUBSPOT_FIELD_ERROR = _("HubSpot rejected this: %(message)s")
-HUBSPOT_REFUSED = _("HubSpot did not create the meeting: %(message)s (correlation id: %(correlation_id)s)")
-HUBSPOT_UNAVAILABLE = _(
-    "HubSpot is not reachable right now, so nothing was created. Your entries are kept: "
-    "try again in a moment. (correlation id: %(correlation_id)s)"
-)
-
-
-def hubspot_error_field(error: dict, record_associations: list[dict], form_fields) -> str | None:
-    """The form field one entry of HubSpot's `errors[]` is about, or None for the whole form."""
-    location = str(error.get("in") or "")
-    match = ASSOCIATION_PATH.match(location)
-    if match:
-        index = int(match.group(1))
-        if index < len(record_associations):
-            return record_associations[index]["type"]
-    context = error.get("context") if isinstance(error.get("context"), dict) else {}
-    candidates = [*(context.get("propertyName") or []), location.rsplit(".", 1)[-1]]
-    for name in candidates:
-        field_name = PROPERTY_FIELDS.get(name)
-        if field_name in form_fields:
-            return field_name
-    return None
-
-
-def add_hubspot_errors(form: MeetingForm, record) -> None:
-    """Put a failed record's HubSpot errors on the fields they concern, the rest on the form."""
-    body = record.response_body if isinstance(record.response_body, dict) else {}
-    correlation_id = record.correlation_id or "—"
-    if record.response_status is None or record.response_status == 429 or record.response_status >= 500:
-        form.add_error(None, HUBSPOT_UNAVAILABLE % {"correlation_id": correlation_id})
-        return
-    unplaced = []
-    for error in body.get("errors") or []:
-        if not isinstance(error, dict):
-            continue
-        field_name = hubspot_error_field(error, record.associations, form.fields)
-        message = str(error.get("message") or record.error_message)
-        if field_name:
-            form.add_error(field_name, HUBSPOT_FIELD_ERROR % {"message": message})
-        else:
-            unplaced.append(message)
-    if unplaced or not body.get("errors"):
-        message = "; ".join(unplaced) or record.error_message or record.error_category
-        form.add_error(None, HUBSPOT_REFUSED % {"message": message, "correlation_id": correlation_id})
-
-
 def initial_from_record(record, *, everything: bool) -> dict:
     """Form values from an earlier record: all of it (try again) or just its associations (create another)."""
     initial: dict = {kind: [] for kind in OBJECT_KINDS}
@@ -382,23 +319,10 @@ def initial_from_record(record, *, everything: bool) -> dict:
     if not everything:
         return initial
     zone = get_zone(record.time_zone)
-    payload = record.request_payload or {}
-    properties = payload.get("properties") or {}
-    reminders = (payload.get("emailReminderSchedule") or {}).get("reminders") or []
     initial.update(
         title=record.title,
         start=record.start_at.astimezone(zone).replace(tzinfo=None) if zone else record.start_at,
         end=record.end_at.astimezone(zone).replace(tzinfo=None) if zone else record.end_at,
-        outcome=properties.get("hs_meeting_outcome", "SCHEDULED"),
-        activity_type=properties.get("hs_activity_type", ""),
-        location=properties.get("hs_meeting_location", ""),
-        location_type=properties.get("hs_meeting_location_type", ""),
-        body=properties.get("hs_meeting_body", ""),
-        internal_notes=properties.get("hs_internal_meeting_notes", ""),
-        attendees=properties.get("hs_attendee_owner_ids", []),
-        include_description_in_reminders=(payload.get("emailReminderSchedule") or {}).get(
-            "shouldIncludeInviteDescription", False
-        ),
-        reminders=[{"number": r["numberOfTimeUnits"], "unit": r["timeUnit"]} for r in reminders],
+        **form_values_from_request(record.request_payload or {}),
     )
     return initial

@@ -101,6 +101,24 @@ class MeetingRecord(models.Model):
             raise FinalRecordError(f"meeting record {self.pk} is final and cannot change")
         super().save(*args, **kwargs)
 
+    # What templates and views ask of a record, instead of comparing status strings.
     @property
-    def is_final(self) -> bool:
-        return self.status in self.FINAL_STATUSES
+    def is_created(self) -> bool:
+        return self.status == self.Status.CREATED
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_unknown(self) -> bool:
+        return self.status == self.Status.UNKNOWN
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def may_try_again(self) -> bool:
+        """Failed, or possibly not made: the rep may open the form again with these values."""
+        return self.status in (self.Status.FAILED, self.Status.UNKNOWN)

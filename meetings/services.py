@@ -6,13 +6,19 @@ import logging
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from hubspot_api.errors import HubSpotAuthRequired, HubSpotError, HubSpotOutcomeUnknown
+from hubspot_api.errors import (
+    HubSpotAuthRequired,
+    HubSpotError,
+    HubSpotOutcomeUnknown,
+    HubSpotUnavailable,
+    error_from_answer,
+)
 from hubspot_login.tokens import hubspot_client
 from meetings.models import MeetingRecord
 from meetings.payload import MeetingInput, build_meeting_request
@@ -24,20 +30,38 @@ class IdempotencyKeyInUse(Exception):
     """The key belongs to another rep's submission."""
 
 
+@dataclass(frozen=True)
+class MeetingAttempt:
+    """A submission's audit record and, when HubSpot refused or could not be reached, why (parsed once)."""
+
+    record: MeetingRecord
+    error: HubSpotError | None = None
+
+    def failure(self) -> HubSpotError | None:
+        """Why a failed attempt failed; for a repeated submit, HubSpot's stored answer read by the same parser."""
+        record = self.record
+        if not record.is_failed or self.error is not None:
+            return self.error
+        if record.response_status is None:
+            return HubSpotUnavailable(message=record.error_message, correlation_id=record.correlation_id)
+        return error_from_answer(record.response_status, record.response_body, reason=record.error_message,
+                                 correlation_id=record.correlation_id)
+
+
 def meeting_create(
     *,
     user,
     data: MeetingInput,
     idempotency_key: uuid.UUID,
     attachments: Sequence[UploadedFile] = (),
-) -> MeetingRecord:
+) -> MeetingAttempt:
     """Create a meeting in HubSpot as `user`, recording the attempt.
 
     1. commit a PENDING record (its unique idempotency key makes a repeated submit
        return the first attempt instead of creating a second meeting);
     2. upload attachments and call HubSpot outside any database transaction;
     3. finalise the record once: CREATED, FAILED or UNKNOWN.
-    The caller reads the outcome from the returned record.
+    The caller reads the outcome from the returned attempt's record.
     """
     connection = user.hubspot
     payload = build_meeting_request(data, owner_id=connection.owner_id)
@@ -63,8 +87,14 @@ def meeting_create(
         existing = MeetingRecord.objects.get(idempotency_key=idempotency_key)
         if existing.user_id != user.pk:
             raise IdempotencyKeyInUse(idempotency_key) from None
-        return existing
+        return MeetingAttempt(existing)
 
+    return _send_to_hubspot(record, user, data, payload, attachments)
+
+
+def _send_to_hubspot(record, user, data: MeetingInput, payload: dict, attachments) -> MeetingAttempt:
+    """Steps 2 and 3 of `meeting_create`: upload, create, and finalise the record by what happened."""
+    connection = user.hubspot
     started = time.monotonic()
     client = hubspot_client(user)
     try:
@@ -75,24 +105,24 @@ def meeting_create(
             payload = build_meeting_request(replace(data, attachment_ids=file_ids), owner_id=connection.owner_id)
         answer = client.create_meeting(organizer_user_id=connection.hubspot_user_id, payload=payload)
     except HubSpotOutcomeUnknown as error:
-        return _finalise(record, MeetingRecord.Status.UNKNOWN, payload, started, error=error)
+        return MeetingAttempt(_finalise(record, MeetingRecord.Status.UNKNOWN, payload, started, error=error), error)
     except HubSpotAuthRequired as error:
         # Nothing was sent; the caller sends the rep through sign-in with the form kept.
         _finalise(record, MeetingRecord.Status.FAILED, payload, started, error=error)
         raise
     except HubSpotError as error:
-        return _finalise(record, MeetingRecord.Status.FAILED, payload, started, error=error)
+        return MeetingAttempt(_finalise(record, MeetingRecord.Status.FAILED, payload, started, error=error), error)
     except BaseException:
         # A bug must not leave the record pending forever; the error still propagates.
         _finalise(record, MeetingRecord.Status.FAILED, payload, started, category="INTERNAL_ERROR")
         raise
     # After a 5xx the meeting may have been found by a search instead: say so in what is kept.
     body = {"reconciledAfterServerError": True, "meeting": answer.body} if answer.reconciled else answer.body
-    return _finalise(
+    return MeetingAttempt(_finalise(
         record, MeetingRecord.Status.CREATED, payload, started,
         meeting_id=str((answer.body or {}).get("id", "")), body=body, http_status=answer.status,
         attempts=answer.attempts, correlation_id=answer.correlation_id,
-    )
+    ))
 
 
 def _finalise(

@@ -17,7 +17,8 @@ from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
 from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
 from meetings import pickers
-from meetings.forms import MeetingForm, add_hubspot_errors, initial_from_record
+from meetings.form_errors import add_hubspot_errors
+from meetings.forms import MeetingForm, initial_from_record
 from meetings.models import MeetingRecord
 from meetings.preview import meeting_preview_data
 from meetings.selectors import meeting_record_visible
@@ -112,7 +113,7 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
         form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
         if form.is_valid():
             try:
-                record = meeting_create(
+                attempt = meeting_create(
                     user=request.user,
                     data=form.to_input(labels=labels),
                     idempotency_key=form.cleaned_data["idempotency_key"],
@@ -120,9 +121,9 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
                 )
             except IdempotencyKeyInUse:
                 raise Http404 from None
-            if record.status != MeetingRecord.Status.FAILED:
-                return redirect("meeting_done", pk=record.pk)
-            add_hubspot_errors(form, record)
+            if not attempt.record.is_failed:
+                return redirect("meeting_done", pk=attempt.record.pk)
+            add_hubspot_errors(form, attempt.failure(), attempt.record.associations)
         if request.FILES and "attachments" in form.fields:
             # Browsers never refill a file input: say so rather than let the files vanish silently.
             form.add_error("attachments", _("Browsers cannot keep chosen files: please attach them again."))

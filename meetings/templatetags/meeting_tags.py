@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from meetings import links
 from meetings.forms import KIND_LABELS
+from meetings.models import MeetingRecord
 from meetings.selectors import can_view_all
 from meetings.timezones import get_zone
 
@@ -44,8 +45,12 @@ def local_start(record) -> str:
     return f"{formats.date_format(start, 'SHORT_DATETIME_FORMAT')} {start.tzname()}"
 
 
-STATUS_BADGES = {"created": "text-bg-success", "failed": "text-bg-danger", "unknown": "text-bg-warning",
-                 "pending": "text-bg-secondary"}
+STATUS_BADGES = {
+    MeetingRecord.Status.CREATED: "text-bg-success",
+    MeetingRecord.Status.FAILED: "text-bg-danger",
+    MeetingRecord.Status.UNKNOWN: "text-bg-warning",
+    MeetingRecord.Status.PENDING: "text-bg-secondary",
+}
 
 
 @register.simple_tag

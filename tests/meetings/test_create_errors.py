@@ -10,7 +10,7 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from meetings import forms as meeting_forms
+from meetings import form_errors
 from meetings.models import MeetingRecord
 from tests.meetings.conftest import meeting_post
 
@@ -85,7 +85,7 @@ def test_server_errors_until_the_budget_runs_out_fail_with_the_form_intact(rep_c
     assert record.attempts >= 2
     correlation = record.correlation_id
     assert response.context["form"].non_field_errors() == [
-        meeting_forms.HUBSPOT_UNAVAILABLE % {"correlation_id": correlation}
+        form_errors.HUBSPOT_UNAVAILABLE % {"correlation_id": correlation}
     ]
     assert created_in_sandbox(sandbox) == 0
 
