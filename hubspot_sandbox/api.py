@@ -144,8 +144,10 @@ def _matches(props: dict, flt: dict) -> bool:
 
 
 def _records(state: State, portal: Portal, kind: str) -> dict[str, dict]:
-    if kind == "meetings":
-        return {mid: m["properties"] for mid, m in state.meetings[portal.hub_id].items()}
+    if kind == "meetings":  # only those indexed yet: search lags behind creates, reading by id does not
+        with state.lock:
+            return {mid: m["properties"] for mid, m in state.meetings[portal.hub_id].items()
+                    if state.is_indexed(portal.hub_id, mid)}
     return portal.records[kind]
 
 
@@ -439,6 +441,7 @@ def _store_meeting(state: State, portal: Portal, body: dict) -> dict:
             if kind:
                 associations.setdefault(kind, {}).setdefault(str(association["to"]["id"]), []).append(spec)
     with state.lock:
+        state.index_later(portal.hub_id, meeting_id)  # before storing, so no search finds it in between
         state.meetings[portal.hub_id][meeting_id] = {
             "properties": {
                 **{k: _as_crm_string(v) for k, v in response_properties.items()},
