@@ -81,3 +81,8 @@ def test_meeting_search_fails_on_its_own_while_creates_succeed(api, auth, sandbo
     assert failed.json()["category"] == ("RATE_LIMITS" if status == 429 else "INTERNAL_ERROR")
     assert recovered.status_code == 200 and [r["id"] for r in recovered.json()["results"]] == [created.json()["id"]]
 
+
+def test_an_injected_429_on_search_names_the_search_policy(api, auth, sandbox_server):
+    sandbox_server.fault(MEETING_SEARCH, status=429, retry_after=1)
+
+    assert api.post(MEETING_SEARCH, headers=auth, json={}).json()["policyName"] == "SECONDLY"
