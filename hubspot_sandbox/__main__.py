@@ -10,7 +10,14 @@ from werkzeug.serving import make_server
 
 from hubspot_sandbox.app import Sandbox
 from hubspot_sandbox.data import DEFAULT_REDIRECT_URIS
-from hubspot_sandbox.state import Config, State
+from hubspot_sandbox.state import DEFAULT_SEARCH_LAG, Config, State
+
+
+def seconds(text: str) -> float:
+    value = float(text)
+    if not value >= 0:  # also refuses nan, which would keep every new meeting out of search for good
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds >= 0")
+    return value
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -18,8 +25,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         prog="python -m hubspot_sandbox",
         description="A local HubSpot: OAuth consent and tokens, owners, CRM search, meeting properties and labels, "
         "files and the scheduler's create-meeting endpoint, with HubSpot's errors, scopes and rate limits. "
-        "Demo data is loaded at start. The control API under /__sandbox__/ (reset, faults, latency, tokens, "
-        "request log) is for local use only.",
+        "New meetings reach search after a lag. Demo data is loaded at start. The control API under /__sandbox__/ "
+        "(reset, faults, latency, config, tokens, request log) is for local use only.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8001, help="port to listen on (default 8001)")
@@ -32,6 +39,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--search-rate-limit", type=int, default=5,
                         help="CRM searches per second per portal (default 5)")
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every API answer (default 0)")
+    parser.add_argument("--search-lag", type=seconds, default=DEFAULT_SEARCH_LAG, metavar="SECONDS",
+                        help="how long a new meeting stays invisible to CRM search while reading it by id "
+                        f"already works, as HubSpot indexes with a delay (default {DEFAULT_SEARCH_LAG:g})")
     parser.add_argument("--quiet", action="store_true", help="log warnings only")
     return parser.parse_args(argv)
 
@@ -40,7 +50,7 @@ def build_state(args: argparse.Namespace) -> State:
     requests, _, seconds = args.rate_limit.partition("/")
     defaults = Config(
         token_ttl=args.token_ttl, rate_max=int(requests), rate_interval_ms=int(float(seconds or 10) * 1000),
-        search_per_second=args.search_rate_limit, latency_ms=args.latency_ms,
+        search_per_second=args.search_rate_limit, latency_ms=args.latency_ms, search_lag=args.search_lag,
     )
     state = State(defaults=defaults, redirect_uris=set(args.redirect_uris or DEFAULT_REDIRECT_URIS))
     state.reset()

@@ -6,8 +6,10 @@ rate limits and faults are handled before it is called (app.py).
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import UTC, datetime
+from functools import cache
 from html import escape
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -43,8 +45,6 @@ DEFAULT_PROPERTIES = {
 }
 # HUBSPOT_DEFINED meeting → object association types (API notes §4).
 MEETING_TYPE_IDS = {200: "contacts", 188: "companies", 212: "deals", 226: "tickets"}
-OPERATORS = {"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY",
-             "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}
 DATETIME_PROPERTIES = {"hs_timestamp", "hs_meeting_start_time", "hs_meeting_end_time", "createdate", "closedate",
                        "hs_createdate", "hs_lastmodifieddate", "lastmodifieddate"}
 
@@ -56,7 +56,7 @@ def now_iso() -> str:
 def _parse_json(request: Request):
     try:
         return json.loads(request.get_data(as_text=True) or "null"), None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested some thousand levels deep
         return None, validation_error(
             [field_error("Invalid input JSON: the body could not be parsed.", code="INVALID_JSON", location="body")]
         )
@@ -144,43 +144,82 @@ def _matches(props: dict, flt: dict) -> bool:
 
 
 def _records(state: State, portal: Portal, kind: str) -> dict[str, dict]:
-    if kind == "meetings":
-        return {mid: m["properties"] for mid, m in state.meetings[portal.hub_id].items()}
+    if kind == "meetings":  # only those indexed yet: search lags behind creates, reading by id does not
+        with state.lock:
+            return {mid: m["properties"] for mid, m in state.meetings[portal.hub_id].items()
+                    if state.is_indexed(portal.hub_id, mid)}
     return portal.records[kind]
+
+
+# Where each kind's search request is described (the deals spec names deals by type id).
+SEARCH_SPEC_PATHS = {kind: f"/crm/objects/2026-03/{'0-3' if kind == 'deals' else kind}/search" for kind in SEARCHABLE}
+SORT_OBJECT = {"type": "object", "required": ["propertyName"], "properties": {
+    "propertyName": {"type": "string"}, "direction": {"type": "string", "enum": ["ASCENDING", "DESCENDING"]}}}
+
+
+@cache
+def _search_schema(kind: str) -> dict:
+    """The spec's PublicObjectSearchRequest, loosened where HubSpot's docs differ from it (API notes §5).
+
+    Every key is optional (the docs call an empty body a valid search), and a sort may be the docs'
+    `{"propertyName", "direction"}` object as well as the spec's string.
+    """
+    schema = copy.deepcopy(contract.request_schema(contract.operation("POST", SEARCH_SPEC_PATHS[kind])))
+    schema.pop("required", None)
+    schema["properties"]["sorts"]["items"] = {"anyOf": [{"type": "string"}, SORT_OBJECT]}
+    return schema
+
+
+def _offset(after: str) -> int | None:
+    """The offset an `after` cursor holds; None unless it is ASCII digits (int() also takes '²' and '١٠')."""
+    if not (after.isascii() and after.isdigit()):
+        return None
+    digits = after.lstrip("0") or "0"
+    # Past 10,000 the exact value no longer matters, and int() refuses strings of over 4,300 digits.
+    return int(digits) if len(digits) <= 6 else 10**6
+
+
+def _search_errors(kind: str, body) -> list[dict]:
+    """What makes a search body invalid: first its shape against the spec, then HubSpot's documented limits."""
+    if not isinstance(body, dict):
+        return [field_error("The body must be a JSON object.", code="INVALID_TYPE", location="body")]
+    shape = contract.schema_errors(_search_schema(kind), body)
+    if shape:
+        return [field_error(e.message, code=e.code, location=e.location or "body") for e in shape]
+    groups = body.get("filterGroups") or []
+    problems = []  # (where, what)
+    if len(groups) > 5:
+        problems.append(("filterGroups", "at most 5 filterGroups are allowed"))
+    if any(len(g["filters"]) > 6 for g in groups):
+        problems.append(("filterGroups", "at most 6 filters per group are allowed"))
+    if sum(len(g["filters"]) for g in groups) > 18:
+        problems.append(("filterGroups", "at most 18 filters in total are allowed"))
+    limit = body.get("limit", 10)
+    if not 1 <= limit <= 200:
+        problems.append(("limit", "limit must be between 1 and 200"))
+    offset = _offset(body.get("after") or "0")
+    if offset is None:
+        problems.append(("after", "after must be an integer offset"))
+    elif offset + limit > 10_000:
+        problems.append(("after", "paging beyond 10,000 results is not supported"))
+    if len(body.get("query") or "") > 3000:
+        problems.append(("query", "query must be at most 3000 characters"))
+    return [field_error(what, code="INVALID_SEARCH", location=where) for where, what in problems]
 
 
 def search(state: State, request: Request, portal: Portal, grant: Grant, kind: str) -> Response:
     body, error = _parse_json(request)
     if error:
         return error
-    body = body or {}
-    if not isinstance(body, dict):
-        return validation_error([field_error("The body must be an object.", code="INVALID_TYPE", location="body")])
+    if not request.get_data():  # no body at all is an empty search; a JSON `null` is not an object
+        body = {}
+    errors = _search_errors(kind, body)
+    if errors:
+        return validation_error(errors, "Invalid input: the search request is not valid. "
+                                + "; ".join(e["message"] for e in errors))
     groups = body.get("filterGroups") or []
-    problems = []
-    if len(groups) > 5:
-        problems.append("at most 5 filterGroups are allowed")
-    if any(len(g.get("filters") or []) > 6 for g in groups):
-        problems.append("at most 6 filters per group are allowed")
-    if sum(len(g.get("filters") or []) for g in groups) > 18:
-        problems.append("at most 18 filters in total are allowed")
-    for group in groups:
-        for flt in group.get("filters") or []:
-            if flt.get("operator") not in OPERATORS:
-                problems.append(f"unknown operator {flt.get('operator')!r}")
     limit = body.get("limit", 10)
-    if not isinstance(limit, int) or not 1 <= limit <= 200:
-        problems.append("limit must be between 1 and 200")
-    after = str(body.get("after") or "0")
-    if not after.isdigit():
-        problems.append("after must be an integer offset")
-    elif int(after) + (limit if isinstance(limit, int) else 0) > 10_000:
-        problems.append("paging beyond 10,000 results is not supported")
-    query = str(body.get("query") or "")
-    if len(query) > 3000:
-        problems.append("query must be at most 3000 characters")
-    if problems:
-        return validation_error([field_error(p, code="INVALID_SEARCH", location="body") for p in problems])
+    query = body.get("query") or ""
 
     records = _records(state, portal, kind)
     terms = query.casefold().split()
@@ -199,7 +238,7 @@ def search(state: State, request: Request, portal: Portal, grant: Grant, kind: s
         name = name.lstrip("-") if isinstance(sort, str) else name
         hits.sort(key=lambda hit: str(hit[1].get(name) or "").casefold(), reverse=descending)
     wanted = body.get("properties") or DEFAULT_PROPERTIES[kind]
-    start = int(after)
+    start = _offset(body.get("after") or "0")
     page = hits[start:start + limit]
     response: dict = {"total": len(hits), "results": [_simple_object(rid, props, wanted) for rid, props in page]}
     if start + limit < len(hits):
@@ -439,6 +478,7 @@ def _store_meeting(state: State, portal: Portal, body: dict) -> dict:
             if kind:
                 associations.setdefault(kind, {}).setdefault(str(association["to"]["id"]), []).append(spec)
     with state.lock:
+        state.index_later(portal.hub_id, meeting_id)  # before storing, so no search finds it in between
         state.meetings[portal.hub_id][meeting_id] = {
             "properties": {
                 **{k: _as_crm_string(v) for k, v in response_properties.items()},

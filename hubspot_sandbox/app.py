@@ -140,7 +140,9 @@ class Sandbox:
         status = fault.status if fault.mode != "timeout" else 504
         if status == 429:
             retry_after = 1 if fault.retry_after is None else fault.retry_after
-            return self.rate_limited(policy="TEN_SECONDLY_ROLLING", retry_after=retry_after)
+            # Search has its own per-second budget, outside the ten-secondly one (API notes §5).
+            policy = "SECONDLY" if request.path.endswith("/search") else "TEN_SECONDLY_ROLLING"
+            return self.rate_limited(policy=policy, retry_after=retry_after)
         response = api_error(status, "INTERNAL_ERROR" if status >= 500 else "VALIDATION_ERROR",
                              f"Injected fault: HTTP {status}")
         response.headers.update(headers)

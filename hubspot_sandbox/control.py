@@ -1,4 +1,4 @@
-"""The control API for tests and demos (`/__sandbox__/…`): reset, faults, latency, tokens, request log.
+"""The control API for tests and demos (`/__sandbox__/…`): reset, faults, latency, config, tokens, request log.
 
 A local development tool: no authentication, never to be exposed beyond localhost.
 """
@@ -49,7 +49,12 @@ def handle(state: State, request: Request, action: str, args: dict) -> Response:
         state.config.latency_ms = int(body.get("ms", 0))
         return json_response({"ok": True})
     if action == "config":
+        lag = body.get("search_lag", 0)
+        if isinstance(lag, bool) or not isinstance(lag, int | float) or not lag >= 0:
+            return json_response({"error": "search_lag must be a number of seconds >= 0"}, 400)
         with state.lock:
+            if "search_lag" in body:
+                state.config.search_lag = float(lag)
             if "token_ttl" in body:
                 state.config.token_ttl = int(body["token_ttl"])
             if "code_ttl" in body:

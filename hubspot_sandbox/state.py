@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 from hubspot_sandbox import data
 
+# HubSpot's search finds new records only after "a few moments" (search doc, API notes §5).
+DEFAULT_SEARCH_LAG = 3.0
+
 
 @dataclass
 class Config:
@@ -19,6 +22,7 @@ class Config:
     rate_interval_ms: int = 10_000
     search_per_second: int = 5
     latency_ms: int = 0
+    search_lag: float = DEFAULT_SEARCH_LAG  # seconds from a meeting's creation until search finds it
 
 
 @dataclass
@@ -82,6 +86,7 @@ class State:
     access_tokens: dict[str, AccessToken] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
     meetings: dict[int, dict[str, dict]] = field(default_factory=dict)  # hub → id → stored meeting
+    indexed_at: dict[int, dict[str, float]] = field(default_factory=dict)  # hub → meeting id → monotonic time
     files: dict[int, dict[str, dict]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     calls: dict[int, deque] = field(default_factory=dict)  # hub → timestamps (ten-secondly budget)
@@ -99,6 +104,7 @@ class State:
             self.access_tokens.clear()
             self.refresh_tokens.clear()
             self.meetings = {hub: {} for hub in self.portals}
+            self.indexed_at = {hub: {} for hub in self.portals}
             self.files = {hub: {} for hub in self.portals}
             self.faults.clear()
             self.calls.clear()
@@ -127,6 +133,19 @@ class State:
             access = "sbx-at-" + secrets.token_urlsafe(32)
             self.access_tokens[access] = AccessToken(stored.grant, time.time() + self.config.token_ttl, refresh_token)
             return access, self.config.token_ttl
+
+    def index_later(self, hub_id: int, meeting_id: str) -> None:
+        """Make a new meeting searchable once the lag set at its creation has passed.
+
+        Fixed at write time, as HubSpot's indexing is: raising the lag later never hides a meeting search has found.
+        Monotonic time, so faketime shifts it together with everything else in the process.
+        """
+        with self.lock:
+            self.indexed_at[hub_id][meeting_id] = time.monotonic() + self.config.search_lag
+
+    def is_indexed(self, hub_id: int, meeting_id: str) -> bool:
+        with self.lock:
+            return self.indexed_at[hub_id].get(meeting_id, 0.0) <= time.monotonic()
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         with self.lock:

@@ -28,10 +28,13 @@ class SandboxServer:
         self.http = requests.Session()
 
     @classmethod
-    def start(cls, *extra_args: str, timeout: float = 15.0) -> SandboxServer:
+    def start(cls, *extra_args: str, search_lag: float = 0, timeout: float = 15.0) -> SandboxServer:
+        """A sandbox on a free port. Search finds new meetings at once unless `search_lag` (seconds) says otherwise:
+        most tests are not about HubSpot's indexing delay, and `reset` returns to this value."""
         port = free_port()
         process = subprocess.Popen(
-            [sys.executable, "-m", "hubspot_sandbox", "--port", str(port), "--quiet", *extra_args],
+            [sys.executable, "-m", "hubspot_sandbox", "--port", str(port), "--quiet", "--search-lag", str(search_lag),
+             *extra_args],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         server = cls(process, port)
@@ -78,6 +81,10 @@ class SandboxServer:
 
     def configure(self, **options) -> None:
         self._post("config", options)
+
+    def set_search_lag(self, seconds: float) -> None:
+        """Meetings created from now on reach search `seconds` later; reading them by id works at once."""
+        self.configure(search_lag=seconds)
 
     def issue_token(self, user_id: int, scopes=("oauth",), hub_id: int | None = None, ttl: int | None = None) -> dict:
         return self._post("tokens", {"user_id": user_id, "scopes": list(scopes), "hub_id": hub_id, "ttl": ttl})

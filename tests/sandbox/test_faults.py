@@ -62,3 +62,27 @@ def test_reset_clears_faults(api, auth, sandbox_server):
     sandbox_server.reset()
 
     assert api.get(OWNERS, headers=auth).status_code == 401  # tokens are gone too
+
+
+MEETING_SEARCH = "/crm/objects/2026-03/meetings/search"
+
+
+@pytest.mark.parametrize(("status", "retry_after"), [(429, 2), (503, 5), (503, None)])
+def test_meeting_search_fails_on_its_own_while_creates_succeed(api, auth, sandbox_server, demo, status, retry_after):
+    sandbox_server.fault(MEETING_SEARCH, count=1, status=status, retry_after=retry_after)
+
+    created = api.post(CREATE, params={"organizerUserId": str(LENA)}, json=base_request(demo), headers=auth)
+    failed = api.post(MEETING_SEARCH, headers=auth, json={})
+    recovered = api.post(MEETING_SEARCH, headers=auth, json={})
+
+    assert created.status_code == 200
+    assert failed.status_code == status
+    assert failed.headers.get("Retry-After") == (None if retry_after is None else str(retry_after))
+    assert failed.json()["category"] == ("RATE_LIMITS" if status == 429 else "INTERNAL_ERROR")
+    assert recovered.status_code == 200 and [r["id"] for r in recovered.json()["results"]] == [created.json()["id"]]
+
+
+def test_an_injected_429_on_search_names_the_search_policy(api, auth, sandbox_server):
+    sandbox_server.fault(MEETING_SEARCH, status=429, retry_after=1)
+
+    assert api.post(MEETING_SEARCH, headers=auth, json={}).json()["policyName"] == "SECONDLY"
