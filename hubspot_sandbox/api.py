@@ -391,16 +391,29 @@ def create_meeting(state: State, request: Request, portal: Portal, grant: Grant)
 
 
 def _business_errors(state: State, request: Request, portal: Portal, body: dict) -> list[dict]:
-    errors = []
-    properties = body["properties"]
+    """HubSpot's rules beyond the schema, each check a function of its own, in HubSpot's order."""
+    return [
+        *_organizer_errors(state, request, portal),
+        *_option_and_owner_errors(state, portal, body["properties"]),
+        *_time_errors(body),
+        *_association_errors(portal, body["associations"]),
+    ]
+
+
+def _organizer_errors(state: State, request: Request, portal: Portal) -> list[dict]:
     organizer = request.args.get("organizerUserId", "")
     if not organizer:
-        errors.append(field_error("organizerUserId is required", code="REQUIRED", location="organizerUserId"))
-    elif not organizer.isdigit() or int(organizer) not in portal.members or not state.users[int(organizer)].active:
-        errors.append(field_error(f"organizerUserId {organizer} is not an active user of portal {portal.hub_id}",
-                                  code="INVALID_USER", location="organizerUserId"))
+        return [field_error("organizerUserId is required", code="REQUIRED", location="organizerUserId")]
+    if not organizer.isdigit() or int(organizer) not in portal.members or not state.users[int(organizer)].active:
+        return [field_error(f"organizerUserId {organizer} is not an active user of portal {portal.hub_id}",
+                            code="INVALID_USER", location="organizerUserId")]
+    return []
+
+
+def _option_and_owner_errors(state: State, portal: Portal, properties: dict) -> list[dict]:
     from hubspot_sandbox.data import ACTIVITY_TYPES, OUTCOMES
 
+    errors = []
     # Enumeration properties take one of the portal's option values (case-sensitive).
     for name, options in (("hs_meeting_outcome", [o[0] for o in OUTCOMES]),
                           ("hs_activity_type", [a[0] for a in ACTIVITY_TYPES])):
@@ -423,6 +436,12 @@ def _business_errors(state: State, request: Request, portal: Portal, body: dict)
             errors.append(field_error(f"File {file_id} does not exist", code="INVALID_FILE_ID",
                                       location=f"properties.hs_attachment_ids[{index}]",
                                       property_name="hs_attachment_ids"))
+    return errors
+
+
+def _time_errors(body: dict) -> list[dict]:
+    errors = []
+    properties = body["properties"]
     starts = [properties[name] for name in ("hs_meeting_start_time", "hs_meeting_end_time", "hs_timestamp")]
     for name, value in zip(("hs_meeting_start_time", "hs_meeting_end_time", "hs_timestamp"), starts, strict=True):
         if not _is_iso_with_offset(value):
@@ -435,9 +454,14 @@ def _business_errors(state: State, request: Request, portal: Portal, body: dict)
     if zone not in available_timezones():
         errors.append(field_error(f"{zone!r} is not a valid IANA time zone", code="INVALID_TIMEZONE",
                                   location="timezone"))
+    return errors
+
+
+def _association_errors(portal: Portal, associations: list[dict]) -> list[dict]:
+    errors = []
     user_defined = {(label["category"], label["typeId"]): kind for kind, entries in portal.labels.items()
                     for label in entries if label["category"] != "HUBSPOT_DEFINED"}
-    for index, association in enumerate(body["associations"]):
+    for index, association in enumerate(associations):
         target = str(association["to"]["id"])
         kinds = set()
         for type_index, spec in enumerate(association["types"]):
@@ -449,10 +473,11 @@ def _business_errors(state: State, request: Request, portal: Portal, body: dict)
                     code="INVALID_ASSOCIATION_TYPE", location=f"associations[{index}].types[{type_index}]"))
             else:
                 kinds.add(kind)
-        for kind in kinds:
-            if target not in portal.records[kind]:
-                errors.append(field_error(f"No {kind[:-1]} with id {target} exists", code="INVALID_OBJECT_ID",
-                                          location=f"associations[{index}].to.id"))
+        errors.extend(
+            field_error(f"No {kind[:-1]} with id {target} exists", code="INVALID_OBJECT_ID",
+                        location=f"associations[{index}].to.id")
+            for kind in kinds if target not in portal.records[kind]
+        )
     return errors
 
 
