@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "meetings",
     # Our subclass of allauth's HubSpot provider (allauth's own is deliberately not installed).
     "hubspot_login",
@@ -184,6 +185,16 @@ HUBSPOT_RETRY_BUDGET_SECONDS = env.float("HUBSPOT_RETRY_BUDGET_SECONDS", default
 PICKER_RESULTS = 20
 # HubSpot's CRM search limit per portal; the pickers keep under it together.
 HUBSPOT_SEARCHES_PER_SECOND = env.int("HUBSPOT_SEARCHES_PER_SECOND", default=4)
+
+# --- Background tasks: Django's task framework, stored in the app's own database -----------
+# `make worker` (manage.py worker) runs them; see meetings/tasks.py and docs/exactly-once.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# When a create's outcome is unknown, HubSpot's search is asked this many seconds after the
+# submission. Its search lags behind creates by seconds, so the last check must come well after.
+RECONCILE_AFTER_SECONDS = sorted(env.list("RECONCILE_AFTER_SECONDS", cast=float, default=[10, 30, 60, 120]))
+# A record still pending after this long was left by a process that died mid-create.
+STALE_PENDING_SECONDS = env.int("STALE_PENDING_SECONDS", default=180)
+SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=30)
 
 # Strict Content Security Policy: scripts and styles from our own origin only.
 SECURE_CSP = {

@@ -1,12 +1,12 @@
 """The HubSpot REST client: one send, one reading of the answer, one retry decision.
 
-Retry rules (docs/architecture.md, "When HubSpot's answer is unclear"):
+Retry rules (docs/exactly-once.md):
 - not sent (connection refused, DNS, connect timeout) → resend with backoff;
 - 429 → resend after `Retry-After` or a slice of the rolling window (never after the daily limit);
 - 401 → refresh the token once and resend;
-- 5xx → reads resend; a create first looks for the meeting (it may exist) and only then resends;
-- sent but no answer (read timeout, dropped connection, unreadable 2xx) → a read resends,
-  a create never does: the outcome is unknown;
+- 5xx, or sent but no usable answer (read timeout, dropped connection, unreadable 2xx) → a read resends;
+  a create never does: it may have been made, and HubSpot's search finds a new meeting only seconds
+  later, so whether it was is decided afterwards, by reconciliation (`meetings.reconciliation`);
 - every other 4xx → refused, never resent.
 All waiting fits in one bounded budget per call.
 """
@@ -34,7 +34,7 @@ from hubspot_api.errors import (
     error_from_answer,
 )
 from hubspot_api.http import hubspot_session, timeouts
-from hubspot_api.types import AssociationLabel, Owner, PropertyOption, SearchHit
+from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
 
 logger = logging.getLogger("hubspot_api")
 
@@ -57,7 +57,6 @@ class Answer:
     body: Any
     attempts: int
     correlation_id: str = ""
-    reconciled: bool = False  # found by a search after a 5xx, not answered by the create itself
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,6 @@ class Verdict(enum.Enum):
     DONE = "done"
     REFRESH = "refresh"  # 401: a fresh token may help, once
     RETRY = "retry"  # nothing was made, or a read: resend if the budget allows
-    RECONCILE = "reconcile"  # a create answered 5xx: it may have been made, look before resending
     UNKNOWN = "unknown"  # a create was sent and no answer says what happened: never resend
     FAIL = "fail"  # HubSpot's answer stands
 
@@ -97,7 +95,7 @@ def classify(reply: Reply, *, creates: bool) -> Verdict:
     if status == 429:
         return Verdict.FAIL if reply.daily_limit else Verdict.RETRY
     if status >= 500:
-        return Verdict.RECONCILE if creates else Verdict.RETRY
+        return Verdict.UNKNOWN if creates else Verdict.RETRY
     return Verdict.FAIL
 
 
@@ -187,9 +185,14 @@ def send(method: str, base_url: str, path: str, token: str, **request_args) -> R
 
 def _no_answer_error(reply: Reply, verdict: Verdict, budget: RetryBudget) -> HubSpotError:
     if verdict is Verdict.UNKNOWN:
-        message = ("HubSpot answered with an unreadable body." if reply.status
-                   else "HubSpot did not answer after the request was sent.")
+        if reply.status is None:
+            message = "HubSpot did not answer after the request was sent."
+        elif reply.status >= 500:
+            message = f"HubSpot answered {reply.status} after the request was sent; the meeting may exist."
+        else:
+            message = "HubSpot answered with an unreadable body."
         return HubSpotOutcomeUnknown(message=message, status=reply.status, correlation_id=reply.correlation_id,
+                                     body=reply.body if isinstance(reply.body, dict) else None,
                                      attempts=budget.attempts, duration_ms=budget.elapsed_ms())
     message = "HubSpot could not be reached." if reply.not_sent else "HubSpot did not answer in time."
     return HubSpotUnavailable(message=message, attempts=budget.attempts, duration_ms=budget.elapsed_ms())
@@ -222,19 +225,10 @@ class HubSpotClient:
         self.max_attempts = max_attempts
         self.sleep = sleep
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        creates: bool = False,
-        reconcile: Callable[[], dict | None] | None = None,
-        **request_args,
-    ) -> Answer:
+    def request(self, method: str, path: str, *, creates: bool = False, **request_args) -> Answer:
         """Send one logical call (`params`, `json`, `data`, `files` as for requests), resending by the rules.
 
         `creates=True` marks a call that must not be resent once it may have been processed.
-        `reconcile` (creates only) looks for the created object after a 5xx.
         """
         budget = RetryBudget(seconds=self.retry_budget_seconds, max_attempts=self.max_attempts, sleep=self.sleep)
         token, refreshed = self.tokens.access_token(), False
@@ -248,10 +242,7 @@ class HubSpotClient:
             if verdict is Verdict.REFRESH and not refreshed:
                 token, refreshed = self.tokens.refreshed_after_unauthorized(token), True
                 continue
-            if verdict is Verdict.RECONCILE and reconcile is not None and (found := reconcile()) is not None:
-                return Answer(status=200, body=found, attempts=budget.attempts,
-                              correlation_id=reply.correlation_id, reconciled=True)
-            if verdict in (Verdict.RETRY, Verdict.RECONCILE) and budget.wait_for_next(reply.retry_after):
+            if verdict is Verdict.RETRY and budget.wait_for_next(reply.retry_after):
                 continue
             raise error_for(reply, verdict, budget)
 
@@ -322,43 +313,50 @@ class HubSpotClient:
 
     # Contract: scheduler-meetings-2026-03.json → POST /scheduler/2026-03/meetings/calendar
     def create_meeting(self, *, organizer_user_id: int, payload: dict) -> Answer:
-        properties = payload["properties"]
-
-        def find_created() -> dict | None:
-            return self.find_meeting(
-                owner_id=properties["hubspot_owner_id"],
-                timestamp=properties["hs_timestamp"],
-                title=properties["hs_meeting_title"],
-            )
-
         return self.request(
             "POST", "/scheduler/2026-03/meetings/calendar",
-            params={"organizerUserId": str(organizer_user_id)}, json=payload,
-            creates=True, reconcile=find_created,
+            params={"organizerUserId": str(organizer_user_id)}, json=payload, creates=True,
         )
 
     # Contract: crm-meetings-2026-03.json → POST /crm/objects/2026-03/meetings/search
-    def find_meeting(self, *, owner_id: str, timestamp: str, title: str) -> dict | None:
-        """The meeting a create may have made despite an error answer, if HubSpot can find it yet."""
-        try:
-            body = self.request(
-                "POST", "/crm/objects/2026-03/meetings/search",
-                json={
-                    "filterGroups": [{"filters": [
-                        {"propertyName": "hubspot_owner_id", "operator": "EQ", "value": owner_id},
-                        # Search compares datetimes as epoch milliseconds.
-                        {"propertyName": "hs_timestamp", "operator": "EQ", "value": str(_epoch_ms(timestamp))},
-                    ]}],
-                    "properties": ["hs_meeting_title", "hs_timestamp", "hubspot_owner_id"],
-                    "limit": 20,
-                },
-            ).body or {}
-        except HubSpotError:
-            return None
-        for item in body.get("results", []):
-            if (item.get("properties") or {}).get("hs_meeting_title") == title:
-                return item
-        return None
+    def search_meetings(self, *, owner_id: str, start: str) -> list[dict]:
+        """The owner's meetings that start at `start` (ISO), as far as HubSpot's lagging search knows yet.
+
+        Errors propagate: "the search failed" must never be read as "there is no such meeting".
+        """
+        body = self.request(
+            "POST", "/crm/objects/2026-03/meetings/search",
+            json={
+                "filterGroups": [{"filters": [
+                    {"propertyName": "hubspot_owner_id", "operator": "EQ", "value": owner_id},
+                    # Search compares datetimes as epoch milliseconds.
+                    {"propertyName": "hs_timestamp", "operator": "EQ", "value": str(_epoch_ms(start))},
+                ]}],
+                "properties": list(MEETING_MATCH_PROPERTIES),
+                "limit": 100,
+            },
+        ).body or {}
+        return list(body.get("results") or [])
+
+    # Contract: crm-meetings-2026-03.json → GET /crm/objects/2026-03/meetings/{meetingId}
+    def meeting_associations(self, meeting_id: str) -> set[tuple[str, str]]:
+        """The (kind, record id) pairs a meeting is associated with."""
+        body = self.request(
+            "GET", f"/crm/objects/2026-03/meetings/{meeting_id}",
+            params={"associations": ",".join(OBJECT_KINDS), "properties": "hs_meeting_title"},
+        ).body or {}
+        return {
+            (kind, str(item.get("id") or item.get("toObjectId")))
+            for kind, found in (body.get("associations") or {}).items() if kind in OBJECT_KINDS
+            for item in (found or {}).get("results") or []
+        }
+
+
+# What reconciliation compares between a sent request and a meeting HubSpot's search found.
+MEETING_MATCH_PROPERTIES = (
+    "hs_meeting_title", "hs_meeting_start_time", "hs_meeting_end_time", "hs_timestamp", "hubspot_owner_id",
+    "hs_meeting_body", "hs_meeting_location",
+)
 
 
 # What each picker asks HubSpot for: enough to tell records apart.

@@ -138,6 +138,10 @@ class Sandbox:
             time.sleep(fault.seconds)
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
         status = fault.status if fault.mode != "timeout" else 504
+        if fault.html:
+            # What a load balancer or proxy in front of HubSpot answers: HTML, whatever the status.
+            return Response(f"<html><body><h1>{status} Bad Gateway</h1></body></html>", status=status,
+                            headers=headers, mimetype="text/html")
         if status == 429:
             retry_after = 1 if fault.retry_after is None else fault.retry_after
             # Search has its own per-second budget, outside the ten-secondly one (API notes §5).

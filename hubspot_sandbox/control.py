@@ -44,7 +44,7 @@ def _add_fault(state: State, body: dict, args: dict) -> Response:
             method=body.get("method", "POST").upper(), path=body.get("path") or body["path_prefix"],
             prefix=bool(body.get("path_prefix")), count=int(body.get("count", 1)), mode=mode,
             status=int(body.get("status", 503)), seconds=float(body.get("seconds", 30)),
-            retry_after=body.get("retry_after"),
+            retry_after=body.get("retry_after"), html=bool(body.get("html")),
         ))
     return _ok()
 

@@ -68,6 +68,7 @@ class Fault:
     seconds: float = 30.0
     retry_after: int | None = None
     prefix: bool = False
+    html: bool = False  # answer with a proxy's HTML error page instead of HubSpot's JSON
 
     def matches(self, method: str, path: str) -> bool:
         if self.method not in ("*", method):

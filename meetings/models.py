@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FinalRecordError(Exception):
-    """An audit record that is created, failed or unknown never changes again."""
+    """An audit record that is created, failed or not created never changes again."""
 
 
 def week_of(moment) -> date:
@@ -24,17 +24,20 @@ def week_of(moment) -> date:
 class MeetingRecord(models.Model):
     """One attempt to create a meeting in HubSpot: like admin.LogEntry, with a status.
 
-    Written only through `meetings.services`: committed as PENDING before HubSpot is
-    called, finalised once as CREATED, FAILED or UNKNOWN, immutable after that.
+    Written only through `meetings.services` and `meetings.reconciliation`: committed as
+    PENDING before HubSpot is called; then CREATED or FAILED when HubSpot's answer says so,
+    or UNKNOWN when it may have made the meeting without saying so. Reconciliation settles
+    an UNKNOWN record as CREATED or NOT_CREATED. Final records never change.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         CREATED = "created", _("Created")
         FAILED = "failed", _("Failed")
-        UNKNOWN = "unknown", _("Outcome unknown")
+        UNKNOWN = "unknown", _("Being checked")
+        NOT_CREATED = "not_created", _("Not created")
 
-    FINAL_STATUSES = (Status.CREATED, Status.FAILED, Status.UNKNOWN)
+    FINAL_STATUSES = (Status.CREATED, Status.FAILED, Status.NOT_CREATED)
 
     idempotency_key = models.UUIDField(_("idempotency key"), unique=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
@@ -45,7 +48,7 @@ class MeetingRecord(models.Model):
     hub_id = models.BigIntegerField(_("portal (hub) id"))
     hub_domain = models.CharField(_("portal domain"), max_length=255, blank=True)
 
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     hubspot_meeting_id = models.CharField(_("HubSpot meeting id"), max_length=32, blank=True)
 
     title = models.CharField(_("title"), max_length=255)
@@ -65,6 +68,9 @@ class MeetingRecord(models.Model):
     error_message = models.TextField(_("error message"), blank=True)
     correlation_id = models.CharField(_("correlation id"), max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(_("HTTP attempts"), default=0)
+    # Each check of an UNKNOWN record against HubSpot's search: {at, asked, answer | error, outcome}.
+    reconciliation = models.JSONField(_("reconciliation steps"), default=list, blank=True)
+    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True, editable=False)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
@@ -87,6 +93,14 @@ class MeetingRecord(models.Model):
             models.Index(fields=["created_week", "status"], name="record_week_status_idx"),
             models.Index(fields=["created_week", "user", "status"], name="record_week_user_idx"),
             models.Index(fields=["user", "created_week", "status"], name="record_user_week_idx"),
+        ]
+        constraints = [
+            # A HubSpot meeting is the outcome of one attempt only: reconciliation must never
+            # claim a meeting another record already holds.
+            models.UniqueConstraint(
+                fields=["hubspot_meeting_id"], condition=~models.Q(hubspot_meeting_id=""),
+                name="record_one_per_hubspot_meeting",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,6 +133,27 @@ class MeetingRecord(models.Model):
         return self.status == self.Status.PENDING
 
     @property
+    def is_not_created(self) -> bool:
+        return self.status == self.Status.NOT_CREATED
+
+    @property
+    def is_open(self) -> bool:
+        """Not settled yet: HubSpot is being asked, or checked afterwards, whether the meeting exists."""
+        return self.status in (self.Status.PENDING, self.Status.UNKNOWN)
+
+    @property
     def may_try_again(self) -> bool:
-        """Failed, or possibly not made: the rep may open the form again with these values."""
-        return self.status in (self.Status.FAILED, self.Status.UNKNOWN)
+        """Certainly not made: the rep may open the form again with these values."""
+        return self.status in (self.Status.FAILED, self.Status.NOT_CREATED)
+
+    @property
+    def last_check(self) -> dict | None:
+        return self.reconciliation[-1] if self.reconciliation else None
+
+    @property
+    def found_after_seconds(self) -> int | None:
+        """For a meeting found by reconciliation: how long after the submission HubSpot's search showed it."""
+        matched = next((step for step in self.reconciliation if step.get("matched")), None)
+        if matched is None:
+            return None
+        return int((datetime.fromisoformat(matched["at"]) - self.created_at).total_seconds())

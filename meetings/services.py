@@ -20,6 +20,7 @@ from hubspot_api.errors import (
     error_from_answer,
 )
 from hubspot_login.tokens import hubspot_client
+from meetings import reconciliation, tasks
 from meetings.models import MeetingRecord
 from meetings.payload import MeetingInput, build_meeting_request
 
@@ -103,11 +104,30 @@ def _send_to_hubspot(record, user, data: MeetingInput, payload: dict, attachment
                 client.upload_file(name=f.name, content=f.read(), content_type=f.content_type) for f in attachments
             )
             payload = build_meeting_request(replace(data, attachment_ids=file_ids), owner_id=connection.owner_id)
+    except HubSpotError as error:
+        # The meeting itself was never sent, whatever became of a file: it was not created.
+        _finalise(record, MeetingRecord.Status.FAILED, payload, started, error=error)
+        if isinstance(error, HubSpotAuthRequired):
+            raise
+        return MeetingAttempt(record, error)
+    return _create(record, client, connection, payload, started)
+
+
+def _create(record, client, connection, payload: dict, started: float) -> MeetingAttempt:
+    try:
         answer = client.create_meeting(organizer_user_id=connection.hubspot_user_id, payload=payload)
+        meeting_id = str((answer.body or {}).get("id", "")) if isinstance(answer.body, dict) else ""
+        if not meeting_id:
+            raise HubSpotOutcomeUnknown(message="HubSpot answered without the meeting's id.", status=answer.status,
+                                        correlation_id=answer.correlation_id, attempts=answer.attempts)
     except HubSpotOutcomeUnknown as error:
-        return MeetingAttempt(_finalise(record, MeetingRecord.Status.UNKNOWN, payload, started, error=error), error)
+        # Maybe made, maybe not: never resent from here. Reconciliation asks HubSpot once its search can know.
+        _finalise(record, MeetingRecord.Status.UNKNOWN, payload, started, error=error,
+                  next_check_at=reconciliation.first_check_at(record))
+        tasks.start_checking(record)
+        return MeetingAttempt(record, error)
     except HubSpotAuthRequired as error:
-        # Nothing was sent; the caller sends the rep through sign-in with the form kept.
+        # Nothing was made; the caller sends the rep through sign-in with the form kept.
         _finalise(record, MeetingRecord.Status.FAILED, payload, started, error=error)
         raise
     except HubSpotError as error:
@@ -116,11 +136,9 @@ def _send_to_hubspot(record, user, data: MeetingInput, payload: dict, attachment
         # A bug must not leave the record pending forever; the error still propagates.
         _finalise(record, MeetingRecord.Status.FAILED, payload, started, category="INTERNAL_ERROR")
         raise
-    # After a 5xx the meeting may have been found by a search instead: say so in what is kept.
-    body = {"reconciledAfterServerError": True, "meeting": answer.body} if answer.reconciled else answer.body
     return MeetingAttempt(_finalise(
         record, MeetingRecord.Status.CREATED, payload, started,
-        meeting_id=str((answer.body or {}).get("id", "")), body=body, http_status=answer.status,
+        meeting_id=meeting_id, body=answer.body, http_status=answer.status,
         attempts=answer.attempts, correlation_id=answer.correlation_id,
     ))
 
@@ -138,6 +156,7 @@ def _finalise(
     attempts: int = 0,
     correlation_id: str = "",
     category: str = "",
+    next_check_at=None,
 ) -> MeetingRecord:
     fields = {
         "status": status,
@@ -151,6 +170,7 @@ def _finalise(
         "error_message": "",
         "duration_ms": int((time.monotonic() - started) * 1000),
         "finished_at": timezone.now(),
+        "next_check_at": next_check_at,
     }
     if error is not None:
         fields.update(

@@ -230,3 +230,22 @@ def _no_stray_postgresql_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture
+def run_due_tasks(settings, monkeypatch):
+    """Run the background tasks that are due, here and now: the worker's own loop, until nothing is due.
+
+    Reconciliation checks HubSpot at once (`RECONCILE_AFTER_SECONDS = [0]`) unless a test sets a schedule.
+    The worker closes idle database connections between tasks; inside a test's transaction that would
+    close the test's own, so here it does not (tests/meetings/test_worker.py runs the real process).
+    """
+    from django.core.management import call_command
+
+    settings.RECONCILE_AFTER_SECONDS = [0]
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("worker", "--batch", "--interval", "0", verbosity=0)
+
+    return run

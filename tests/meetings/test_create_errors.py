@@ -10,7 +10,6 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from meetings import form_errors
 from meetings.models import MeetingRecord
 from tests.meetings.conftest import meeting_post
 
@@ -72,34 +71,33 @@ def test_rate_limited_then_created(rep_client, sandbox):
 
 
 @pytest.mark.django_db
-def test_server_errors_until_the_budget_runs_out_fail_with_the_form_intact(rep_client, sandbox, settings):
-    settings.HUBSPOT_RETRY_BUDGET_SECONDS = 1.0
-    sandbox.fault(CREATE_PATH, count=50, status=503)
-    post = meeting_post()
+def test_a_server_error_on_the_create_is_not_resent_and_settles_as_not_created(rep_client, sandbox, run_due_tasks):
+    sandbox.fault(CREATE_PATH, count=50, status=503)  # HubSpot failed without making the meeting
 
-    response = rep_client.post(reverse("meeting_create"), post)
+    response = rep_client.post(reverse("meeting_create"), meeting_post())
 
-    assert_form_kept(response, post)
     record = MeetingRecord.objects.get()
-    assert record.status == MeetingRecord.Status.FAILED and record.response_status == 503
-    assert record.attempts >= 2
-    correlation = record.correlation_id
-    assert response.context["form"].non_field_errors() == [
-        form_errors.HUBSPOT_UNAVAILABLE % {"correlation_id": correlation}
-    ]
-    assert created_in_sandbox(sandbox) == 0
+    assert response["Location"] == reverse("meeting_done", args=[record.pk])
+    assert record.status == MeetingRecord.Status.UNKNOWN and record.response_status == 503
+    assert len(sandbox.requests(path=CREATE_PATH)) == 1  # it may have been made: never resent in the request
+    run_due_tasks()
+    record.refresh_from_db()
+    assert record.status == MeetingRecord.Status.NOT_CREATED
+    assert created_in_sandbox(sandbox) == 0 and len(sandbox.requests(path=CREATE_PATH)) == 1
 
 
 @pytest.mark.django_db
-def test_a_500_after_hubspot_created_it_is_reconciled_not_duplicated(rep_client, sandbox):
+def test_a_500_after_hubspot_created_it_is_reconciled_not_duplicated(rep_client, sandbox, run_due_tasks):
     sandbox.fault(CREATE_PATH, count=1, mode="process_then_status", status=500)
 
     rep_client.post(reverse("meeting_create"), meeting_post())
+    run_due_tasks()
 
     record = MeetingRecord.objects.get()
-    assert record.status == MeetingRecord.Status.CREATED and record.hubspot_meeting_id
-    assert record.response_body["reconciledAfterServerError"] is True
-    assert record.response_body["meeting"]["id"] == record.hubspot_meeting_id
+    created = next(iter(sandbox.meetings().values()))
+    assert record.status == MeetingRecord.Status.CREATED and record.hubspot_meeting_id in created
+    assert record.response_status == 500  # what the create itself got back stays on the record
+    assert record.reconciliation[-1]["matched"] == record.hubspot_meeting_id
     assert created_in_sandbox(sandbox) == 1
     assert len(sandbox.requests(path=CREATE_PATH)) == 1  # found by search, not sent again
 

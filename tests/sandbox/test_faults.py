@@ -86,3 +86,13 @@ def test_an_injected_429_on_search_names_the_search_policy(api, auth, sandbox_se
     sandbox_server.fault(MEETING_SEARCH, status=429, retry_after=1)
 
     assert api.post(MEETING_SEARCH, headers=auth, json={}).json()["policyName"] == "SECONDLY"
+
+
+def test_a_fault_can_answer_with_a_proxys_html_page(api, auth, sandbox_server):
+    sandbox_server.fault(OWNERS, method="GET", status=502, html=True)
+
+    response = api.get(OWNERS, headers=auth)
+
+    assert response.status_code == 502 and response.headers["Content-Type"].startswith("text/html")
+    assert "<h1>" in response.text
+    assert api.get(OWNERS, headers=auth).status_code == 200  # one call only

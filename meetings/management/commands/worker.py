@@ -1,0 +1,19 @@
+"""`manage.py worker`: run the background tasks (django-tasks-db's worker), with the sweep kept scheduled."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from meetings.tasks import schedule_sweep
+
+
+class Command(BaseCommand):
+    help = "Run background tasks: checks of meetings whose outcome HubSpot left open, and the sweep."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true", help="Run the tasks that are due, then exit.")
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls when idle.")
+
+    def handle(self, *args, batch: bool, interval: float, **options):
+        schedule_sweep()
+        worker_options = {"interval": interval, "batch": batch, "startup_delay": False, "reload": False}
+        call_command("db_worker", verbosity=options["verbosity"], **worker_options)

@@ -1,0 +1,61 @@
+"""Background work on Django's task framework (django-tasks-db: tasks in the app's own database).
+
+`make worker` runs them (`manage.py worker`): checks of records whose outcome HubSpot left open,
+each scheduled for when it is due, and a sweep that restarts what a dead process or a lost task
+left behind. See `meetings.reconciliation` for the rules.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.tasks import TaskResultStatus, task
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from meetings import reconciliation
+from meetings.models import MeetingRecord
+
+logger = logging.getLogger("meetings")
+
+INTERRUPTED = "The app stopped before HubSpot's answer was recorded; the meeting may exist."
+
+
+def start_checking(record: MeetingRecord) -> None:
+    """Schedule the first check of a record that just turned UNKNOWN."""
+    when = record.next_check_at or reconciliation.first_check_at(record)
+    check_record.using(run_after=when).enqueue(record.pk)
+
+
+@task
+def check_record(record_id: int) -> str:
+    record = reconciliation.check(record_id)
+    if record.is_unknown and record.next_check_at is not None:
+        check_record.using(run_after=record.next_check_at).enqueue(record.pk)
+    return record.status
+
+
+@task
+def sweep_open_records() -> dict:
+    """Every `SWEEP_INTERVAL_SECONDS`: restart checks of records a dead process or a lost task left open."""
+    try:
+        interrupted = reconciliation.records_interrupted()
+        for record in interrupted:
+            if reconciliation.mark_unknown(record, category="INTERRUPTED", message=INTERRUPTED):
+                record.refresh_from_db()
+                start_checking(record)
+        overdue = reconciliation.records_due()
+        for record_id in overdue:
+            check_record.enqueue(record_id)
+        return {"interrupted": len(interrupted), "overdue": len(overdue)}
+    finally:
+        schedule_sweep(after=settings.SWEEP_INTERVAL_SECONDS)
+
+
+def schedule_sweep(*, after: float = 0) -> None:
+    """Keep one sweep waiting: a worker that starts, and each sweep as it ends, call this."""
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=sweep_open_records.module_path)
+    if not waiting.exists():
+        sweep_open_records.using(run_after=timezone.now() + timedelta(seconds=after)).enqueue()
