@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test install install-dev lint check pytest messages bench clean
+.PHONY: run worker test install install-dev lint check pytest messages bench clean
 
 $(PY):
 	@python=$$(sh scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -23,6 +23,11 @@ install-dev: $(VENV)/.installed-dev
 ## make run: set up, migrate, start the HubSpot sandbox with demo data and serve the app.
 run: install
 	@bash scripts/run-dev
+
+## make worker: the background worker alone (make run starts one beside the app).
+worker: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py worker
 
 ## make test: set up, then lint (ruff, import contracts), Django's checks, migrations check and the whole suite.
 test: install-dev lint check pytest

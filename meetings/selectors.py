@@ -99,3 +99,21 @@ def meeting_record_counts_by_rep(records: QuerySet[MeetingRecord], *, weeks: int
         user = users.get(rep["user_id"])
         rep["name"] = (user.get_full_name() or user.email) if user else str(rep["user_id"])
     return top
+
+
+SAME_MEETING_WINDOW = timedelta(hours=24)
+
+
+def meeting_record_same_content(*, viewer, title: str, start: datetime, associations) -> MeetingRecord | None:
+    """The rep's own meeting with this title, start and associations, created or being created in the last day.
+
+    A submit that matches is asked about before it is sent (Back and send again, a second tab).
+    """
+    wanted = {(a.kind, a.id) for a in associations}
+    candidates = MeetingRecord.objects.filter(
+        user=viewer, title=title, start_at=start, created_at__gte=timezone.now() - SAME_MEETING_WINDOW,
+        status__in=[MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingRecord.Status.UNKNOWN],
+    )
+    return next(
+        (r for r in candidates if {(a["type"], str(a["id"])) for a in r.associations} == wanted), None
+    )

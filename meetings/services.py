@@ -61,36 +61,57 @@ def meeting_create(
     1. commit a PENDING record (its unique idempotency key makes a repeated submit
        return the first attempt instead of creating a second meeting);
     2. upload attachments and call HubSpot outside any database transaction;
-    3. finalise the record once: CREATED, FAILED or UNKNOWN.
+    3. finalise the record: CREATED or FAILED, or UNKNOWN for reconciliation to settle.
     The caller reads the outcome from the returned attempt's record.
     """
     connection = user.hubspot
     payload = build_meeting_request(data, owner_id=connection.owner_id)
+    record, is_new = _open_record(
+        user, idempotency_key, title=data.title, start_at=data.start, end_at=data.end, time_zone=data.time_zone,
+        associations=[{"type": a.kind, "id": a.id, "label": a.label} for a in data.associations],
+        request_payload=payload,
+    )
+    if not is_new:
+        return MeetingAttempt(record)
+    return _send_to_hubspot(record, user, data, payload, attachments)
+
+
+def meeting_create_again(*, user, record: MeetingRecord) -> MeetingAttempt:
+    """Send a NOT_CREATED record's meeting now, exactly as it was sent then, as a new attempt.
+
+    The new attempt's key comes from the old record's, so a double click creates one meeting.
+    """
+    if not record.is_not_created or record.user_id != user.pk:
+        raise ValueError(f"meeting record {record.pk} is not one this rep can create again")
+    again, is_new = _open_record(
+        user, uuid.uuid5(record.idempotency_key, "create again"), title=record.title, start_at=record.start_at,
+        end_at=record.end_at, time_zone=record.time_zone, associations=record.associations,
+        request_payload=record.request_payload,
+    )
+    if not is_new:
+        return MeetingAttempt(again)
+    return _create(again, hubspot_client(user), user.hubspot, again.request_payload, time.monotonic())
+
+
+def _open_record(user, idempotency_key: uuid.UUID, **content) -> tuple[MeetingRecord, bool]:
+    """The attempt's PENDING record, committed before HubSpot is called; or the earlier one with this key."""
+    connection = user.hubspot
+    labels = [a["label"] for a in content["associations"]]
     try:
         with transaction.atomic():
             record = MeetingRecord.objects.create(
-                idempotency_key=idempotency_key,
-                user=user,
-                hubspot_user_id=connection.hubspot_user_id,
-                owner_id=connection.owner_id,
-                hub_id=connection.hub_id,
-                hub_domain=connection.hub_domain,
-                title=data.title,
-                start_at=data.start,
-                end_at=data.end,
-                time_zone=data.time_zone,
-                associations=[{"type": a.kind, "id": a.id, "label": a.label} for a in data.associations],
+                idempotency_key=idempotency_key, user=user, hubspot_user_id=connection.hubspot_user_id,
+                owner_id=connection.owner_id, hub_id=connection.hub_id, hub_domain=connection.hub_domain,
                 # casefold: "GROSS" finds "Groß".
-                search_text=" ".join([data.title, *(a.label for a in data.associations)]).casefold(),
-                request_payload=payload,
+                search_text=" ".join([content["title"], *labels]).casefold(),
+                **content,
             )
     except IntegrityError:
         existing = MeetingRecord.objects.get(idempotency_key=idempotency_key)
         if existing.user_id != user.pk:
             raise IdempotencyKeyInUse(idempotency_key) from None
-        return MeetingAttempt(existing)
-
-    return _send_to_hubspot(record, user, data, payload, attachments)
+        return existing, False
+    return record, True
 
 
 def _send_to_hubspot(record, user, data: MeetingInput, payload: dict, attachments) -> MeetingAttempt:

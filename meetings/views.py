@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
 from hubspot_api.types import OBJECT_KINDS
@@ -21,8 +21,8 @@ from meetings.form_errors import add_hubspot_errors
 from meetings.forms import MeetingForm, initial_from_record
 from meetings.models import MeetingRecord
 from meetings.preview import meeting_preview_data
-from meetings.selectors import meeting_record_visible
-from meetings.services import IdempotencyKeyInUse, meeting_create
+from meetings.selectors import meeting_record_same_content, meeting_record_visible
+from meetings.services import IdempotencyKeyInUse, meeting_create, meeting_create_again
 from meetings.timezones import zone_names
 
 
@@ -108,28 +108,18 @@ def meeting_create_view(request: HttpRequest) -> HttpResponse:
 def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     options = pickers.form_options(request.user)
     owner_id = request.user.hubspot.owner_id
+    context = {"options": options, "kinds": OBJECT_KINDS}
     if request.method == "POST":
         labels = _label_lookup(request, {})
         form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
         if form.is_valid():
-            try:
-                attempt = meeting_create(
-                    user=request.user,
-                    data=form.to_input(labels=labels),
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                    attachments=form.cleaned_data.get("attachments") or (),
-                )
-            except IdempotencyKeyInUse:
-                raise Http404 from None
-            if not attempt.record.is_failed:
-                return redirect("meeting_done", pk=attempt.record.pk)
-            add_hubspot_errors(form, attempt.failure(), attempt.record.associations)
-        if request.FILES and "attachments" in form.fields:
-            # Browsers never refill a file input: say so rather than let the files vanish silently.
-            form.add_error("attachments", _("Browsers cannot keep chosen files: please attach them again."))
-        # Whatever went wrong, the next submit is a new attempt: give it a new key.
-        form.data = form.data.copy()
-        form.data["idempotency_key"] = str(uuid.uuid4())
+            data = form.to_input(labels=labels)
+            if (same_as := _same_meeting_unconfirmed(request, data)) is not None:
+                # Nothing was sent: the same form, with the same key, asks first.
+                return render(request, "meetings/meeting_form.html", {"form": form, "same_as": same_as, **context})
+            if (outcome := _submit(request, form, data)) is not None:
+                return outcome
+        _prepare_next_attempt(request, form)
     elif (saved := restore_saved_form(request)) is not None:
         saved["idempotency_key"] = str(uuid.uuid4())
         form = MeetingForm(saved, options=options, owner_id=owner_id, known_labels=_label_lookup(request, {}))
@@ -139,7 +129,68 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
             initial={**initial, "idempotency_key": uuid.uuid4()},
             options=options, owner_id=owner_id, known_labels=_label_lookup(request, known),
         )
-    return render(request, "meetings/meeting_form.html", {"form": form, "options": options, "kinds": OBJECT_KINDS})
+    return render(request, "meetings/meeting_form.html", {"form": form, **context})
+
+
+def _same_meeting_unconfirmed(request: HttpRequest, data) -> MeetingRecord | None:
+    """An earlier meeting with the same details that the rep has not yet said to create again."""
+    earlier = meeting_record_same_content(
+        viewer=request.user, title=data.title, start=data.start, associations=data.associations,
+    )
+    if earlier is None or request.POST.get("confirm_same") == str(earlier.pk):
+        return None
+    if str(earlier.idempotency_key) == request.POST.get("idempotency_key"):
+        return None  # the same submit again (double click, reload): meeting_create answers with its record
+    return earlier
+
+
+def _submit(request: HttpRequest, form: MeetingForm, data) -> HttpResponse | None:
+    """Create the meeting; a redirect to its page, or None with HubSpot's refusal on the form."""
+    try:
+        attempt = meeting_create(
+            user=request.user, data=data, idempotency_key=form.cleaned_data["idempotency_key"],
+            attachments=form.cleaned_data.get("attachments") or (),
+        )
+    except IdempotencyKeyInUse:
+        raise Http404 from None
+    if not attempt.record.is_failed:
+        return redirect("meeting_done", pk=attempt.record.pk)
+    add_hubspot_errors(form, attempt.failure(), attempt.record.associations)
+    return None
+
+
+def _prepare_next_attempt(request: HttpRequest, form: MeetingForm) -> None:
+    if request.FILES and "attachments" in form.fields:
+        # Browsers never refill a file input: say so rather than let the files vanish silently.
+        form.add_error("attachments", _("Browsers cannot keep chosen files: please attach them again."))
+    # Whatever went wrong, the next submit is a new attempt: give it a new key.
+    form.data = form.data.copy()
+    form.data["idempotency_key"] = str(uuid.uuid4())
+
+
+@login_required
+@require_POST
+def meeting_create_again_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click on a record HubSpot did not create: send the same meeting now."""
+    record = _own_record(request, pk)
+    if not record.is_not_created or record.user_id != request.user.pk:
+        return redirect("meeting_done", pk=record.pk)
+    blocked = _booking_blocked(request, None)
+    if blocked:
+        return blocked
+    try:
+        attempt = meeting_create_again(user=request.user, record=record)
+    except HubSpotAuthRequired:
+        return reauthenticate(request)
+    return redirect("meeting_done", pk=attempt.record.pk)
+
+
+@login_required
+@require_GET
+def meeting_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the done and record pages poll while HubSpot's outcome is being checked."""
+    record = _own_record(request, pk)
+    return JsonResponse({"status": record.status, "open": record.is_open, "checks": len(record.reconciliation)})
 
 
 @login_required

@@ -1,4 +1,5 @@
 import json
+from datetime import datetime
 
 from django import template
 from django.utils import formats
@@ -45,11 +46,31 @@ def local_start(record) -> str:
     return f"{formats.date_format(start, 'SHORT_DATETIME_FORMAT')} {start.tzname()}"
 
 
+def _clock_time(moment, zone_name: str) -> str:
+    zone = get_zone(zone_name)
+    local = moment.astimezone(zone) if zone else moment
+    return f"{formats.time_format(local, 'TIME_FORMAT')} {local.tzname()}"
+
+
+@register.simple_tag
+def reconciliation_summary(record) -> dict:
+    """Since when HubSpot is being asked about this record, how often so far, and when next (the rep's zone)."""
+    steps = record.reconciliation
+    last = datetime.fromisoformat(steps[-1]["at"]) if steps else None
+    return {
+        "since": _clock_time(record.finished_at or record.created_at, record.time_zone),
+        "checks": len(steps),
+        "last": _clock_time(last, record.time_zone) if last else "",
+        "next": _clock_time(record.next_check_at, record.time_zone) if record.next_check_at else "",
+    }
+
+
 STATUS_BADGES = {
     MeetingRecord.Status.CREATED: "text-bg-success",
     MeetingRecord.Status.FAILED: "text-bg-danger",
     MeetingRecord.Status.UNKNOWN: "text-bg-warning",
     MeetingRecord.Status.PENDING: "text-bg-secondary",
+    MeetingRecord.Status.NOT_CREATED: "text-bg-secondary",
 }
 
 

@@ -115,7 +115,8 @@ def test_a_dropped_connection_after_sending_is_unknown(rep_client, sandbox, mode
     page = Client()
     page.force_login(record.user)
     content = page.get(response["Location"]).content.decode()
-    assert "Outcome unknown — check HubSpot" in content
+    assert "Checking whether HubSpot made the meeting" in content  # the app checks; the rep need not
+    assert f'data-record-status="/meetings/{record.pk}/status.json"' in content  # the page updates itself
     assert f"/contacts/{record.hub_id}/objects/0-47/views/all/list" in content
 
 
