@@ -110,3 +110,23 @@ def test_a_validation_error_is_tied_to_its_field(page, live_server, sandbox, rep
     expect(page.locator(f"#{error_id}")).to_contain_text("does not exist in Europe/Berlin")
     expect(page.locator("#form-errors")).to_be_focused()  # keyboard and screen-reader users land on it
     expect(page.get_by_label("Title")).to_have_value("Termin")
+
+
+def test_the_done_page_shows_the_outcome_once_hubspot_has_been_checked(
+        page, live_server, sandbox, rep, browser_login, run_due_tasks):
+    browser_login(page, rep)
+    csp_violations = []
+    page.on("console", lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto("/meetings/new/")
+    page.get_by_label("Title").fill("Antwort verloren")
+    page.get_by_label("Start").fill(form_value(meeting_start(11)))
+    page.get_by_label("End", exact=True).fill(form_value(meeting_start(12)))
+    sandbox.fault("/scheduler/2026-03/meetings/calendar", mode="process_then_drop")  # made, answer lost
+
+    page.get_by_role("button", name="Create meeting in HubSpot").click()
+    expect(page.get_by_role("heading", name="Checking whether HubSpot made the meeting")).to_be_visible()
+    run_due_tasks()  # the worker checks HubSpot while the rep looks at the page
+
+    expect(page.get_by_role("heading", name="Meeting created in HubSpot")).to_be_visible()  # without a reload
+    expect(page.get_by_role("link", name="Open in HubSpot")).to_be_visible()
+    assert csp_violations == []

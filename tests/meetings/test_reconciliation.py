@@ -217,3 +217,16 @@ def test_a_create_killed_mid_flight_is_settled_by_the_real_worker(rep, sandbox):
     assert record.error_category == "INTERRUPTED" and record.hubspot_meeting_id
     assert sum(len(m) for m in sandbox.meetings().values()) == 1
     assert record.created_at > timezone.now() - timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_a_meeting_being_checked_speaks_german(rep_client, sandbox):
+    sandbox.fault(CREATE_PATH, mode="process_then_drop")
+    rep_client.post(reverse("meeting_create"), post_for("Abstimmung"))
+    record = MeetingRecord.objects.get()
+
+    done = rep_client.get(reverse("meeting_done", args=[record.pk]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    mine = rep_client.get(reverse("history_mine"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "Wir prüfen, ob HubSpot das Meeting angelegt hat" in done and "bisher 0 Prüfungen" in done
+    assert 'data-status="unknown">Wird geprüft</span>' in mine
