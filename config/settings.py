@@ -12,6 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -38,9 +43,28 @@ def _required_in_production(name: str, dev_default):
     )
 
 
-SECRET_KEY = _required_in_production(
-    "DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-never-use-in-production"
-)
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"
+
+
+def _secret_key() -> str:
+    """DJANGO_SECRET_KEY, refused in production when Django's own deploy check would call it weak."""
+    key = _required_in_production("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
+    weak = (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+        or key == DEV_SECRET_KEY
+    )
+    if weak and not DEBUG:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG off: use at least {SECRET_KEY_MIN_LENGTH} random "
+            "characters, not the development key (make one with: python -c 'from django.core.management.utils "
+            "import get_random_secret_key; print(get_random_secret_key())')."
+        )
+    return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [
     host.strip()
     for host in _required_in_production("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
@@ -100,11 +124,14 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite by default, anything dj-database-url understands otherwise.
+# Database: SQLite in development, whatever DATABASE_URL names in production (where it
+# must be set: a forgotten variable must not mean a fresh SQLite file on one server).
 # ATOMIC_REQUESTS stays off on purpose: a transaction held open across a HubSpot
 # call blocks SQLite writers and could roll back the audit row of a meeting that
 # HubSpot really created (see docs/architecture.md).
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {
+    "default": env.db_url_config(_required_in_production("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one request writes; a generous timeout
@@ -166,8 +193,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
+    # HTTPS only: plain HTTP is redirected, browsers are told to stay on HTTPS, cookies never travel in clear.
+    SECURE_SSL_REDIRECT = True
+    # A load balancer's health probe speaks plain HTTP to the app and must get an answer, not a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Preloading HSTS is decided for the whole parent domain and takes months to undo: the
+# domain's owner submits it, not this app, so Django's reminder (W021) is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Any client can send X-Forwarded-Proto. Believe it only when the operator says a proxy that
+# terminates TLS sets it (and strips the client's): otherwise plain HTTP could pass for HTTPS.
+if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- HubSpot -----------------------------------------------------------------
