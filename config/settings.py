@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.checks.security.base import (
     SECRET_KEY_INSECURE_PREFIX,
     SECRET_KEY_MIN_LENGTH,
@@ -216,6 +217,32 @@ HUBSPOT_API_BASE = env("HUBSPOT_API_BASE", default=SANDBOX_BASE if DEBUG else "h
 HUBSPOT_APP_BASE = env("HUBSPOT_APP_BASE", default=SANDBOX_BASE if DEBUG else "https://app.hubspot.com").rstrip("/")
 HUBSPOT_CLIENT_ID = _required_in_production("HUBSPOT_CLIENT_ID", "sandbox-demo-client-id")
 HUBSPOT_CLIENT_SECRET = _required_in_production("HUBSPOT_CLIENT_SECRET", "sandbox-demo-client-secret")
+# HubSpot tokens are encrypted in the database (hubspot_login.fields.SealedTextField) with these
+# comma-separated Fernet keys: the first encrypts, all decrypt. To rotate, put a new key first,
+# run `manage.py reencrypt_tokens`, then drop the old one.
+DEV_TOKEN_ENCRYPTION_KEY = "LL4edKYlEPrWI1Np0UEgjnMQobvaSjJoQb15maNes0Y="  # public: development only
+
+
+def _token_encryption_keys() -> list[str]:
+    """TOKEN_ENCRYPTION_KEYS as a list, each checked to be a Fernet key; the public dev key only when debugging."""
+    raw = _required_in_production("TOKEN_ENCRYPTION_KEYS", DEV_TOKEN_ENCRYPTION_KEY)
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TOKEN_ENCRYPTION_KEYS: key {position} is not a Fernet key (make one with: python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+            ) from None
+    if DEV_TOKEN_ENCRYPTION_KEY in keys and not DEBUG:
+        raise ImproperlyConfigured(
+            "TOKEN_ENCRYPTION_KEYS must not contain the development key when DJANGO_DEBUG is off."
+        )
+    return keys
+
+
+TOKEN_ENCRYPTION_KEYS = _token_encryption_keys()
 HUBSPOT_TIMEOUT_SECONDS = env.float("HUBSPOT_TIMEOUT_SECONDS", default=10.0)
 # The longest a rep waits for retries of one HubSpot call (429 / 5xx / unreachable).
 HUBSPOT_RETRY_BUDGET_SECONDS = env.float("HUBSPOT_RETRY_BUDGET_SECONDS", default=4.0)

@@ -9,6 +9,8 @@ os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(__file__).resolve().pare
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("HUBSPOT_CLIENT_ID", "sandbox-demo-client-id")
 os.environ.setdefault("HUBSPOT_CLIENT_SECRET", "sandbox-demo-client-secret")
+# Not the development key, which production (and so these production-like settings) refuses.
+os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "U0T-jvqkI6tqTtu9mWeQgcvdVeXwjAJ8fGxVdxtCVt0=")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 from config.settings import *  # noqa: E402,F403

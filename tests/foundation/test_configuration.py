@@ -17,11 +17,13 @@ REQUIRED = {
     "DATABASE_URL": "sqlite:////tmp/meeting-booker-deploy-check.sqlite3",
     "HUBSPOT_CLIENT_ID": "id",
     "HUBSPOT_CLIENT_SECRET": "secret",
+    "TOKEN_ENCRYPTION_KEYS": "7mr0sJw6H2n0aW3pYbqUjJ0sXr8mVq1Rz5cN4dLtE9k=",
 }
 
 
 def _clean_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HUBSPOT_", "DATABASE_", "REDIS_"))}
+    configuration = ("DJANGO_", "HUBSPOT_", "DATABASE_", "REDIS_", "TOKEN_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(configuration)}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **overrides})
     return env
 
@@ -58,6 +60,18 @@ def test_production_refuses_a_weak_secret_key(weak):
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is too weak" in result.stderr
     assert weak not in result.stderr  # the message names the variable, never its value
+
+
+@pytest.mark.parametrize(("keys", "message"), [
+    ("not-a-fernet-key", "TOKEN_ENCRYPTION_KEYS: key 1 is not a Fernet key"),
+    ("7mr0sJw6H2n0aW3pYbqUjJ0sXr8mVq1Rz5cN4dLtE9k=,short", "TOKEN_ENCRYPTION_KEYS: key 2 is not a Fernet key"),
+    ("LL4edKYlEPrWI1Np0UEgjnMQobvaSjJoQb15maNes0Y=", "TOKEN_ENCRYPTION_KEYS must not contain the development key"),
+])
+def test_production_refuses_unusable_token_encryption_keys(keys, message):
+    result = _start_django(**{**REQUIRED, "TOKEN_ENCRYPTION_KEYS": keys})
+
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_production_with_everything_set_starts():
