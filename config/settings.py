@@ -303,11 +303,17 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # back to the page that sent them, which would loop.
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 
+# OAuth codes and states never reach a log line: redacted on the loggers that write request
+# lines (so every handler of theirs gets the clean record) and on the console as a backstop.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_oauth": {"()": "config.logging.RedactOAuthParameters"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_oauth"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING", "filters": ["redact_oauth"]},
+        "django.request": {"filters": ["redact_oauth"]},
+    },
 }
