@@ -163,6 +163,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The admin's password sign-in (config/admin_login.py) is refused for ADMIN_LOGIN_LOCKOUT_SECONDS after
+# this many failures for one username, or from one address (higher: an office shares one address).
+ADMIN_LOGIN_FAILURES_PER_USERNAME = env.int("DJANGO_ADMIN_LOGIN_FAILURES_PER_USERNAME", default=5)
+ADMIN_LOGIN_FAILURES_PER_ADDRESS = env.int("DJANGO_ADMIN_LOGIN_FAILURES_PER_ADDRESS", default=20)
+ADMIN_LOGIN_LOCKOUT_SECONDS = env.int("DJANGO_ADMIN_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
