@@ -233,6 +233,8 @@ def _token_encryption_keys() -> list[str]:
     """TOKEN_ENCRYPTION_KEYS as a list, each checked to be a Fernet key; the public dev key only when debugging."""
     raw = _required_in_production("TOKEN_ENCRYPTION_KEYS", DEV_TOKEN_ENCRYPTION_KEY)
     keys = [key.strip() for key in raw.split(",") if key.strip()]
+    if not keys:
+        raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS names no key (comma-separated Fernet keys).")
     for position, key in enumerate(keys, start=1):
         try:
             Fernet(key)

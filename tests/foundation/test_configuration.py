@@ -63,6 +63,7 @@ def test_production_refuses_a_weak_secret_key(weak):
 
 
 @pytest.mark.parametrize(("keys", "message"), [
+    (" , ", "TOKEN_ENCRYPTION_KEYS names no key"),
     ("not-a-fernet-key", "TOKEN_ENCRYPTION_KEYS: key 1 is not a Fernet key"),
     ("7mr0sJw6H2n0aW3pYbqUjJ0sXr8mVq1Rz5cN4dLtE9k=,short", "TOKEN_ENCRYPTION_KEYS: key 2 is not a Fernet key"),
     ("LL4edKYlEPrWI1Np0UEgjnMQobvaSjJoQb15maNes0Y=", "TOKEN_ENCRYPTION_KEYS must not contain the development key"),
