@@ -12,6 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -38,9 +44,28 @@ def _required_in_production(name: str, dev_default):
     )
 
 
-SECRET_KEY = _required_in_production(
-    "DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-never-use-in-production"
-)
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"
+
+
+def _secret_key() -> str:
+    """DJANGO_SECRET_KEY, refused in production when Django's own deploy check would call it weak."""
+    key = _required_in_production("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
+    weak = (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+        or key == DEV_SECRET_KEY
+    )
+    if weak and not DEBUG:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG off: use at least {SECRET_KEY_MIN_LENGTH} random "
+            "characters, not the development key (make one with: python -c 'from django.core.management.utils "
+            "import get_random_secret_key; print(get_random_secret_key())')."
+        )
+    return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [
     host.strip()
     for host in _required_in_production("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
@@ -76,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -101,11 +127,14 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite by default, anything dj-database-url understands otherwise.
+# Database: SQLite in development, whatever DATABASE_URL names in production (where it
+# must be set: a forgotten variable must not mean a fresh SQLite file on one server).
 # ATOMIC_REQUESTS stays off on purpose: a transaction held open across a HubSpot
 # call blocks SQLite writers and could roll back the audit row of a meeting that
 # HubSpot really created (see docs/architecture.md).
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {
+    "default": env.db_url_config(_required_in_production("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one request writes; a generous timeout
@@ -135,6 +164,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The admin's password sign-in (config/admin_login.py) is refused for ADMIN_LOGIN_LOCKOUT_SECONDS after
+# this many failures for one username, or from one address (higher: an office shares one address).
+ADMIN_LOGIN_FAILURES_PER_USERNAME = env.int("DJANGO_ADMIN_LOGIN_FAILURES_PER_USERNAME", default=5)
+ADMIN_LOGIN_FAILURES_PER_ADDRESS = env.int("DJANGO_ADMIN_LOGIN_FAILURES_PER_ADDRESS", default=20)
+ADMIN_LOGIN_LOCKOUT_SECONDS = env.int("DJANGO_ADMIN_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -167,8 +201,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
+    # HTTPS only: plain HTTP is redirected, browsers are told to stay on HTTPS, cookies never travel in clear.
+    SECURE_SSL_REDIRECT = True
+    # A load balancer's health probe speaks plain HTTP to the app and must get an answer, not a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Preloading HSTS is decided for the whole parent domain and takes months to undo: the
+# domain's owner submits it, not this app, so Django's reminder (W021) is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Any client can send X-Forwarded-Proto. Believe it only when the operator says a proxy that
+# terminates TLS sets it (and strips the client's): otherwise plain HTTP could pass for HTTPS.
+if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- HubSpot -----------------------------------------------------------------
@@ -178,6 +224,34 @@ HUBSPOT_API_BASE = env("HUBSPOT_API_BASE", default=SANDBOX_BASE if DEBUG else "h
 HUBSPOT_APP_BASE = env("HUBSPOT_APP_BASE", default=SANDBOX_BASE if DEBUG else "https://app.hubspot.com").rstrip("/")
 HUBSPOT_CLIENT_ID = _required_in_production("HUBSPOT_CLIENT_ID", "sandbox-demo-client-id")
 HUBSPOT_CLIENT_SECRET = _required_in_production("HUBSPOT_CLIENT_SECRET", "sandbox-demo-client-secret")
+# HubSpot tokens are encrypted in the database (hubspot_login.fields.SealedTextField) with these
+# comma-separated Fernet keys: the first encrypts, all decrypt. To rotate, put a new key first,
+# run `manage.py reencrypt_tokens`, then drop the old one.
+DEV_TOKEN_ENCRYPTION_KEY = "LL4edKYlEPrWI1Np0UEgjnMQobvaSjJoQb15maNes0Y="  # public: development only
+
+
+def _token_encryption_keys() -> list[str]:
+    """TOKEN_ENCRYPTION_KEYS as a list, each checked to be a Fernet key; the public dev key only when debugging."""
+    raw = _required_in_production("TOKEN_ENCRYPTION_KEYS", DEV_TOKEN_ENCRYPTION_KEY)
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    if not keys:
+        raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS names no key (comma-separated Fernet keys).")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TOKEN_ENCRYPTION_KEYS: key {position} is not a Fernet key (make one with: python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+            ) from None
+    if DEV_TOKEN_ENCRYPTION_KEY in keys and not DEBUG:
+        raise ImproperlyConfigured(
+            "TOKEN_ENCRYPTION_KEYS must not contain the development key when DJANGO_DEBUG is off."
+        )
+    return keys
+
+
+TOKEN_ENCRYPTION_KEYS = _token_encryption_keys()
 HUBSPOT_TIMEOUT_SECONDS = env.float("HUBSPOT_TIMEOUT_SECONDS", default=10.0)
 # The longest a rep waits for retries of one HubSpot call (429 / 5xx / unreachable).
 HUBSPOT_RETRY_BUDGET_SECONDS = env.float("HUBSPOT_RETRY_BUDGET_SECONDS", default=4.0)
@@ -247,11 +321,17 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # back to the page that sent them, which would loop.
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 
+# OAuth codes and states never reach a log line: redacted on the loggers that write request
+# lines (so every handler of theirs gets the clean record) and on the console as a backstop.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_oauth": {"()": "config.logging.RedactOAuthParameters"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_oauth"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING", "filters": ["redact_oauth"]},
+        "django.request": {"filters": ["redact_oauth"]},
+    },
 }

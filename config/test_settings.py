@@ -1,12 +1,16 @@
 """Settings for the test suite: production-like (DEBUG off), with speed tweaks only."""
 
 import os
+from pathlib import Path
 
 # Production refuses to start without these; tests supply harmless values.
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-for-the-test-suite-only-never-for-production")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parent.parent / 'db.sqlite3'}")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("HUBSPOT_CLIENT_ID", "sandbox-demo-client-id")
 os.environ.setdefault("HUBSPOT_CLIENT_SECRET", "sandbox-demo-client-secret")
+# Not the development key, which production (and so these production-like settings) refuses.
+os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "U0T-jvqkI6tqTtu9mWeQgcvdVeXwjAJ8fGxVdxtCVt0=")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 from config.settings import *  # noqa: E402,F403
@@ -23,7 +27,6 @@ WHITENOISE_AUTOREFRESH = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import tempfile
-    from pathlib import Path
 
     # A file, not SQLite's shared-cache memory database: tests that write from several threads at once
     # need the busy timeout, which shared-cache table locks ignore ("database table is locked").

@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from config.admin_login import ThrottledAdminAuthenticationForm
 from hubspot_login.urls import app_urlpatterns
+
+# The one password sign-in here (reps use HubSpot), so the one to throttle against guessing.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

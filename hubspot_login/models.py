@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hubspot_login.fields import SealedTextField
+
 
 class HubSpotConnection(models.Model):
     """Who a rep is in HubSpot, in the portal they signed in through, and the tokens to act as them.
@@ -29,9 +31,9 @@ class HubSpotConnection(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     scopes = models.JSONField(_("granted scopes"), default=list, blank=True)
-    # Tokens are credentials: never logged, never rendered, never copied into audit records.
-    access_token = models.TextField(blank=True, editable=False)
-    refresh_token = models.TextField(blank=True, editable=False)
+    # Tokens are credentials: encrypted in the database, never logged, rendered or copied into audit records.
+    access_token = SealedTextField(blank=True, editable=False)
+    refresh_token = SealedTextField(blank=True, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     connected_at = models.DateTimeField(_("connected at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -1,4 +1,5 @@
-"""Use cases of the rep's HubSpot connection: find the rep's owner, store it at sign-in, end it on disconnect."""
+"""Use cases of the rep's HubSpot connection: find the rep's owner, store it at sign-in, end it on disconnect,
+re-encrypt its tokens under a new key."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from hubspot_api import oauth
@@ -116,3 +118,21 @@ def hubspot_connection_disconnect(*, user) -> bool:
         logger.warning("revoking the refresh token of user %s failed; deleting it anyway", user.pk)
     HubSpotConnection.objects.filter(pk=connection.pk).update(access_token="", refresh_token="", expires_at=None)
     return revoked
+
+
+def hubspot_tokens_reencrypt() -> int:
+    """Encrypt every stored token again with the newest of TOKEN_ENCRYPTION_KEYS; returns how many connections.
+
+    Afterwards the older keys can be dropped. Each row is rewritten under a row lock, so a token
+    refresh running at the same time is not overwritten with the tokens read here.
+    """
+    reencrypted = 0
+    for pk in HubSpotConnection.objects.values_list("pk", flat=True):
+        with transaction.atomic():
+            connection = HubSpotConnection.objects.select_for_update().filter(pk=pk).first()
+            if connection is None:
+                continue  # deleted meanwhile
+            # Reading decrypted with whichever key fits; saving encrypts with the first.
+            connection.save(update_fields=["access_token", "refresh_token"])
+            reencrypted += 1
+    return reencrypted

@@ -1,4 +1,4 @@
-"""Production refuses to start without its secrets, and names what is missing."""
+"""Production refuses to start without its secrets, names what is missing or weak, and passes Django's deploy check."""
 
 import os
 import subprocess
@@ -8,54 +8,96 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+STRONG_SECRET = "k3%v9!qzR_7wLx2#pT8m@Yb4^nHc6&jF0eDs1*GaU5)oWi-rE+tZ"
+# Exactly what production needs, and nothing else.
+REQUIRED = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": STRONG_SECRET,
+    "DJANGO_ALLOWED_HOSTS": "meetings.example.com",
+    "DATABASE_URL": "sqlite:////tmp/meeting-booker-deploy-check.sqlite3",
+    "HUBSPOT_CLIENT_ID": "id",
+    "HUBSPOT_CLIENT_SECRET": "secret",
+    "TOKEN_ENCRYPTION_KEYS": "7mr0sJw6H2n0aW3pYbqUjJ0sXr8mVq1Rz5cN4dLtE9k=",
+}
+
+
+def _clean_env(**overrides: str) -> dict[str, str]:
+    configuration = ("DJANGO_", "HUBSPOT_", "DATABASE_", "REDIS_", "TOKEN_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(configuration)}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **overrides})
+    return env
 
 
 def _start_django(code: str = "print('started')", **overrides: str) -> subprocess.CompletedProcess:
     """Start Django in a fresh process with only the given configuration variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HUBSPOT_", "DATABASE_", "REDIS_"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **overrides})
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT, env=_clean_env(**overrides), capture_output=True, text=True, timeout=60,
     )
 
 
-def test_production_without_secret_key_fails_naming_it():
-    result = _start_django(DJANGO_DEBUG="0")
+def _without(name: str) -> dict[str, str]:
+    return {k: v for k, v in REQUIRED.items() if k != name}
+
+
+@pytest.mark.parametrize("missing", [name for name in REQUIRED if name != "DJANGO_DEBUG"])
+def test_production_without_a_required_variable_fails_naming_it(missing):
+    result = _start_django(**_without(missing))
 
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+    assert f"{missing} must be set when DJANGO_DEBUG is off" in result.stderr
 
 
-def test_production_without_allowed_hosts_fails_naming_it():
-    result = _start_django(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50)
-
-    assert result.returncode != 0
-    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
-
-
-@pytest.mark.parametrize("missing", ["HUBSPOT_CLIENT_ID", "HUBSPOT_CLIENT_SECRET"])
-def test_production_without_hubspot_app_credentials_fails(missing):
-    configured = {
-        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "example.com",
-        "HUBSPOT_CLIENT_ID": "id", "HUBSPOT_CLIENT_SECRET": "secret",
-    }
-    del configured[missing]
-
-    result = _start_django(**configured)
+@pytest.mark.parametrize("weak", [
+    "s3cr3t",  # short
+    "ab" * 30,  # long, but hardly random
+    "django-insecure-" + STRONG_SECRET,  # what startproject writes
+    "dev-only-insecure-secret-key-never-use-in-production",  # our development key
+])
+def test_production_refuses_a_weak_secret_key(weak):
+    result = _start_django(**{**REQUIRED, "DJANGO_SECRET_KEY": weak})
 
     assert result.returncode != 0
-    assert f"{missing} must be set" in result.stderr
+    assert "DJANGO_SECRET_KEY is too weak" in result.stderr
+    assert weak not in result.stderr  # the message names the variable, never its value
+
+
+@pytest.mark.parametrize(("keys", "message"), [
+    (" , ", "TOKEN_ENCRYPTION_KEYS names no key"),
+    ("not-a-fernet-key", "TOKEN_ENCRYPTION_KEYS: key 1 is not a Fernet key"),
+    ("7mr0sJw6H2n0aW3pYbqUjJ0sXr8mVq1Rz5cN4dLtE9k=,short", "TOKEN_ENCRYPTION_KEYS: key 2 is not a Fernet key"),
+    ("LL4edKYlEPrWI1Np0UEgjnMQobvaSjJoQb15maNes0Y=", "TOKEN_ENCRYPTION_KEYS must not contain the development key"),
+])
+def test_production_refuses_unusable_token_encryption_keys(keys, message):
+    result = _start_django(**{**REQUIRED, "TOKEN_ENCRYPTION_KEYS": keys})
+
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_production_with_everything_set_starts():
-    result = _start_django(
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="example.com",
-        HUBSPOT_CLIENT_ID="id", HUBSPOT_CLIENT_SECRET="secret",
-    )
+    result = _start_django(**REQUIRED)
 
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+def test_the_deploy_check_finds_nothing_with_only_the_required_variables():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=ROOT, env=_clean_env(**REQUIRED), capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_proxys_forwarded_proto_is_believed_only_when_switched_on():
+    show = "from django.conf import settings as s; print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
+
+    assert _start_django(show, **REQUIRED).stdout.split() == ["None"]
+    trusted = _start_django(show, **REQUIRED, DJANGO_TRUST_X_FORWARDED_PROTO="1").stdout
+    assert trusted.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
 def test_development_defaults_point_at_the_sandbox():

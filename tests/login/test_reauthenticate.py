@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.cache import SessionStore
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from hubspot_api.errors import HubSpotAuthRequired
@@ -16,7 +16,7 @@ from hubspot_login.flows import reauthenticate, restore_saved_form
 from hubspot_login.models import HubSpotConnection
 from hubspot_login.tokens import hubspot_client
 from meetings.models import MeetingRecord
-from tests.conftest import meeting_post
+from tests.conftest import connect, demo_user, meeting_post
 from tests.login.conftest import query, sign_in, sign_in_from_login_page
 
 pytestmark = pytest.mark.django_db
@@ -78,68 +78,123 @@ def test_an_expired_session_keeps_the_typed_form(client, hubspot):
     assert 'value="Termin nach Ablauf der Sitzung"' in page
 
 
+def test_a_form_parked_before_sign_in_is_not_for_another_rep_who_has_its_key(client, hubspot, demo, django_user_model):
+    response = client.post(reverse("meeting_create"), meeting_post(title="Termin nach Ablauf der Sitzung"))
+    next_url = query(response["Location"])["next"]
+    jonas = django_user_model.objects.create_user("jonas.weiss@example.de", "jonas.weiss@example.de")
+    connect(hubspot, jonas, demo_user(demo, "jonas"))
+    other_browser = Client()
+    other_browser.force_login(jonas)
+
+    page_for_jonas = other_browser.get(next_url)
+
+    assert page_for_jonas.status_code == 200 and "Termin nach Ablauf der Sitzung" not in page_for_jonas.content.decode()
+    back = sign_in(client, next_url=quote(next_url))  # the rep, in the browser that parked it
+    assert 'value="Termin nach Ablauf der Sitzung"' in client.get(back["Location"]).content.decode()
+
+
 # --- the helpers on their own, as any view would call them -------------------------------------------
 
+class Browser:
+    """One browser across the requests of a test: its session, and the cookies the app set in it."""
+
+    def __init__(self) -> None:
+        self.session = SessionStore()
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, user=None, data=None):
+        request = getattr(RequestFactory(), method)(path, data or {})
+        request.COOKIES.update(self.cookies)
+        request.user = user or AnonymousUser()
+        request.session = self.session
+        request._messages = FallbackStorage(request)
+        return request
+
+    def keep_cookies(self, response):
+        self.cookies.update({name: morsel.value for name, morsel in response.cookies.items()})
+        return response
+
+    def park(self, path: str, user, data: dict) -> str:
+        """POST `data` to `path` and send its user through `reauthenticate`; returns the `next` URL."""
+        post = self.request("post", path, user, data)
+        return query(self.keep_cookies(reauthenticate(post, form_data=post.POST))["Location"])["next"]
+
+
 @pytest.fixture
-def browser_session():
-    """One browser's session across the requests of a test."""
-    return SessionStore()
+def one_browser():
+    return Browser()
 
 
-def request_for(method: str, path: str, session, user=None, data=None):
-    request = getattr(RequestFactory(), method)(path, data or {})
-    request.user = user or AnonymousUser()
-    request.session = session
-    request._messages = FallbackStorage(request)
-    return request
+@pytest.fixture
+def other_browser():
+    return Browser()
 
 
-def test_reauthenticate_parks_the_form_without_secrets_and_keeps_the_query(django_user_model, browser_session):
+def test_reauthenticate_parks_the_form_without_secrets_and_keeps_the_query(django_user_model, one_browser):
     rep = django_user_model.objects.create_user("rep", "rep@example.de")
-    post = request_for("post", "/meetings/new/?from=12&restore=old", browser_session, rep, {
+    post = one_browser.request("post", "/meetings/new/?from=12&restore=old", rep, {
         "title": "Angebot", "attendees": ["1", "2"], "csrfmiddlewaretoken": "csrf", "idempotency_key": "key",
     })
 
-    response = reauthenticate(post, form_data=post.POST)
+    response = one_browser.keep_cookies(reauthenticate(post, form_data=post.POST))
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
     next_url = query(response["Location"])["next"]
     params = query(next_url)
     assert next_url.startswith("/meetings/new/?") and params["from"] == "12" and params["restore"] != "old"
-    restored = restore_saved_form(request_for("get", next_url, browser_session, rep))
+    restored = restore_saved_form(one_browser.request("get", next_url, rep))
     assert restored.getlist("attendees") == ["1", "2"] and restored["title"] == "Angebot"
     assert "csrfmiddlewaretoken" not in restored and "idempotency_key" not in restored
-    assert restore_saved_form(request_for("get", next_url, browser_session, rep)) is None  # once only
+    assert restore_saved_form(one_browser.request("get", next_url, rep)) is None  # once only
 
 
-def test_a_parked_form_is_only_for_its_rep_and_its_page(django_user_model, browser_session):
+def test_a_parked_form_is_only_for_its_rep_and_its_page(django_user_model, one_browser):
     rep = django_user_model.objects.create_user("rep", "rep@example.de")
     other = django_user_model.objects.create_user("other", "other@example.de")
-    post = request_for("post", "/meetings/new/", browser_session, rep, {"title": "Vertraulich"})
-    next_url = query(reauthenticate(post, form_data=post.POST)["Location"])["next"]
+    next_url = one_browser.park("/meetings/new/", rep, {"title": "Vertraulich"})
     key = query(next_url)["restore"]
 
-    assert restore_saved_form(request_for("get", next_url, browser_session, other)) is None
-    assert restore_saved_form(request_for("get", f"/elsewhere/?restore={key}", browser_session, rep)) is None
-    get = request_for("get", "/meetings/new/", browser_session, rep)
+    assert restore_saved_form(one_browser.request("get", next_url, other)) is None
+    assert restore_saved_form(one_browser.request("get", f"/elsewhere/?restore={key}", rep)) is None
+    get = one_browser.request("get", "/meetings/new/", rep)
     assert restore_saved_form(get, key)["title"] == "Vertraulich"  # the key may also be passed in
 
 
-def test_a_parked_form_expires_after_an_hour(django_user_model, browser_session, monkeypatch):
+def test_a_form_parked_without_a_rep_comes_back_only_in_its_browser(django_user_model, one_browser, other_browser):
+    rep = django_user_model.objects.create_user("rep", "rep@example.de")
+    other = django_user_model.objects.create_user("other", "other@example.de")
+    next_url = one_browser.park("/meetings/new/", None, {"title": "Vor der Anmeldung"})  # the session had expired
+    other_browser.park("/meetings/new/", other, {"title": "Eigenes"})  # the other browser has its own cookie
+
+    assert restore_saved_form(other_browser.request("get", next_url, other)) is None
+    assert restore_saved_form(Browser().request("get", next_url, other)) is None  # nor a browser without one
+    assert restore_saved_form(one_browser.request("get", next_url, rep))["title"] == "Vor der Anmeldung"
+
+
+def test_a_browsers_forms_share_one_cookie(django_user_model, one_browser):
+    rep = django_user_model.objects.create_user("rep", "rep@example.de")
+    first = one_browser.park("/meetings/new/", rep, {"title": "Erstes"})
+    second = one_browser.park("/meetings/new/", rep, {"title": "Zweites"})
+
+    assert restore_saved_form(one_browser.request("get", first, rep))["title"] == "Erstes"
+    assert restore_saved_form(one_browser.request("get", second, rep))["title"] == "Zweites"
+
+
+def test_a_parked_form_expires_after_an_hour(django_user_model, one_browser, monkeypatch):
     import time
 
     rep = django_user_model.objects.create_user("rep", "rep@example.de")
-    post = request_for("post", "/meetings/new/", browser_session, rep, {"title": "Alt"})
-    next_url = query(reauthenticate(post, form_data=post.POST)["Location"])["next"]
+    next_url = one_browser.park("/meetings/new/", rep, {"title": "Alt"})
     later = time.time() + 3601
     monkeypatch.setattr(time, "time", lambda: later)  # the cache's clock
 
-    assert restore_saved_form(request_for("get", next_url, browser_session, rep)) is None
+    assert restore_saved_form(one_browser.request("get", next_url, rep)) is None
 
 
-def test_reauthenticate_without_a_form_just_comes_back(browser_session):
-    get = request_for("get", "/meetings/new/?from=3", browser_session)
+def test_reauthenticate_without_a_form_just_comes_back(one_browser):
+    get = one_browser.request("get", "/meetings/new/?from=3")
 
     response = reauthenticate(get)
 
     assert query(response["Location"])["next"] == "/meetings/new/?from=3"
+    assert not response.cookies  # nothing parked, nothing to bind
