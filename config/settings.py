@@ -257,8 +257,13 @@ HUBSPOT_TIMEOUT_SECONDS = env.float("HUBSPOT_TIMEOUT_SECONDS", default=10.0)
 HUBSPOT_RETRY_BUDGET_SECONDS = env.float("HUBSPOT_RETRY_BUDGET_SECONDS", default=4.0)
 # How many records a picker shows per search.
 PICKER_RESULTS = 20
-# HubSpot's CRM search limit per portal; the pickers keep under it together.
+# HubSpot's limits per portal (API notes §8): 110 calls per 10 s, searches excluded, and 5 searches
+# per second. Every process takes slots from the same windows (in Redis with REDIS_URL) and stays under
+# these, a little below HubSpot's own numbers: other apps and HubSpot's clock share the margin.
+HUBSPOT_CALLS_PER_TEN_SECONDS = env.int("HUBSPOT_CALLS_PER_TEN_SECONDS", default=100)
 HUBSPOT_SEARCHES_PER_SECOND = env.int("HUBSPOT_SEARCHES_PER_SECOND", default=4)
+# Keys of the rate windows in Redis: two deployments sharing one Redis need different prefixes.
+HUBSPOT_BUDGET_KEY_PREFIX = env("HUBSPOT_BUDGET_KEY_PREFIX", default="meeting-booker")
 
 # --- Background tasks: Django's task framework, stored in the app's own database -----------
 # `make worker` (manage.py worker) runs them; see meetings/tasks.py and docs/exactly-once.md.

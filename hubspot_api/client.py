@@ -25,10 +25,12 @@ from typing import Any, Protocol
 import requests
 from django.conf import settings
 
+from hubspot_api.budget import PortalBudget
 from hubspot_api.errors import (
     HubSpotAuthRequired,
     HubSpotError,
     HubSpotOutcomeUnknown,
+    HubSpotRateBudgetSpent,
     HubSpotRefused,
     HubSpotUnavailable,
     error_from_answer,
@@ -108,6 +110,13 @@ class RetryBudget:
         self.max_attempts = max_attempts
         self.attempts = 0
         self.sleep = sleep
+
+    def sleep_within(self, seconds: float) -> bool:
+        """Sleep if the budget's time allows it (a wait that is no attempt: for a rate-window slot)."""
+        if time.monotonic() + seconds > self.deadline:
+            return False
+        self.sleep(seconds)
+        return True
 
     def wait_for_next(self, asked: float | None) -> bool:
         """Sleep before the next attempt and say True, or say False when the budget would be exceeded."""
@@ -212,12 +221,16 @@ class HubSpotClient:
         self,
         *,
         tokens: TokenSource,
+        rate_budget: PortalBudget | None = None,
+        patient: bool = True,
         base_url: str | None = None,
         retry_budget_seconds: float | None = None,
         max_attempts: int = 4,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.tokens = tokens
+        self.rate_budget = rate_budget
+        self.patient = patient  # wait for a slot in the rate window; impatient callers (pickers) fail at once
         self.base_url = (base_url or settings.HUBSPOT_API_BASE).rstrip("/")
         self.retry_budget_seconds = (
             settings.HUBSPOT_RETRY_BUDGET_SECONDS if retry_budget_seconds is None else retry_budget_seconds
@@ -232,7 +245,9 @@ class HubSpotClient:
         """
         budget = RetryBudget(seconds=self.retry_budget_seconds, max_attempts=self.max_attempts, sleep=self.sleep)
         token, refreshed = self.tokens.access_token(), False
+        search = method == "POST" and path.endswith("/search")
         while True:
+            self._take_slot(budget, search=search)
             reply = send(method, self.base_url, path, token, **request_args)
             budget.attempts += 1
             verdict = classify(reply, creates=creates)
@@ -245,6 +260,15 @@ class HubSpotClient:
             if verdict is Verdict.RETRY and budget.wait_for_next(reply.retry_after):
                 continue
             raise error_for(reply, verdict, budget)
+
+    def _take_slot(self, budget: RetryBudget, *, search: bool) -> None:
+        """A slot in the portal's rate window before sending, waited for within the budget, or fail unsent."""
+        while self.rate_budget is not None and (wait := self.rate_budget.take(search=search)) > 0:
+            if not (self.patient and budget.sleep_within(wait)):
+                raise HubSpotRateBudgetSpent(
+                    message="This portal's HubSpot rate limit is used up for the moment; nothing was sent.",
+                    category="APP_RATE_BUDGET", attempts=budget.attempts, duration_ms=budget.elapsed_ms(),
+                )
 
     # --- endpoints ------------------------------------------------------------------------
 

@@ -52,6 +52,10 @@ class HubSpotUnavailable(HubSpotError):
     """No usable answer after the retry budget: timeouts before sending, 5xx, 429 that did not clear."""
 
 
+class HubSpotRateBudgetSpent(HubSpotUnavailable):
+    """The portal's rate window is full: the app did not send, rather than cause HubSpot's 429."""
+
+
 class HubSpotOutcomeUnknown(HubSpotError):
     """The request was sent but no answer came back (read timeout, dropped connection)."""
 

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from hubspot_api import oauth
+from hubspot_api.budget import PortalBudget
 from hubspot_api.client import HubSpotClient
 from hubspot_api.errors import HubSpotAuthRequired, HubSpotUnavailable
 from hubspot_login.models import HubSpotConnection
@@ -23,9 +24,14 @@ REFRESH_MARGIN_SECONDS = 60
 LOCK_SECONDS = 15
 
 
-def hubspot_client(user) -> HubSpotClient:
-    """A HubSpot client acting as `user`, with their stored (and refreshed) tokens."""
-    return HubSpotClient(tokens=ConnectionTokens(user.hubspot))
+def hubspot_client(user, *, patient: bool = True) -> HubSpotClient:
+    """A HubSpot client acting as `user`, with their stored (and refreshed) tokens, within their portal's limits.
+
+    `patient=False` fails at once when the portal's rate window is full (a picker: the rep keeps typing).
+    """
+    connection = user.hubspot
+    return HubSpotClient(tokens=ConnectionTokens(connection), rate_budget=PortalBudget(connection.hub_id),
+                         patient=patient)
 
 
 class ConnectionTokens:

@@ -7,12 +7,10 @@ portal across all reps, so cached answers also spare that budget.
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.core.cache import cache
 
-from hubspot_api.errors import HubSpotOutcomeUnknown, HubSpotRefused, HubSpotUnavailable
+from hubspot_api.errors import HubSpotOutcomeUnknown, HubSpotRateBudgetSpent, HubSpotRefused, HubSpotUnavailable
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
 from hubspot_login.tokens import hubspot_client
 from meetings.forms import MeetingFormOptions
@@ -59,26 +57,16 @@ class SearchBudgetExhausted(Exception):
     """The portal's searches this second are used up (HubSpot allows 5/s per portal, all reps together)."""
 
 
-def _spend_search_budget(hub_id: int) -> None:
-    # One counter per portal and second, shared by all processes when the cache is Redis.
-    key = _key(hub_id, "search-budget", int(time.time()))
-    cache.add(key, 0, 2)
-    try:
-        spent = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        spent = 1
-    if spent > settings.HUBSPOT_SEARCHES_PER_SECOND:
-        raise SearchBudgetExhausted(hub_id)
-
-
 def search(user, kind: str, query: str) -> list[SearchHit]:
     connection = user.hubspot
     normalised = " ".join(query.lower().split())
     key = _key(connection.hub_id, "search", kind, normalised)
     found = cache.get(key)
     if found is None:
-        _spend_search_budget(connection.hub_id)
-        found = hubspot_client(user).search(kind, query, limit=settings.PICKER_RESULTS)
+        try:
+            found = hubspot_client(user, patient=False).search(kind, query, limit=settings.PICKER_RESULTS)
+        except HubSpotRateBudgetSpent:
+            raise SearchBudgetExhausted(connection.hub_id) from None
         cache.set(key, found, SEARCH_TTL)
         cache.set_many({_key(connection.hub_id, "hit", kind, hit.id): hit for hit in found}, HIT_LABEL_TTL)
     return found
