@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
 from meetings.payload import Association, MeetingInput, Reminder, form_values_from_request
-from meetings.timezones import NonexistentLocalTime, get_zone, reminder_offset, resolve_local
+from meetings.timezones import NonexistentLocalTime, get_zone, occurrences, reminder_offset, resolve_local
 
 MAX_REMINDERS = 3  # HubSpot's own UI allows three
 DEFAULT_REMINDERS = [{"number": 1, "unit": "HOURS"}]
@@ -53,6 +53,10 @@ NONEXISTENT_TIME = _(
     "%(time)s does not exist in %(zone)s: the clocks skip that hour for daylight-saving time. "
     "Choose a time before or after it."
 )
+AMBIGUOUS_TIME = _(
+    "%(time)s happens twice in %(zone)s: the clocks go back that night. Choose which one you mean."
+)
+OCCURRENCE_CHOICES = [("first", _("the first, %(first)s")), ("second", _("the second, %(second)s"))]
 END_BEFORE_START = _("The end must be after the start.")
 END_OR_DURATION = _("Enter an end or choose a duration.")
 UNKNOWN_ZONE = _("Choose a time zone from the list (e.g. Europe/Berlin).")
@@ -144,7 +148,14 @@ class MeetingForm(forms.Form):
         label=_("Duration"), required=False, coerce=int, empty_value=None,
         choices=[("", _("— or enter an end —")), *((m, _("%(minutes)d minutes") % {"minutes": m}) for m in DURATIONS)],
     )
-    end = WallClockDateTimeField(label=_("End"), required=False)
+    end = WallClockDateTimeField(
+        label=_("End"), required=False, help_text=_("With a duration chosen, the end follows from it."),
+    )
+    # Asked only for a wall-clock time that happens twice (the night the clocks go back).
+    start_occurrence = forms.ChoiceField(label=_("Which start?"), required=False, widget=forms.RadioSelect,
+                                         choices=[("first", _("first")), ("second", _("second"))])
+    end_occurrence = forms.ChoiceField(label=_("Which end?"), required=False, widget=forms.RadioSelect,
+                                       choices=[("first", _("first")), ("second", _("second"))])
     outcome = forms.ChoiceField(label=_("Outcome"))
     activity_type = forms.ChoiceField(label=_("Activity type"), required=False)
     location_type = forms.ChoiceField(
@@ -219,14 +230,15 @@ class MeetingForm(forms.Form):
         if "time_zone" in cleaned and zone is None:
             self.add_error("time_zone", UNKNOWN_ZONE)
         start_utc = self._resolve("start", zone)
-        end_utc = self._resolve("end", zone)
+        duration = cleaned.get("duration")
+        # A chosen duration is counted in real minutes from the start, so it stays right across a
+        # clock change; the End field then only shows the result and is not read.
+        end_utc = None if duration else self._resolve("end", zone)
         if start_utc is not None:
-            if end_utc is None and "end" not in self.errors:
-                duration = cleaned.get("duration")
-                if duration:
-                    end_utc = start_utc + timedelta(minutes=duration)
-                elif cleaned.get("end") is None:
-                    self.add_error("end", END_OR_DURATION)
+            if duration:
+                end_utc = start_utc + timedelta(minutes=duration)
+            elif cleaned.get("end") is None and "end" not in self.errors:
+                self.add_error("end", END_OR_DURATION)
             if end_utc is not None and end_utc <= start_utc:
                 self.add_error("end", END_BEFORE_START)
             self._check_reminders(start_utc, zone)
@@ -237,8 +249,9 @@ class MeetingForm(forms.Form):
         naive = self.cleaned_data.get(name)
         if naive is None or zone is None:
             return None
+        occurrence = self.cleaned_data.get(f"{name}_occurrence")
         try:
-            resolved = resolve_local(naive, zone)
+            resolved = resolve_local(naive, zone, fold=1 if occurrence == "second" else 0)
         except NonexistentLocalTime:
             self.add_error(name, forms.ValidationError(
                 NONEXISTENT_TIME, code="nonexistent",
@@ -247,7 +260,24 @@ class MeetingForm(forms.Form):
             return None
         if resolved.ambiguous:
             self.ambiguous_times.append(name)
+            self._describe_occurrences(name, naive, zone)
+            if not occurrence:
+                self.add_error(name, forms.ValidationError(
+                    AMBIGUOUS_TIME, code="ambiguous",
+                    params={"time": formats.date_format(naive, "DATETIME_FORMAT"), "zone": zone.key},
+                ))
+                return None
         return resolved.utc
+
+    def _describe_occurrences(self, name: str, naive, zone) -> None:
+        """Label the two choices with their offsets: "the first, 02:30 CEST (UTC+02:00)"."""
+        first, second = occurrences(naive, zone)
+        described = {key: f"{formats.time_format(moment, 'TIME_FORMAT')} {moment.tzname()} "
+                          f"(UTC{moment.strftime('%z')[:3]}:{moment.strftime('%z')[3:]})"
+                     for key, moment in (("first", first), ("second", second))}
+        self.fields[f"{name}_occurrence"].choices = [
+            (value, label % described) for value, label in OCCURRENCE_CHOICES
+        ]
 
     def _check_reminders(self, start_utc, zone) -> None:
         if not self.reminders.is_valid():

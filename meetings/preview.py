@@ -43,16 +43,18 @@ def meeting_preview_data(params, *, now: datetime | None = None) -> dict:
         start_naive = None
     if zone is None or start_naive is None:
         return {"ready": False}
+    occurrence = params.get("start_occurrence", "")
     try:
-        start = resolve_local(start_naive, zone)
+        start = resolve_local(start_naive, zone, fold=1 if occurrence == "second" else 0)
     except NonexistentLocalTime:
         message = _("This start time does not exist in %(zone)s (daylight-saving change).") % {"zone": zone.key}
         return {"ready": False, "warnings": [message]}
     warnings = []
-    if start.ambiguous:
+    if start.ambiguous and not occurrence:
+        first, second = (resolve_local(start_naive, zone, fold=fold).utc for fold in (0, 1))
         warnings.append(
-            _("This time occurs twice in %(zone)s; it is read as the first one, %(time)s.")
-            % {"zone": zone.key, "time": _format(start.utc, zone)}
+            _("This time occurs twice in %(zone)s: %(first)s or %(second)s. The form will ask which one you mean.")
+            % {"zone": zone.key, "first": _format(first, zone), "second": _format(second, zone)}
         )
     if offset_changes_between(now, start.utc, zone):
         warnings.append(
@@ -63,8 +65,12 @@ def meeting_preview_data(params, *, now: datetime | None = None) -> dict:
         rows.append({"label": _("Your zone"), "value": _format(start.utc, viewer_zone)})
     rows.append({"label": "UTC", "value": _format(start.utc, UTC_ZONE)})
     duration = params.get("duration", "")
+    end_value = ""
     if duration.isdigit():
-        rows.append({"label": _("Ends"), "value": _format(start.utc + timedelta(minutes=int(duration)), zone)})
+        end = start.utc + timedelta(minutes=int(duration))
+        rows.append({"label": _("Ends"), "value": _format(end, zone)})
+        # What the End field shows: the wall-clock time the meeting really ends, in real minutes.
+        end_value = end.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
     reminders = []
     for item in params.getlist("reminder") if hasattr(params, "getlist") else []:
         number, _sep, unit = item.partition(":")
@@ -75,5 +81,5 @@ def meeting_preview_data(params, *, now: datetime | None = None) -> dict:
         if entry["past"]:
             entry["warning"] = REMINDER_IN_PAST % {"when": entry["value"]}
         reminders.append(entry)
-    return {"ready": True, "rows": rows, "reminders": reminders, "warnings": warnings}
+    return {"ready": True, "rows": rows, "reminders": reminders, "warnings": warnings, "end_value": end_value}
 

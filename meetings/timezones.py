@@ -45,12 +45,12 @@ class LocalTime:
     ambiguous: bool = False
 
 
-def resolve_local(naive: datetime, zone: ZoneInfo) -> LocalTime:
+def resolve_local(naive: datetime, zone: ZoneInfo, *, fold: int = 0) -> LocalTime:
     """Interpret `naive` as wall-clock time in `zone`.
 
-    Nonexistent times raise. Ambiguous times (the repeated hour in autumn) resolve to
-    the first occurrence (`fold=0`, still daylight-saving time) — predictable, and the
-    form tells the rep which one it used.
+    Nonexistent times raise. An ambiguous time (the repeated hour in autumn) is the first
+    occurrence (`fold=0`, still daylight-saving time) unless `fold=1` asks for the second;
+    `ambiguous` tells the caller to make the rep choose rather than guess.
     """
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)
@@ -58,7 +58,13 @@ def resolve_local(naive: datetime, zone: ZoneInfo) -> LocalTime:
     if round_trip != naive:
         raise NonexistentLocalTime(naive)
     ambiguous = first.utcoffset() != second.utcoffset()
-    return LocalTime(utc=first.astimezone(UTC), local=first, ambiguous=ambiguous)
+    chosen = second if ambiguous and fold else first
+    return LocalTime(utc=chosen.astimezone(UTC), local=chosen, ambiguous=ambiguous)
+
+
+def occurrences(naive: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """Both instants of an ambiguous wall-clock time, aware in `zone`: (first, second)."""
+    return naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
 
 
 def offset_changes_between(start: datetime, end: datetime, zone: ZoneInfo) -> bool:

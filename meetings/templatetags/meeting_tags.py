@@ -26,13 +26,17 @@ def hubspot_meetings_list_url(record) -> str:
 
 @register.simple_tag
 def local_range(record) -> str:
-    """'Tue, 1 Dec 2026, 10:00 – 11:00 CET (Europe/Berlin)' in the record's own zone."""
+    """'Tue, 1 Dec 2026, 10:00 – 11:00 CET (Europe/Berlin)' in the record's own zone.
+
+    Across a clock change both ends carry their abbreviation: '2:30 a.m. CEST – 2:30 a.m. CET'.
+    """
     zone = get_zone(record.time_zone)
     start, end = (record.start_at.astimezone(zone), record.end_at.astimezone(zone)) if zone else (
         record.start_at, record.end_at)
     end_format = "TIME_FORMAT" if start.date() == end.date() else "DATETIME_FORMAT"
+    start_zone = f" {start.tzname()}" if start.tzname() != end.tzname() else ""
     return (
-        f"{formats.date_format(start, 'D')}, {formats.date_format(start, 'DATETIME_FORMAT')} – "
+        f"{formats.date_format(start, 'D')}, {formats.date_format(start, 'DATETIME_FORMAT')}{start_zone} – "
         f"{formats.date_format(end, end_format)} "
         f"{end.tzname()} ({record.time_zone})"
     )

@@ -77,21 +77,18 @@
   const start = form.querySelector("input[name=start]");
   const end = form.querySelector("input[name=end]");
   const duration = form.querySelector("select[name=duration]");
-  const pad = (n) => String(n).padStart(2, "0");
-  function fillEnd() {
-    if (!duration.value || !start.value) return;
-    const [date, time] = start.value.split("T");
-    const [y, m, d] = date.split("-").map(Number);
-    const [hh, mm] = time.split(":").map(Number);
-    // Wall-clock arithmetic in UTC fields avoids the browser's own zone and its DST.
-    const moment = new Date(Date.UTC(y, m - 1, d, hh, mm + Number(duration.value)));
-    end.value = moment.getUTCFullYear() + "-" + pad(moment.getUTCMonth() + 1) + "-" + pad(moment.getUTCDate()) +
-      "T" + pad(moment.getUTCHours()) + ":" + pad(moment.getUTCMinutes());
+  // The end of a chosen duration comes from the server's preview, in real minutes: wall-clock
+  // arithmetic here would be an hour off across a clock change (02:30 + 30 min is 02:00 that night).
+  function fillEnd(endValue) {
+    if (duration.value && endValue) end.value = endValue;
   }
-  duration.addEventListener("change", () => { fillEnd(); schedulePreview(); });
-  start.addEventListener("change", () => { fillEnd(); schedulePreview(); });
+  duration.addEventListener("change", () => schedulePreview());
+  start.addEventListener("change", () => schedulePreview());
   start.addEventListener("input", () => schedulePreview());
   end.addEventListener("input", () => { duration.value = ""; });
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "start_occurrence") schedulePreview();
+  });
 
   // --- reminder rows: add and remove, at most three ------------------------------------------
   const rows = document.getElementById("reminder-rows");
@@ -183,6 +180,8 @@
     params.set("duration", duration.value);
     params.set("time_zone", zoneSelect ? zoneSelect.value : "");
     params.set("viewer_zone", browserZone || "");
+    const occurrence = form.querySelector("input[name=start_occurrence]:checked");
+    if (occurrence) params.set("start_occurrence", occurrence.value);
     rows.querySelectorAll(".reminder-row").forEach((row) => {
       const number = row.querySelector(".reminder-number").value;
       const unit = row.querySelector(".reminder-unit").value;
@@ -190,7 +189,7 @@
     });
     fetch(form.dataset.previewUrl + "?" + params.toString(), { credentials: "same-origin" })
       .then((response) => (response.ok ? response.json() : { ready: false }))
-      .then(renderPreview)
+      .then((data) => { fillEnd(data.end_value); renderPreview(data); })
       .catch(() => {});
   };
   const schedulePreview = debounce(refreshPreview, 250);

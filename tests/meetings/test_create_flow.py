@@ -9,7 +9,7 @@ import requests
 from django.urls import reverse
 
 from meetings.models import MeetingRecord
-from tests.clock import form_value, hubspot_time, meeting_start
+from tests.clock import BERLIN, form_value, hubspot_time, meeting_start, next_clock_change
 from tests.meetings.conftest import demo_user, meeting_post
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,23 @@ def test_exactly_one_hubspot_call_per_meeting_once_caches_are_warm(rep_client, s
 
     calls = sandbox.requests()[before:]
     assert [(c["method"], c["path"]) for c in calls] == [("POST", CREATE_PATH)]
+
+
+def test_half_an_hour_across_the_autumn_change_reaches_hubspot_as_half_an_hour(rep_client, rep, sandbox):
+    change = next_clock_change(BERLIN, forward=False)
+    repeated = change.middle_of_changed_hour()  # 02:30, which that night comes twice
+    post = meeting_post(title="Nachtschicht-Übergabe", start=f"{repeated:%Y-%m-%dT%H:%M}",
+                        end=f"{repeated.replace(hour=3):%Y-%m-%dT%H:%M}", duration="30",
+                        **{"reminders-TOTAL_FORMS": "0"})
+
+    asked = rep_client.post(reverse("meeting_create"), post)
+    assert asked.status_code == 200 and "happens twice in Europe/Berlin" in asked.content.decode()
+    assert 'name="start_occurrence"' in asked.content.decode() and MeetingRecord.objects.count() == 0
+    rep_client.post(reverse("meeting_create"), {**post, "start_occurrence": "first"})
+
+    record = MeetingRecord.objects.get()
+    props = read_back(sandbox, rep, record.hubspot_meeting_id)["properties"]
+    assert props["hs_meeting_start_time"] == hubspot_time(change.instant - timedelta(minutes=30))  # 02:30 CEST
+    assert props["hs_meeting_end_time"] == hubspot_time(change.instant)  # 30 minutes later: 02:00 CET
+    done = rep_client.get(reverse("meeting_done", args=[record.pk])).content.decode()
+    assert "2:30 a.m. CEST – 2 a.m. CET" in done

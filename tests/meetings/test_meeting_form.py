@@ -65,16 +65,29 @@ def test_a_start_in_the_spring_gap_gets_a_clear_error():
     assert "does not exist in Europe/Berlin" in form.errors["start"][0]
 
 
-def test_an_ambiguous_start_is_accepted_and_noted():
+def test_an_ambiguous_start_is_asked_not_guessed():
     change = next_clock_change(BERLIN, forward=False)
-    repeated = change.middle_of_changed_hour()  # 02:30 on the next autumn night
-    form = bind(start=f"{repeated:%Y-%m-%dT%H:%M}", end=f"{repeated + timedelta(hours=1):%Y-%m-%dT%H:%M}",
-                **{"reminders-TOTAL_FORMS": "0"})
+    repeated = change.middle_of_changed_hour()  # 02:30 on the next autumn night, which comes twice
+    times = {"start": f"{repeated:%Y-%m-%dT%H:%M}", "end": "", "duration": "30", "reminders-TOTAL_FORMS": "0"}
+
+    asked = bind(**times)
+
+    assert f"{repeated.year}, 2:30 a.m. happens twice in Europe/Berlin" in asked.errors["start"][0]
+    assert [label for _, label in asked.fields["start_occurrence"].choices] == [
+        "the first, 2:30 a.m. CEST (UTC+02:00)", "the second, 2:30 a.m. CET (UTC+01:00)"]
+
+
+@pytest.mark.parametrize("occurrence, minutes_before_the_change", [("first", 30), ("second", -30)])
+def test_the_chosen_occurrence_and_a_duration_give_real_minutes(occurrence, minutes_before_the_change):
+    change = next_clock_change(BERLIN, forward=False)
+    repeated = change.middle_of_changed_hour()
+    form = bind(start=f"{repeated:%Y-%m-%dT%H:%M}", end=f"{repeated.replace(hour=3):%Y-%m-%dT%H:%M}", duration="30",
+                start_occurrence=occurrence, **{"reminders-TOTAL_FORMS": "0"})
 
     assert form.is_valid(), form.errors
-    assert form.ambiguous_times == ["start"]  # 03:30 comes once: the clocks went back at 03:00
-    # The first 02:30, still on summer time: half an hour before the clocks go back.
-    assert form.cleaned_data["start_utc"] == change.instant - timedelta(minutes=30)
+    assert form.cleaned_data["start_utc"] == change.instant - timedelta(minutes=minutes_before_the_change)
+    # 30 minutes, however the wall clock reads: the End field (filled in by the page) is not read.
+    assert form.cleaned_data["end_utc"] - form.cleaned_data["start_utc"] == timedelta(minutes=30)
 
 
 def test_end_must_be_after_start():
