@@ -1,11 +1,14 @@
-"""Answers to signed-in users are never stored by browsers or proxies."""
+"""Answers to signed-in users are never stored by browsers or proxies; times show in the viewer's zone."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+
+from meetings.timezones import get_zone
 
 
 class NoStoreWhenSignedInMiddleware:
@@ -24,3 +27,25 @@ class NoStoreWhenSignedInMiddleware:
         if request.user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+VIEWER_ZONE_COOKIE = "viewer_tz"
+
+
+class ViewerTimeZoneMiddleware:
+    """Times on pages show in the viewer's own zone, which their browser tells us in a cookie.
+
+    `static/js/viewer-zone.js` sets it from `Intl` on every page; until it has (the very first page),
+    or when it names no known zone, times show in UTC — and every time shown names its zone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = get_zone(request.COOKIES.get(VIEWER_ZONE_COOKIE, ""))
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        return self.get_response(request)

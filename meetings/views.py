@@ -75,17 +75,19 @@ def _own_record(request: HttpRequest, pk) -> MeetingRecord:
 
 
 def _initial(request: HttpRequest) -> tuple[dict, dict[tuple[str, str], str]]:
-    """Start values: a failed record to try again, associations to keep, or the rep's last zone."""
+    """Start values: a failed record to try again, or associations (and zone) to keep; else nothing.
+
+    A fresh form takes the browser's zone (the page sets it), never the zone of the last booking:
+    one Vienna meeting must not make every later form start in Vienna.
+    """
     source_pk = request.GET.get("retry") or request.GET.get("from")
     record = None
     if source_pk and source_pk.isdigit():
         record = meeting_record_visible(viewer=request.user).filter(pk=source_pk).first()
-    if record is not None:
-        initial = initial_from_record(record, everything="retry" in request.GET)
-        known = {(a["type"], a["id"]): a["label"] for a in record.associations}
-        return initial, known
-    last_zone = meeting_record_visible(viewer=request.user).values_list("time_zone", flat=True).first()
-    return ({"time_zone": last_zone} if last_zone else {}), {}
+    if record is None:
+        return {}, {}
+    initial = initial_from_record(record, everything="retry" in request.GET)
+    return initial, {(a["type"], a["id"]): a["label"] for a in record.associations}
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,7 +2,8 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -195,3 +196,26 @@ def test_the_admin_list_and_export_run_a_constant_number_of_queries(
     with django_assert_num_queries(5):
         response = client.get(reverse("history_export"))
         assert len(export_rows(response)) == rows + 1
+
+
+def test_submitted_times_show_in_the_viewers_zone_and_name_it(client, lena, record_factory):
+    record = record_factory(user=lena, title="Zonen")
+    client.force_login(lena)
+
+    in_utc = client.get(reverse("history_mine")).content.decode()
+    client.cookies["viewer_tz"] = "America/New_York"
+    in_new_york = client.get(reverse("history_mine")).content.decode()
+    detail = client.get(reverse("history_detail", args=[record.pk])).content.decode()
+
+    local = record.created_at.astimezone(ZoneInfo("America/New_York"))
+    assert f'{record.created_at.astimezone(UTC):%m/%d/%Y} ' in in_utc and " UTC</td>" in in_utc
+    assert f"{local:%m/%d/%Y}" in in_new_york and f" {local.tzname()}</td>" in in_new_york  # EST or EDT
+    assert f" {local.tzname()}</dd>" in detail
+
+
+def test_an_unknown_viewer_zone_falls_back_to_utc(client, lena, record_factory):
+    record_factory(user=lena, title="Zonen")
+    client.force_login(lena)
+    client.cookies["viewer_tz"] = "Mars/Olympus"
+
+    assert " UTC</td>" in client.get(reverse("history_mine")).content.decode()

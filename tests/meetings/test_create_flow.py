@@ -143,3 +143,13 @@ def test_half_an_hour_across_the_autumn_change_reaches_hubspot_as_half_an_hour(r
     assert props["hs_meeting_end_time"] == hubspot_time(change.instant)  # 30 minutes later: 02:00 CET
     done = rep_client.get(reverse("meeting_done", args=[record.pk])).content.decode()
     assert "2:30 a.m. CEST – 2 a.m. CET" in done
+
+
+def test_a_fresh_form_does_not_start_in_the_last_bookings_zone(rep_client, sandbox):
+    rep_client.post(reverse("meeting_create"), meeting_post(time_zone="Europe/Vienna"))
+    assert MeetingRecord.objects.get().time_zone == "Europe/Vienna"
+
+    content = rep_client.get(reverse("meeting_create")).content.decode()
+
+    assert '<option value="Europe/Vienna" selected>' not in content  # the browser's zone applies (set by the page)
+    assert "Defaults to your browser" in content
