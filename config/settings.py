@@ -318,6 +318,7 @@ SOCIALACCOUNT_STORE_TOKENS = False  # tokens live in hubspot_login.HubSpotConnec
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_ADAPTER = "hubspot_login.adapter.SocialAccountAdapter"
 ACCOUNT_ADAPTER = "hubspot_login.adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "hubspot_login.adapter.user_display"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]

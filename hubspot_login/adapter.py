@@ -68,3 +68,8 @@ def _email_taken(email: str) -> bool:
         EmailAddress.objects.filter(email__iexact=email).exists()
         or get_user_model().objects.filter(email__iexact=email).exists()
     )
+
+
+def user_display(user) -> str:
+    """How allauth names a person ("Signed in as …"): their name, else their email — never the username."""
+    return user.get_full_name() or user.email or user.get_username()

@@ -14,6 +14,8 @@ from datetime import UTC, timedelta
 
 from django import forms
 from django.utils import formats, timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
@@ -35,6 +37,7 @@ DEFAULT_OUTCOMES = [
     PropertyOption("NO_SHOW", _("No show")),
     PropertyOption("CANCELED", _("Canceled")),
 ]
+STANDARD_OUTCOMES = {option.value: option.label for option in DEFAULT_OUTCOMES}
 KIND_LABELS = {
     "contacts": _("Contacts"),
     "companies": _("Companies"),
@@ -48,6 +51,14 @@ KIND_PLACEHOLDERS = {
     "tickets": _("Type a ticket subject…"),
 }
 DURATIONS = [15, 30, 45, 60, 90, 120]
+
+
+def _minutes(minutes: int) -> str:
+    return gettext("%(minutes)d minutes") % {"minutes": minutes}
+
+
+# Formatted when rendered, in the rep's language (a `%` on a lazy text would fix it at import, in English).
+minutes_label = lazy(_minutes, str)
 
 NONEXISTENT_TIME = _(
     "%(time)s does not exist in %(zone)s: the clocks skip that hour for daylight-saving time. "
@@ -146,7 +157,7 @@ class MeetingForm(forms.Form):
     start = WallClockDateTimeField(label=_("Start"))
     duration = forms.TypedChoiceField(
         label=_("Duration"), required=False, coerce=int, empty_value=None,
-        choices=[("", _("— or enter an end —")), *((m, _("%(minutes)d minutes") % {"minutes": m}) for m in DURATIONS)],
+        choices=[("", _("— or enter an end —")), *((m, minutes_label(m)) for m in DURATIONS)],
     )
     end = WallClockDateTimeField(
         label=_("End"), required=False, help_text=_("With a duration chosen, the end follows from it."),
@@ -194,7 +205,8 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.options = options
         self.now = now or timezone.now()
-        self.fields["outcome"].choices = [(o.value, o.label) for o in options.outcomes]
+        # HubSpot's standard outcomes in the rep's language; a portal's own outcomes as the portal names them.
+        self.fields["outcome"].choices = [(o.value, STANDARD_OUTCOMES.get(o.value, o.label)) for o in options.outcomes]
         self.fields["activity_type"].choices = [("", "—"), *((o.value, o.label) for o in options.activity_types)]
         self.fields["attendees"].choices = [
             (o.id, f"{o.name} <{o.email}>" if o.email else o.name) for o in options.owners if o.id != owner_id

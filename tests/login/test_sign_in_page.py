@@ -78,3 +78,14 @@ def test_account_pages_a_rep_has_no_use_for_are_gone(signed_in):
         assert signed_in.get(url).status_code == 404, url
     logout = signed_in.get(reverse("account_logout")).content.decode()
     assert "Your HubSpot connection stays for your next sign-in" in logout and "navbar" in logout
+
+
+@pytest.mark.django_db
+def test_a_person_is_named_by_their_name_not_their_username(django_user_model):
+    from allauth.account.utils import user_display
+
+    lena = django_user_model.objects.create_user("lena.mueller", email="lena@example.de", first_name="Lena",
+                                                 last_name="Müller")
+    nameless = django_user_model.objects.create_user("jw", email="jonas@example.de")
+
+    assert (user_display(lena), user_display(nameless)) == ("Lena Müller", "jonas@example.de")
