@@ -16,10 +16,23 @@
     return span.innerHTML;
   };
 
+  // Tom Select keeps the native <select> (it submits the values) and gives the rep its own labelled
+  // combobox. The native one stays in the DOM, unnamed: hidden from assistive technology, there is one
+  // control per field, not two.
+  // Its error state and descriptions move to the combobox the rep actually uses.
+  const enhanced = (select, picker) => {
+    select.setAttribute("aria-hidden", "true");
+    ["aria-invalid", "aria-describedby"].forEach((name) => {
+      const value = select.getAttribute(name);
+      if (value) picker.control_input.setAttribute(name, value);
+    });
+    return picker;
+  };
+
   // --- association pickers: search HubSpot as the rep types -----------------------------
   form.querySelectorAll("select[data-picker-url]").forEach((select) => {
     const status = document.getElementById(select.id + "_status");
-    new TomSelect(select, {
+    enhanced(select, new TomSelect(select, {
       plugins: ["remove_button"],
       valueField: "value",
       labelField: "text",
@@ -48,20 +61,24 @@
         item: (item) => '<div>' + escapeText(item.text) + '</div>',
         no_results: () => '<div class="no-results">' + escapeText(select.dataset.noResults || "—") + '</div>',
       },
-    });
+    }));
   });
 
   const attendees = form.querySelector("select[name=attendees]");
   // refreshThrottle 0: Tom Select's delayed refresh of a picker the rep already left
   // would reopen its dropdown and pull the focus back from the next field.
-  if (attendees) new TomSelect(attendees, { plugins: ["remove_button"], closeAfterSelect: true, refreshThrottle: 0 });
+  if (attendees) {
+    enhanced(attendees, new TomSelect(attendees, { plugins: ["remove_button"], closeAfterSelect: true, refreshThrottle: 0 }));
+  }
 
   // --- time zone: searchable, defaults to the browser's zone ----------------------------
   const zoneSelect = form.querySelector("select[data-zone-picker]");
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   let zonePicker = null;
   if (zoneSelect) {
-    zonePicker = new TomSelect(zoneSelect, { maxOptions: 1000, refreshThrottle: 0, onChange: () => schedulePreview() });
+    zonePicker = enhanced(zoneSelect, new TomSelect(zoneSelect, {
+      maxOptions: 1000, refreshThrottle: 0, onChange: () => schedulePreview(),
+    }));
     fetch(form.dataset.zonesUrl, { credentials: "same-origin" })
       .then((response) => response.json())
       .then((body) => {
@@ -99,6 +116,9 @@
 
   function renumber() {
     rows.querySelectorAll(".reminder-row").forEach((row, index) => {
+      // "Reminder 2", "Remove reminder 2": a screen reader tells the rows apart.
+      row.querySelector("[role=group]").setAttribute("aria-label", rows.dataset.rowLabel.replace("{n}", index + 1));
+      row.querySelector(".remove-reminder").setAttribute("aria-label", rows.dataset.removeLabel.replace("{n}", index + 1));
       row.querySelectorAll("input, select, label").forEach((el) => {
         ["name", "id", "for"].forEach((attr) => {
           const value = el.getAttribute(attr);

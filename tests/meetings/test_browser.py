@@ -130,3 +130,21 @@ def test_the_done_page_shows_the_outcome_once_hubspot_has_been_checked(
     expect(page.get_by_role("heading", name="Meeting created in HubSpot")).to_be_visible()  # without a reload
     expect(page.get_by_role("link", name="Open in HubSpot")).to_be_visible()
     assert csp_violations == []
+
+
+def test_reminder_rows_are_told_apart_and_the_limit_is_said(page, live_server, sandbox, rep, browser_login):
+    browser_login(page, rep)
+    page.goto("/meetings/new/")
+    add = page.get_by_role("button", name="Add reminder")
+
+    add.click()
+    add.click()
+
+    second = page.get_by_role("group", name="Reminder 2")
+    expect(second.get_by_role("spinbutton", name="Remind")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove reminder 3", exact=True)).to_be_visible()
+    expect(add).to_be_disabled()
+    expect(add).to_have_accessible_description("HubSpot allows at most 3 reminders.")
+    page.get_by_role("button", name="Remove reminder 1", exact=True).click()
+    expect(page.get_by_role("group", name="Reminder 3")).to_have_count(0)  # renumbered: two rows, 1 and 2
+    expect(page.get_by_role("group", name="Reminder 2")).to_be_visible()

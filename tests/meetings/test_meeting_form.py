@@ -133,6 +133,7 @@ def test_at_most_three_reminders():
     form = bind(**{"reminders-TOTAL_FORMS": "4", **extra})
 
     assert not form.is_valid()
+    assert form.reminders.non_form_errors() == ["HubSpot allows at most 3 reminders."]
 
 
 def test_no_reminders_is_fine():

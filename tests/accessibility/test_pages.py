@@ -1,0 +1,106 @@
+"""Every page and state a rep or an admin meets, checked by axe-core: 0 violations, in English and German."""
+
+import pytest
+from playwright.sync_api import expect
+
+from meetings.models import MeetingRecord
+from tests.clock import BERLIN, form_value, meeting_start, next_clock_change
+from tests.conftest import meeting_post
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CREATE = "/scheduler/2026-03/meetings/calendar"
+
+
+def test_pages_before_sign_in(language_page, audit, sandbox):
+    page = language_page
+    for name, url in [("landing", "/"), ("sign-in", "/accounts/login/"),
+                      ("sign-in failed", "/accounts/hubspot/login/callback/?error=access_denied&state=x")]:
+        page.goto(url)
+        audit(name)
+
+    assert audit.found == {}
+
+
+def test_the_meeting_form_in_every_state(language_page, audit, live_server, sandbox, rep, browser_login, demo):
+    page = language_page
+    browser_login(page, rep)
+    page.goto("/meetings/new/")
+    expect(page.locator("#preview")).to_be_visible()
+    audit("form, empty")
+
+    contacts = page.locator(".picker[data-kind=contacts] input").first
+    contacts.click()
+    contacts.press_sequentially(demo["contacts"][0]["email"][:6], delay=20)
+    expect(page.locator(".ts-dropdown.multi .option").first).to_be_visible()
+    audit("form, a picker open")
+    contacts.press("Escape")
+
+    page.locator("button[type=submit]").last.click()  # nothing typed: every required field complains
+    expect(page.locator("#form-errors")).to_be_visible()
+    audit("form, with validation errors")
+
+    soon = meeting_start(10, days_ahead=0)
+    page.locator("#id_title").fill("Zu spät erinnert")
+    page.locator("#id_start").fill(form_value(soon.replace(day=soon.day)))
+    page.locator("#id_duration").select_option("30")
+    page.locator("#id_reminders-0-number").fill("99")
+    page.locator("#id_reminders-0-unit").select_option("WEEKS")
+    page.locator("button[type=submit]").last.click()
+    expect(page.locator("#form-errors")).to_be_visible()
+    audit("form, a reminder in the past")
+
+    repeated = next_clock_change(BERLIN, forward=False).middle_of_changed_hour()
+    page.locator("#id_start").fill(f"{repeated:%Y-%m-%dT%H:%M}")
+    page.locator("#id_reminders-0-number").fill("1")
+    page.locator("#id_reminders-0-unit").select_option("HOURS")
+    page.locator("button[type=submit]").last.click()
+    expect(page.locator("input[name=start_occurrence]").first).to_be_visible()
+    audit("form, which 02:30")
+
+    sandbox.fault(CREATE, status=400)  # HubSpot refuses: its errors land on the fields
+    page.locator("input[name=start_occurrence]").first.check()
+    page.locator("button[type=submit]").last.click()
+    expect(page.locator("#form-errors")).to_be_visible()
+    audit("form, refused by HubSpot")
+
+    assert audit.found == {}
+
+
+def test_done_and_history_pages_for_every_status(language_page, audit, sandbox, rep, browser_login,
+                                                 record_factory, django_user_model):
+    page = language_page
+    records = {status: record_factory(user=rep, status=status, title=f"Termin {status}")
+               for status in MeetingRecord.Status}
+    browser_login(page, rep)
+    for status, record in records.items():
+        page.goto(f"/meetings/{record.pk}/done/")
+        audit(f"done page, {status}")
+        page.goto(f"/meetings/{record.pk}/")
+        audit(f"record page, {status}")
+    page.goto("/meetings/")
+    audit("my meetings")
+    page.goto("/meetings/?status=failed&q=Termin")
+    audit("my meetings, filtered")
+
+    admin = django_user_model.objects.create_superuser("chefin", "chefin@example.de", "pw")
+    browser_login(page, admin)
+    page.goto("/meetings/all/?status=created")
+    audit("all meetings, filtered")
+
+    assert audit.found == {}
+
+
+def test_the_same_meeting_twice_asks_accessibly(language_page, audit, sandbox, rep, browser_login, client):
+    client.force_login(rep)
+    post = meeting_post(title="Doppelt")
+    client.post("/meetings/new/", post)
+    browser_login(language_page, rep)
+    language_page.goto("/meetings/new/")
+    language_page.locator("#id_title").fill("Doppelt")
+    language_page.locator("#id_start").fill(post["start"])
+    language_page.locator("#id_end").fill(post["end"])
+    language_page.locator("button[type=submit]").last.click()
+    expect(language_page.locator("button[name=confirm_same]")).to_be_visible()
+    audit("form, the same meeting again")
+
+    assert audit.found == {}
