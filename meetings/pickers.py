@@ -36,6 +36,11 @@ def owners(user) -> list[Owner]:
     )
 
 
+def cached_owners(hub_id: int) -> list[Owner]:
+    """The portal's owners as far as the cache holds them (no HubSpot call: for names on record pages)."""
+    return cache.get(_key(hub_id, "owners")) or []
+
+
 def property_options(user, name: str) -> list[PropertyOption]:
     return cache.get_or_set(
         _key(user.hubspot.hub_id, "meeting-property", name),

@@ -5,9 +5,10 @@ from django import template
 from django.utils import formats
 from django.utils.html import format_html
 
-from meetings import links
-from meetings.forms import KIND_LABELS
+from meetings import links, pickers
+from meetings.forms import KIND_LABELS, STANDARD_OUTCOMES, MeetingForm, ReminderForm
 from meetings.models import MeetingRecord
+from meetings.payload import form_values_from_request
 from meetings.selectors import can_view_all
 from meetings.timezones import get_zone
 
@@ -105,3 +106,19 @@ def association_kind(kind: str) -> str:
 @register.filter
 def views_all(user) -> bool:
     return can_view_all(user)
+
+
+@register.simple_tag
+def entered_values(record) -> dict:
+    """What the rep entered beyond title and times, as they entered it: names, not ids; units in words."""
+    values = form_values_from_request(record.request_payload or {})
+    owners = {owner.id: owner.name for owner in pickers.cached_owners(record.hub_id)}
+    units = dict(ReminderForm.base_fields["unit"].choices)
+    location_types = dict(MeetingForm.base_fields["location_type"].choices)
+    return {
+        **values,
+        "outcome": STANDARD_OUTCOMES.get(values["outcome"], values["outcome"]),
+        "location_type": location_types.get(values["location_type"], values["location_type"]),
+        "attendees": [owners.get(str(owner_id), f"#{owner_id}") for owner_id in values["attendees"]],
+        "reminders": [f"{r['number']} {units.get(r['unit'], r['unit'])}" for r in values["reminders"]],
+    }

@@ -61,6 +61,7 @@ def test_the_form_page_in_german_shows_german_options(rep_client):
     assert ">Geplant</option>" in content and ">15 Minuten</option>" in content
 
 
+@pytest.mark.django_db
 def test_each_language_is_named_in_itself(client):
     content = client.get("/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
 

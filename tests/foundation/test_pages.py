@@ -20,7 +20,16 @@ def test_home_page_shows_product_and_sign_in(client):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Book HubSpot meetings from one form" in content
-    assert reverse("account_login") in content
+    # One click starts the sign-in: the button posts straight to the HubSpot provider, not to another page.
+    assert '<form method="post" action="/accounts/hubspot/login/' in content
+    assert content.count("Sign in with HubSpot</button>") == 1
+
+
+def test_there_is_an_icon_and_no_raw_status_link(client):
+    content = client.get("/").content.decode()
+
+    assert 'rel="icon"' in content and reverse("healthz") not in content
+    assert client.get("/favicon.ico").status_code == 301
 
 
 def test_pages_carry_a_strict_content_security_policy(client):

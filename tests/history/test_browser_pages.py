@@ -29,3 +29,20 @@ def test_history_pages_render_under_the_strict_policy(page, live_server, browser
     expect(page.get_by_label("Status")).to_be_visible()
 
     assert violations == []
+
+
+def test_my_meetings_fit_a_phone(browser, live_server, browser_login, lena, record_factory):
+    record_factory(user=lena, title="Quartalsgespräch mit der Geschäftsführung der Müller Maschinenbau GmbH",
+                   associations=[{"type": "companies", "id": "1", "label": "Müller Maschinenbau GmbH & Co. KG"}])
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="de-DE")
+    page = context.new_page()
+    browser_login(page, lena)
+
+    page.goto("/meetings/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    row = page.get_by_role("row").filter(has_text="Quartalsgespräch")
+    row.scroll_into_view_if_needed()
+    expect(row.get_by_text("Angelegt", exact=True)).to_be_in_viewport()  # not off to the right
+    expect(row.get_by_role("link", name="HubSpot")).to_be_in_viewport()
+    context.close()

@@ -53,3 +53,25 @@ def test_the_per_rep_table_lists_statuses_in_the_charts_order(client, admin_user
     positions = [table.index(f">{item['label']}</th>") for item in response.context["chart"]["legend"]]
 
     assert positions == sorted(positions)
+
+
+def test_the_record_page_shows_what_the_rep_entered_in_words(client, lena, record_factory):
+    from django.core.cache import cache
+
+    from hubspot_api.types import Owner
+
+    cache.set("hubspot:24681357:owners", [Owner("71234500102", "jonas@example.de", "Jonas", "Weiß", 5120002)])
+    record = record_factory(user=lena, request_payload={
+        "properties": {"hs_meeting_title": "Kick-off", "hs_meeting_outcome": "SCHEDULED",
+                       "hs_meeting_location": "Friedrichstraße 1", "hs_meeting_location_type": "ADDRESS",
+                       "hs_attendee_owner_ids": ["71234500102", "999"], "hs_meeting_body": "Agenda:\nDemo"},
+        "emailReminderSchedule": {"reminders": [{"numberOfTimeUnits": 2, "timeUnit": "DAYS"}],
+                                  "shouldIncludeInviteDescription": True},
+    })
+    client.force_login(lena)
+
+    content = client.get(reverse("history_detail", args=[record.pk])).content.decode()
+
+    for shown in ["Scheduled", "Friedrichstraße 1 (Address)", "Jonas Weiß, #999", "2 days before",
+                  "with the description", "Agenda:\nDemo"]:
+        assert shown in content, shown
