@@ -68,6 +68,10 @@ AMBIGUOUS_TIME = _(
     "%(time)s happens twice in %(zone)s: the clocks go back that night. Choose which one you mean."
 )
 OCCURRENCE_CHOICES = [("first", _("the first, %(first)s")), ("second", _("the second, %(second)s"))]
+PORTAL_CHANGED = _(
+    "Since this page was opened you signed in to another HubSpot portal (%(portal)s), and the meeting would be "
+    "created there. Nothing was sent. Check the form — it now books into %(portal)s — and send it again."
+)
 END_BEFORE_START = _("The end must be after the start.")
 END_OR_DURATION = _("Enter an end or choose a duration.")
 UNKNOWN_ZONE = _("Choose a time zone from the list (e.g. Europe/Berlin).")
@@ -155,6 +159,8 @@ ReminderFormSet = forms.formset_factory(
 
 class MeetingForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    # The portal the page showed: a sign-in to another portal elsewhere must not redirect this booking.
+    portal = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=255)
     time_zone = forms.CharField(
         label=_("Time zone"), max_length=64,
@@ -211,6 +217,10 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.options = options
         self.now = now or timezone.now()
+        # No maxlength: a browser would cut a long pasted title silently. The page counts instead, and
+        # the form says so if it is still too long.
+        self.fields["title"].widget.attrs.pop("maxlength", None)
+        self.fields["title"].widget.attrs["data-max"] = self.fields["title"].max_length
         # HubSpot's standard outcomes in the rep's language; a portal's own outcomes as the portal names them.
         self.fields["outcome"].choices = [(o.value, STANDARD_OUTCOMES.get(o.value, o.label)) for o in options.outcomes]
         self.fields["activity_type"].choices = [("", "—"), *((o.value, o.label) for o in options.activity_types)]

@@ -18,7 +18,7 @@ from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
 from meetings import pickers
 from meetings.form_errors import add_hubspot_errors
-from meetings.forms import MeetingForm, initial_from_record
+from meetings.forms import PORTAL_CHANGED, MeetingForm, initial_from_record
 from meetings.models import MeetingRecord
 from meetings.preview import meeting_preview_data
 from meetings.selectors import meeting_record_same_content, meeting_record_visible
@@ -114,7 +114,7 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         labels = _label_lookup(request, {})
         form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
-        if form.is_valid():
+        if form.is_valid() and _portal_unchanged(request, form):
             data = form.to_input(labels=labels)
             if (same_as := _same_meeting_unconfirmed(request, data)) is not None:
                 # Nothing was sent: the same form, with the same key, asks first.
@@ -124,14 +124,25 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
         _prepare_next_attempt(request, form)
     elif (saved := restore_saved_form(request)) is not None:
         saved["idempotency_key"] = str(uuid.uuid4())
+        saved["portal"] = str(request.user.hubspot.hub_id)
         form = MeetingForm(saved, options=options, owner_id=owner_id, known_labels=_label_lookup(request, {}))
     else:
         initial, known = _initial(request)
         form = MeetingForm(
-            initial={**initial, "idempotency_key": uuid.uuid4()},
+            initial={**initial, "idempotency_key": uuid.uuid4(), "portal": request.user.hubspot.hub_id},
             options=options, owner_id=owner_id, known_labels=_label_lookup(request, known),
         )
     return render(request, "meetings/meeting_form.html", {"form": form, **context})
+
+
+def _portal_unchanged(request: HttpRequest, form: MeetingForm) -> bool:
+    """False, with the form saying so, when the rep's portal is not the one this page showed."""
+    connection = request.user.hubspot
+    shown = form.cleaned_data.get("portal")
+    if shown is None or shown == connection.hub_id:
+        return True
+    form.add_error(None, PORTAL_CHANGED % {"portal": connection.hub_domain or connection.hub_id})
+    return False
 
 
 def _same_meeting_unconfirmed(request: HttpRequest, data) -> MeetingRecord | None:
@@ -165,9 +176,10 @@ def _prepare_next_attempt(request: HttpRequest, form: MeetingForm) -> None:
     if request.FILES and "attachments" in form.fields:
         # Browsers never refill a file input: say so rather than let the files vanish silently.
         form.add_error("attachments", _("Browsers cannot keep chosen files: please attach them again."))
-    # Whatever went wrong, the next submit is a new attempt: give it a new key.
+    # Whatever went wrong, the next submit is a new attempt: give it a new key, for the portal shown now.
     form.data = form.data.copy()
     form.data["idempotency_key"] = str(uuid.uuid4())
+    form.data["portal"] = str(request.user.hubspot.hub_id)
 
 
 @login_required

@@ -71,6 +71,23 @@
     enhanced(attendees, new TomSelect(attendees, { plugins: ["remove_button"], closeAfterSelect: true, refreshThrottle: 0 }));
   }
 
+  // --- the title's length, counted as the rep types (HubSpot takes 255 characters) -------------
+  const title = form.querySelector("input[name=title]");
+  const titleCount = document.getElementById("id_title_count");
+  if (title && titleCount) {
+    const countTitle = () => {
+      const n = title.value.length;
+      const max = Number(title.dataset.max);
+      const over = n - max;
+      titleCount.textContent = (over > 0 ? titleCount.dataset.over : titleCount.dataset.count)
+        .replace("{n}", n).replace("{max}", max).replace("{over}", over);
+      titleCount.classList.toggle("text-danger", over > 0);
+      title.setAttribute("aria-invalid", over > 0 ? "true" : title.classList.contains("is-invalid") ? "true" : "false");
+    };
+    title.addEventListener("input", countTitle);
+    countTitle();
+  }
+
   // --- time zone: searchable, defaults to the browser's zone ----------------------------
   const zoneSelect = form.querySelector("select[data-zone-picker]");
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -23,3 +23,25 @@ def test_signing_in_through_another_portal_switches_to_it(client, hubspot):
     assert get_user_model().objects.count() == 1
     page = client.get(reverse("home")).content.decode()
     assert "portal zweites-portal.sandbox.local" in page and "demo-portal" not in page
+
+
+def test_a_form_opened_for_one_portal_does_not_book_into_another(client, hubspot):
+    from django.test import Client
+
+    from meetings.models import MeetingRecord
+    from tests.conftest import meeting_post
+
+    sign_in(client)
+    form = client.get(reverse("meeting_create")).content.decode()
+    assert 'name="portal" value="24681357"' in form
+    elsewhere = Client()  # another browser: the rep signs in through the second portal there
+    sign_in(elsewhere, account="5120001:13572468")
+
+    stopped = client.post(reverse("meeting_create"), meeting_post(portal="24681357"))
+
+    content = stopped.content.decode()
+    assert stopped.status_code == 200 and MeetingRecord.objects.count() == 0
+    assert "you signed in to another HubSpot portal (zweites-portal.sandbox.local)" in content
+    assert 'name="portal" value="13572468"' in content  # the next submit knowingly books there
+    assert client.post(reverse("meeting_create"), meeting_post(portal="13572468")).status_code == 302
+    assert MeetingRecord.objects.get().hub_id == 13572468

@@ -148,3 +148,16 @@ def test_reminder_rows_are_told_apart_and_the_limit_is_said(page, live_server, s
     page.get_by_role("button", name="Remove reminder 1", exact=True).click()
     expect(page.get_by_role("group", name="Reminder 3")).to_have_count(0)  # renumbered: two rows, 1 and 2
     expect(page.get_by_role("group", name="Reminder 2")).to_be_visible()
+
+
+def test_a_long_title_is_counted_not_cut(page, live_server, sandbox, rep, browser_login):
+    browser_login(page, rep)
+    page.goto("/meetings/new/")
+    long_title = "Quartalsgespräch " * 20  # 340 characters, pasted
+
+    page.get_by_label("Title").fill(long_title)
+
+    expect(page.get_by_label("Title")).to_have_value(long_title)  # nothing cut silently
+    expect(page.locator("#id_title_count")).to_have_text("340 characters: 85 more than HubSpot takes (255)")
+    page.get_by_label("Title").fill("Kurz")
+    expect(page.locator("#id_title_count")).to_have_text("4 of 255 characters")
