@@ -385,8 +385,8 @@ MEETING_MATCH_PROPERTIES = (
 
 # What each picker asks HubSpot for: enough to tell records apart.
 SEARCH_PROPERTIES = {
-    "contacts": ("firstname", "lastname", "email"),
-    "companies": ("name", "domain"),
-    "deals": ("dealname", "amount"),
-    "tickets": ("subject", "hs_pipeline_stage"),
+    "contacts": ("firstname", "lastname", "email", "company"),
+    "companies": ("name", "domain", "city"),
+    "deals": ("dealname", "amount", "deal_currency_code", "dealstage"),
+    "tickets": ("subject", "hs_pipeline_stage", "hs_ticket_priority"),
 }

@@ -51,23 +51,28 @@ class AssociationLabel:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One CRM record as a picker shows it: a label and what tells it apart."""
+    """One CRM record as a picker shows it: a label, and the properties that tell it apart."""
 
     kind: str
     id: str
     label: str
-    detail: str
+    facts: tuple[tuple[str, str], ...] = ()  # (property, value) pairs, as HubSpot sent them
+
+    def fact(self, name: str) -> str:
+        return dict(self.facts).get(name, "")
 
     @classmethod
     def from_api(cls, kind: str, data: dict) -> SearchHit:
         props = data.get("properties") or {}
         record_id = str(data["id"])
+        facts = tuple((name, str(props[name])) for name in sorted(props) if props.get(name) not in (None, ""))
         if kind == "contacts":
             name = " ".join(p for p in (props.get("firstname"), props.get("lastname")) if p)
-            return cls(kind, record_id, name or props.get("email") or record_id, props.get("email") or "")
-        if kind == "companies":
-            domain = props.get("domain") or ""
-            return cls(kind, record_id, props.get("name") or domain or record_id, domain)
-        if kind == "deals":
-            return cls(kind, record_id, props.get("dealname") or record_id, props.get("amount") or "")
-        return cls(kind, record_id, props.get("subject") or record_id, props.get("hs_pipeline_stage") or "")
+            label = name or props.get("email") or record_id
+        elif kind == "companies":
+            label = props.get("name") or props.get("domain") or record_id
+        elif kind == "deals":
+            label = props.get("dealname") or record_id
+        else:
+            label = props.get("subject") or record_id
+        return cls(kind, record_id, label, facts)

@@ -133,6 +133,7 @@ def _records(seed: int, prefix: int, sizes: dict[str, int]) -> dict[str, dict[st
         company = companies[rng.randrange(len(companies))][0]
         records["deals"][str(prefix * 10 + 3_000_000 + i)] = {
             "dealname": f"{company} – {rng.choice(DEAL_THINGS)}", "amount": str(rng.randrange(10, 500) * 100),
+            "deal_currency_code": "EUR",
             "closedate": f"2027-0{rng.randrange(1, 10)}-15T00:00:00.000Z", "pipeline": "default",
             "dealstage": rng.choice(["appointmentscheduled", "qualifiedtobuy", "contractsent"]), "dealtype": "newbusiness",
         }

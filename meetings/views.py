@@ -234,7 +234,7 @@ def picker_search(request: HttpRequest, kind: str) -> JsonResponse:
             {"results": [], "error": _("HubSpot search is not available right now. The rest of the form still works.")},
             status=503,
         )
-    return JsonResponse({"results": [{"value": h.id, "text": h.label, "detail": h.detail} for h in hits]})
+    return JsonResponse({"results": [{"value": h.id, "text": h.label, "detail": pickers.describe(h)} for h in hits]})
 
 
 @cache_control(max_age=86400, public=True)
