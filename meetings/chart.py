@@ -11,8 +11,8 @@ from meetings.models import MeetingRecord, week_of
 
 # Bottom to top; failures sit on top, in red, so a spike stands out.
 STACK = [MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingRecord.Status.UNKNOWN,
-         MeetingRecord.Status.FAILED]
-BAR_WIDTH, GAP, HEIGHT, LABEL_SPACE = 36, 12, 160, 28
+         MeetingRecord.Status.NOT_CREATED, MeetingRecord.Status.FAILED]
+BAR_WIDTH, GAP, HEIGHT, LABEL_SPACE, TOP_SPACE = 36, 12, 160, 28, 14
 
 
 def weekly_chart(rows: list[dict], *, weeks: int = 12, now: datetime | None = None) -> dict:
@@ -36,12 +36,14 @@ def weekly_chart(rows: list[dict], *, weeks: int = 12, now: datetime | None = No
                              "y": y, "height": height})
         bars.append({
             "x": GAP + index * (BAR_WIDTH + GAP), "segments": segments, "total": totals[index],
+            "total_y": y - 4,  # the bar's value, written above it: the chart's axis is its numbers
             "label": _("W%(week)s") % {"week": start.isocalendar().week},
             "title": formats.date_format(start, "SHORT_DATE_FORMAT"),
         })
     return {
         "bars": bars, "peak": peak, "bar_width": BAR_WIDTH, "height": HEIGHT, "label_y": HEIGHT + 18,
-        "width": GAP + weeks * (BAR_WIDTH + GAP), "total_height": HEIGHT + LABEL_SPACE,
+        "width": GAP + weeks * (BAR_WIDTH + GAP), "total_height": HEIGHT + LABEL_SPACE, "top": -TOP_SPACE,
+        "view_height": HEIGHT + LABEL_SPACE + TOP_SPACE,
         "legend": [{"status": s, "label": MeetingRecord.Status(s).label} for s in STACK],
         "empty": not any(totals),
     }

@@ -114,6 +114,11 @@ class RecordFilterForm(forms.Form):
         return [str(self.fields[name].label) for name in self.errors if name in self.fields]
 
 
+def _rep_name(user) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name and user.email else name or user.email or user.get_username()
+
+
 class AdminRecordFilterForm(RecordFilterForm):
     rep = forms.TypedChoiceField(label=gettext_lazy("Rep"), required=False, coerce=int, empty_value=None)
     portal = forms.TypedChoiceField(label=gettext_lazy("Portal"), required=False, coerce=int, empty_value=None)
@@ -125,7 +130,8 @@ class AdminRecordFilterForm(RecordFilterForm):
         for name in ("rep", "portal"):
             self.fields[name].widget.attrs["class"] = "form-select"
         reps = get_user_model().objects.filter(hubspot__isnull=False).order_by("email")
-        self.fields["rep"].choices = [("", _("All reps")), *((u.pk, u.get_full_name() or u.email) for u in reps)]
+        # One shape for everyone, so a rep without a name does not stand out as a bare address.
+        self.fields["rep"].choices = [("", _("All reps")), *((u.pk, _rep_name(u)) for u in reps)]
         self.fields["portal"].choices = [("", _("All portals")), *cache.get_or_set(PORTALS_CACHE_KEY, _portals, 300)]
 
 

@@ -42,7 +42,7 @@ def test_rep_books_and_finds_it_admin_reviews_and_exports(
     admin_page.goto("/")
     admin_page.get_by_role("link", name="All meetings").click()
     expect(admin_page.get_by_role("row").filter(has_text="Jahresgespräch mit Jürgen Groß")).to_be_visible()
-    admin_page.get_by_label("Rep").select_option(label="Lena Müller")
+    admin_page.get_by_label("Rep").select_option(label=f"Lena Müller ({rep.email})")
     admin_page.get_by_role("button", name="Filter").click()
     expect(admin_page.get_by_role("row").filter(has_text="Jahresgespräch mit Jürgen Groß")).to_be_visible()
     with admin_page.expect_download() as download_info:

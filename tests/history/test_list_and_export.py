@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from hubspot_login.models import HubSpotConnection
 from meetings.models import MeetingRecord
 from tests.clock import BERLIN
 
@@ -219,3 +220,20 @@ def test_an_unknown_viewer_zone_falls_back_to_utc(client, lena, record_factory):
     client.cookies["viewer_tz"] = "Mars/Olympus"
 
     assert " UTC</td>" in client.get(reverse("history_mine")).content.decode()
+
+
+def test_admins_see_values_on_the_chart_names_in_one_shape_and_the_rep_table_open(
+        client, admin_user, lena, make_user, record_factory):
+    nameless = make_user("x@example.de")
+    for number, rep in enumerate((lena, nameless)):  # reps are the people connected to HubSpot
+        HubSpotConnection.objects.create(user=rep, hub_id=24681357, hubspot_user_id=5120010 + number)
+    record_factory(user=lena, title="Eins")
+    record_factory(user=lena, title="Zwei")
+    record_factory(user=nameless, title="Drei")
+    client.force_login(admin_user)
+
+    content = client.get(reverse("history_all")).content.decode()
+
+    assert 'class="chart-value">3</text>' in content  # this week's bar says how many
+    assert f">Lena Müller ({lena.email})</option>" in content and ">x@example.de</option>" in content
+    assert '<details class="mb-3" open>' in content
