@@ -93,8 +93,10 @@
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   let zonePicker = null;
   if (zoneSelect) {
+    // dropdown_input: the search box opens inside the dropdown, so the combobox itself stays where it
+    // is once a zone is chosen (a single select otherwise moves its input off-screen).
     zonePicker = enhanced(zoneSelect, new TomSelect(zoneSelect, {
-      maxOptions: 1000, refreshThrottle: 0, onChange: () => schedulePreview(),
+      plugins: ["dropdown_input"], maxOptions: 1000, refreshThrottle: 0, onChange: () => schedulePreview(),
     }));
     fetch(form.dataset.zonesUrl, { credentials: "same-origin" })
       .then((response) => response.json())

@@ -161,3 +161,21 @@ def test_a_long_title_is_counted_not_cut(page, live_server, sandbox, rep, browse
     expect(page.locator("#id_title_count")).to_have_text("340 characters: 85 more than HubSpot takes (255)")
     page.get_by_label("Title").fill("Kurz")
     expect(page.locator("#id_title_count")).to_have_text("4 of 255 characters")
+
+
+def test_the_chosen_time_zone_stays_reachable_and_each_zone_is_offered_once(page, live_server, sandbox, rep,
+                                                                           browser_login):
+    browser_login(page, rep)
+    page.goto("/meetings/new/")
+    zone = page.get_by_role("combobox", name="Time zone")
+    expect(zone).to_be_visible()
+
+    zone.click()
+    page.keyboard.type("Europe/Vienna", delay=10)
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#id_time_zone")).to_have_value("Europe/Vienna")
+    box = zone.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["width"] > 0  # on screen, where a pointer can reach it
+    zone.click()
+    expect(page.get_by_role("option", name="Europe/Vienna", exact=True)).to_have_count(1)
