@@ -8,10 +8,12 @@ portal across all reps, so cached answers also spare that budget.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +21,11 @@ from hubspot_api.errors import HubSpotOutcomeUnknown, HubSpotRateBudgetSpent, Hu
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
 from hubspot_login.tokens import hubspot_client
 from meetings.forms import MeetingFormOptions
+from meetings.shared_cache import NotAvailable, get_or_fetch, peek
 
-DEGRADING_ERRORS = (HubSpotRefused, HubSpotUnavailable, HubSpotOutcomeUnknown)
+# HubSpot could not give an option set just now: the next form loads for a few seconds do not ask again.
+HUBSPOT_DOWN = (HubSpotUnavailable, HubSpotOutcomeUnknown)
+DEGRADING_ERRORS = (HubSpotRefused, *HUBSPOT_DOWN, NotAvailable)
 
 OPTIONS_TTL = 600
 OWNERS_TTL = 300
@@ -34,32 +39,32 @@ def _key(hub_id: int, *parts: object) -> str:
 
 
 def owners(user) -> list[Owner]:
-    return cache.get_or_set(
+    return get_or_fetch(
         _key(user.hubspot.hub_id, "owners"),
         lambda: [o for o in hubspot_client(user).list_owners() if not o.archived],
-        OWNERS_TTL,
+        OWNERS_TTL, failures=HUBSPOT_DOWN,
     )
 
 
 def cached_owners(hub_id: int) -> list[Owner]:
     """The portal's owners as far as the cache holds them (no HubSpot call: for names on record pages)."""
-    return cache.get(_key(hub_id, "owners")) or []
+    return peek(_key(hub_id, "owners"), [])
 
 
 def property_options(user, name: str) -> list[PropertyOption]:
-    return cache.get_or_set(
+    return get_or_fetch(
         _key(user.hubspot.hub_id, "meeting-property", name),
         lambda: hubspot_client(user).meeting_property_options(name),
-        OPTIONS_TTL,
+        OPTIONS_TTL, failures=HUBSPOT_DOWN,
     )
 
 
 def association_labels(user, kind: str) -> list[AssociationLabel]:
     """The portal's *named* association labels from meetings to `kind` (the unlabeled default left out)."""
-    return cache.get_or_set(
+    return get_or_fetch(
         _key(user.hubspot.hub_id, "labels", kind),
         lambda: [label for label in hubspot_client(user).association_labels(kind) if label.label],
-        OPTIONS_TTL,
+        OPTIONS_TTL, failures=HUBSPOT_DOWN,
     )
 
 
@@ -128,26 +133,47 @@ def known_hits(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
 def form_options(user):
     """Everything the meeting form needs from the portal; what HubSpot cannot give now stays empty.
 
-    A refused or unreachable HubSpot degrades the form (default outcomes, no attendees)
-    instead of breaking it; only a lost authorisation propagates, so the rep can sign in again.
+    On a cold cache the first set loads here, so that a token HubSpot no longer takes is refreshed
+    once, in this thread; the other six then load side by side. A refused or unreachable HubSpot
+    degrades the form (default outcomes, no attendees) instead of breaking it; only a lost
+    authorisation propagates, so the rep can sign in again.
     """
     options = MeetingFormOptions(files_allowed=user.hubspot.has_scope("files"))
+    first = _load_side_by_side({"outcomes": lambda: property_options(user, "hs_meeting_outcome")}, in_thread=False)
     loaders = {
-        "outcomes": lambda: property_options(user, "hs_meeting_outcome"),
         "activity_types": lambda: property_options(user, "hs_activity_type"),
         "owners": lambda: owners(user),
+        **{f"labels:{kind}": (lambda kind=kind: association_labels(user, kind)) for kind in OBJECT_KINDS},
     }
-    for name, load in loaders.items():
-        try:
-            value = load()
-        except DEGRADING_ERRORS:
+    for name, value in {**first, **_load_side_by_side(loaders)}.items():
+        if value is None:
             options.unavailable = True
-            continue
-        if value or name != "outcomes":
+        elif name.startswith("labels:"):
+            options.labels[name.removeprefix("labels:")] = value
+        elif value or name != "outcomes":
             setattr(options, name, value)
-    for kind in OBJECT_KINDS:
-        try:
-            options.labels[kind] = association_labels(user, kind)
-        except DEGRADING_ERRORS:
-            options.unavailable = True
     return options
+
+
+def _load_side_by_side(loaders: dict, *, in_thread: bool = True) -> dict:
+    """Each loader's value, or None where HubSpot could not give it; a lost authorisation propagates."""
+    if in_thread:
+        with ThreadPoolExecutor(max_workers=len(loaders), thread_name_prefix="form-options") as pool:
+            results = {name: pool.submit(_in_thread, load) for name, load in loaders.items()}
+        getters = {name: future.result for name, future in results.items()}
+    else:
+        getters = loaders
+    values = {}
+    for name, get in getters.items():
+        try:
+            values[name] = get()
+        except DEGRADING_ERRORS:
+            values[name] = None
+    return values
+
+
+def _in_thread(load):
+    try:
+        return load()
+    finally:
+        connections.close_all()  # a token refreshed after a 401 wrote through this thread's own connection

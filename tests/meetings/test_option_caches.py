@@ -1,0 +1,67 @@
+"""The form's option sets come from HubSpot once per portal, however many reps open the form at once."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
+
+from meetings import shared_cache
+
+OPTION_PATHS = {
+    "/crm/properties/2026-03/meetings/hs_meeting_outcome", "/crm/properties/2026-03/meetings/hs_activity_type",
+    "/crm/owners/2026-03", *(f"/crm/associations/2026-03/meetings/{kind}/labels"
+                             for kind in ("contacts", "companies", "deals", "tickets")),
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sixteen_cold_form_loads_fetch_each_option_set_once(rep, sandbox):
+    sandbox.latency(150)  # HubSpot takes its time: the other fifteen arrive while the first is fetching
+    pages = []
+
+    def open_form():
+        try:
+            client = Client()
+            client.force_login(rep)
+            pages.append(client.get(reverse("meeting_create")).content.decode())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=open_form) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    fetched = Counter(c["path"] for c in sandbox.requests() if c["path"] in OPTION_PATHS)
+    assert fetched == dict.fromkeys(OPTION_PATHS, 1)
+    assert len(pages) == 16 and all("Jonas Weiß" in page and "Entscheider" in page for page in pages)
+
+
+def test_a_value_due_for_refresh_is_refreshed_by_one_caller_while_the_rest_get_the_current_one():
+    calls = []
+    shared_cache.get_or_fetch("test:value", lambda: "old", 100)
+    entry = shared_cache.cache.get("test:value")
+    shared_cache.cache.set("test:value", {**entry, "refresh_at": 0}, 100)  # its refresh is due
+    shared_cache.cache.add("test:value:lock", 1, 30)  # and another caller is refreshing it right now
+
+    assert shared_cache.get_or_fetch("test:value", lambda: calls.append(1) or "new", 100) == "old"
+    assert calls == []
+    shared_cache.cache.delete("test:value:lock")
+    assert shared_cache.get_or_fetch("test:value", lambda: calls.append(1) or "new", 100) == "new"
+    assert calls == [1]
+
+
+def test_after_a_failed_fetch_the_next_callers_give_up_at_once():
+    def failing():
+        raise RuntimeError("HubSpot is down")
+
+    with pytest.raises(RuntimeError):
+        shared_cache.get_or_fetch("test:down", failing, 100)
+    with pytest.raises(shared_cache.NotAvailable):
+        shared_cache.get_or_fetch("test:down", failing, 100)
