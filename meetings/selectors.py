@@ -74,7 +74,7 @@ def meeting_record_weekly_counts(records: QuerySet[MeetingRecord], *, weeks: int
         records.filter(created_week__gte=_chart_start(weeks))
         .order_by()
         .values("created_week", "status")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("*"))  # COUNT(*): answered from the index, no table rows read
     )
 
 
@@ -86,7 +86,7 @@ def meeting_record_counts_by_rep(records: QuerySet[MeetingRecord], *, weeks: int
         # Grouped by week too, in the order of the (created_week, user, status) index: the database
         # reads just the chart's weeks from the index; the weeks are summed up here.
         .values("created_week", "user_id", "status")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("*"))  # COUNT(*): answered from the index, no table rows read
     )
     reps: dict[int, dict] = {}
     for row in rows:
