@@ -137,13 +137,25 @@ class App:
         return [pid for pid in _children(self.process.pid) if b"manage.py\0worker" in _cmdline(pid)]
 
     def close(self) -> None:
-        """Stop it as an operator would (SIGTERM to `make serve`), then end whatever of its group is left."""
+        """Stop it as an operator would (SIGTERM to `make serve`), then kill whatever of it is left."""
+        processes = {pid: _started(pid) for pid in _descendants(self.process.pid)}
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             with suppress(subprocess.TimeoutExpired):
                 self.process.wait(15)
-        with suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        # gunicorn and the worker run in sessions of their own; a pid is ours only while its start time is.
+        for pid, started in processes.items():
+            if started and _started(pid) == started:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _descendants(pid: int) -> list[int]:
+    children = _children(pid)
+    return children + [grandchild for child in children for grandchild in _descendants(child)]
 
 
 def _children(pid: int) -> list[int]:
@@ -157,6 +169,14 @@ def _children(pid: int) -> list[int]:
         if parent == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+def _started(pid: int) -> str | None:
+    """The process's start time (in clock ticks since boot), which a reused pid does not share."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
 
 
 def _cmdline(pid: int) -> bytes:
