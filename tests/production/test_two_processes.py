@@ -8,7 +8,7 @@ behind it, TLS terminated in front (`X-Forwarded-Proto: https` with DJANGO_TRUST
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -19,7 +19,7 @@ from tests.production.conftest import PUBLIC_ORIGIN, Browser, eventually
 
 
 @pytest.fixture(scope="module")
-def sandbox(two_apps):
+def hubspot(two_apps):
     return two_apps[0]
 
 
@@ -39,7 +39,7 @@ def sign_in(browser: Browser, *, start_on, finish_on) -> None:
     assert browser.get(start_on, login).status_code == 200  # the page and its CSRF cookie
     start = browser.post(start_on, login, {})
     assert start.status_code == 302, start.text[:500]
-    assert f"redirect_uri={PUBLIC_ORIGIN.replace(':', '%3A').replace('/', '%2F')}" in start.headers["Location"]
+    assert f"redirect_uri={quote(PUBLIC_ORIGIN, safe='')}%2F" in start.headers["Location"]  # the public address
     answer = browser.get(finish_on, callback_path(consent(start.headers["Location"])))
     assert answer.status_code == 302 and answer.headers["Location"] == "/", answer.text[:500]
 
@@ -49,8 +49,8 @@ def signed_in_as_lena(browser: Browser, app) -> bool:
     return page.status_code == 200 and "You book as Lena Müller" in page.text
 
 
-def booked_titles(sandbox) -> list[str]:
-    return [m["properties"]["hs_meeting_title"] for portal in sandbox.meetings().values() for m in portal.values()]
+def booked_titles(hubspot) -> list[str]:
+    return [m["properties"]["hs_meeting_title"] for portal in hubspot.meetings().values() for m in portal.values()]
 
 
 def test_make_serve_runs_gunicorn_with_two_workers_and_the_background_worker(a, b):
@@ -83,7 +83,7 @@ def test_the_session_cookie_of_one_process_signs_in_on_the_other_and_signing_out
     assert answer.status_code == 302 and urlsplit(answer.headers["Location"]).path == reverse("account_login")
 
 
-def test_a_meeting_booked_through_one_process_is_in_the_history_the_other_serves(a, b, sandbox):
+def test_a_meeting_booked_through_one_process_is_in_the_history_the_other_serves(a, b, hubspot):
     browser = Browser()
     sign_in(browser, start_on=a, finish_on=a)
     title = f"Zwei Prozesse {uuid.uuid4().hex[:8]}"
@@ -92,7 +92,7 @@ def test_a_meeting_booked_through_one_process_is_in_the_history_the_other_serves
     booked = browser.post(a, reverse("meeting_create"), meeting_post(title=title))
 
     assert booked.status_code == 302 and "/done/" in booked.headers["Location"], booked.text[:500]
-    assert title in booked_titles(sandbox)
+    assert title in booked_titles(hubspot)
     history = browser.get(b, reverse("history_mine"))
     assert history.status_code == 200 and title in history.text
     done = browser.get(b, booked.headers["Location"])
