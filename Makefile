@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run worker test install install-dev lint check pytest messages bench clean
+.PHONY: run serve worker test install install-dev lint check pytest messages bench clean
 
 $(PY):
 	@python=$$(sh scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -23,6 +23,11 @@ install-dev: $(VENV)/.installed-dev
 ## make run: set up, migrate, start the HubSpot sandbox with demo data and serve the app.
 run: install
 	@bash scripts/run-dev
+
+## make serve: the production shape on one machine: gunicorn (threads, 2+ processes) and the worker, DJANGO_DEBUG=0.
+## Needs the required variables and REDIS_URL exported (README, "Serving it"); refuses naming what is missing.
+serve: install
+	@bash scripts/serve
 
 ## make worker: the background worker alone (make run starts one beside the app).
 worker: install

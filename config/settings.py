@@ -150,7 +150,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          # Apart when one Redis serves several installations (staging beside production, test runs).
+                          "KEY_PREFIX": env("REDIS_KEY_PREFIX", default="")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -264,7 +266,7 @@ PICKER_RESULTS = 20
 HUBSPOT_CALLS_PER_TEN_SECONDS = env.int("HUBSPOT_CALLS_PER_TEN_SECONDS", default=100)
 HUBSPOT_SEARCHES_PER_SECOND = env.int("HUBSPOT_SEARCHES_PER_SECOND", default=4)
 # Keys of the rate windows in Redis: two deployments sharing one Redis need different prefixes.
-HUBSPOT_BUDGET_KEY_PREFIX = env("HUBSPOT_BUDGET_KEY_PREFIX", default="meeting-booker")
+HUBSPOT_BUDGET_KEY_PREFIX = env("HUBSPOT_BUDGET_KEY_PREFIX", default=env("REDIS_KEY_PREFIX", default="") or "meeting-booker")
 
 # --- Background tasks: Django's task framework, stored in the app's own database -----------
 # `make worker` (manage.py worker) runs them; see meetings/tasks.py and docs/exactly-once.md.

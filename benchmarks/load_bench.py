@@ -1,0 +1,421 @@
+"""Issue 13's numbers: the app under load as `make serve` runs it — gunicorn (gthread) and the worker, DEBUG off.
+
+    .venv/bin/python benchmarks/load_bench.py            # 100,000 records, 5 s per figure (about 4 minutes)
+    .venv/bin/python benchmarks/load_bench.py --quick    # 10,000 records, 2 s per figure (about a minute)
+
+Makes a PostgreSQL database of its own (dropped at the end; `--postgres` names the server), seeds the history
+as benchmarks/history_bench.py does, starts a HubSpot sandbox and `scripts/serve` on a free port, signs a
+rep and an admin in, and loads the app from threads here at concurrency 1 and 16, as nginx would pass the
+requests on (X-Forwarded-Proto: https). Each figure is also given as a ratio to /healthz measured in the
+same run, so runs at different machine load compare.
+
+The client shares the machine's two cores with the server. It is kept light (one keep-alive `http.client`
+connection per thread, no parsing but the status), and its cost is measured rather than guessed: the server's
+CPU per request comes from /proc (gunicorn's master and workers), the client's from os.times(), and the
+load average is printed before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from _django import ROOT, percentile
+
+PUBLIC_HOST = "localhost"
+CSRF_SECRET = secrets.token_hex(16)  # a 32-character CSRF secret of our choosing, sent as cookie and form field
+TICKS = os.sysconf("SC_CLK_TCK")
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": f"{PUBLIC_HOST},127.0.0.1",
+    "HUBSPOT_CLIENT_ID": "sandbox-demo-client-id",
+    "HUBSPOT_CLIENT_SECRET": "sandbox-demo-client-secret",
+    "TOKEN_ENCRYPTION_KEYS": "7mr0sJw6H2n0aW3pYbqUjJ0sXr8mVq1Rz5cN4dLtE9k=",
+    "DJANGO_TRUST_X_FORWARDED_PROTO": "1",
+    "DJANGO_LOG_LEVEL": "WARNING",
+    "HUBSPOT_SEARCHES_PER_SECOND": "100000",  # the budget is not what is measured here
+}
+
+
+# --- the database, the sandbox and the server ---------------------------------------------------------------------
+@contextmanager
+def bench_database(server: str):
+    """A fresh PostgreSQL database on `server`, dropped afterwards (processes still connected are cut off)."""
+    import psycopg
+
+    name = f"meeting_booker_load_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def redis_prefix(url: str):
+    """A key prefix of this run's own in the shared Redis, its keys deleted afterwards."""
+    import redis
+
+    prefix = f"load-bench-{uuid.uuid4().hex[:8]}"
+    try:
+        yield prefix
+    finally:
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+
+
+def prepare_django(environment: dict[str, str]) -> None:
+    """This process on the same database and Redis as the server, to seed records and make sessions."""
+    os.environ.update(environment)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+    log: Path
+
+    def gunicorn_pids(self) -> list[int]:
+        masters = [pid for pid in children(self.process.pid) if b"gunicorn" in cmdline(pid)]
+        return masters + [pid for master in masters for pid in children(master)]
+
+    def worker_pids(self) -> list[int]:
+        return [pid for master in self.gunicorn_pids()[:1] for pid in children(master)]
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU the processes have used so far, from /proc/<pid>/stat."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+@contextmanager
+def serve(environment: dict[str, str], log: Path):
+    """`scripts/serve` — what `make serve` runs — on a free port, stopped as an operator would (SIGTERM)."""
+    from hubspot_sandbox.testing import free_port
+
+    port = free_port()
+    with log.open("wb") as output:
+        process = subprocess.Popen(["bash", "scripts/serve"], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **environment, "APP_PORT": str(port), "PYTHON": sys.executable})
+    server = Server(process, port, log)
+    try:
+        wait_until_up(server)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(60)
+
+
+def wait_until_up(server: Server, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise SystemExit(f"make serve stopped:\n{server.log.read_text()}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=1)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200 and len(server.worker_pids()) >= 2:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"make serve did not answer within {seconds:.0f} s:\n{server.log.read_text()}")
+
+
+# --- who signs in ------------------------------------------------------------------------------------------------
+def analyze() -> None:
+    """What autovacuum does in a running system: statistics, and a visibility map for index-only scans."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE meetings_meetingrecord")
+
+
+def connect_rep(sandbox):
+    """Lena with a real sandbox token, as the OAuth callback would leave her."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from hubspot_login.models import HubSpotConnection
+
+    lena = next(u for u in sandbox.demo()["users"] if u["email"].startswith("lena"))
+    token = sandbox.issue_token(lena["user_id"], scopes=[
+        "oauth", "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.owners.read"])
+    user = get_user_model().objects.create_user("lena", lena["email"], first_name="Lena", last_name="Müller")
+    HubSpotConnection.objects.create(
+        user=user, hub_id=token["hub_id"], hubspot_user_id=lena["user_id"], owner_id=lena["owner_id"],
+        email=lena["email"], scopes=token["scopes"], access_token=token["access_token"],
+        refresh_token=token["refresh_token"], expires_at=timezone.now() + timedelta(hours=6),
+    )
+    return user
+
+
+def session_cookie(user) -> str:
+    """A signed-in session in the shared database and cache, as a Cookie header with our CSRF secret."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return f"{settings.SESSION_COOKIE_NAME}={session}; csrftoken={CSRF_SECRET}"
+
+
+# --- the load ----------------------------------------------------------------------------------------------------
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    cookie: str = ""
+    expect: int = 200
+    body: object = None  # a callable giving a fresh form body per request, for POSTs
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    concurrency: int
+    latencies: list[float]
+    elapsed: float
+    server_cpu: float
+    client_cpu: float
+    errors: Counter = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed
+
+    def ms(self, share: float) -> float:
+        return percentile(self.latencies, share) * 1000
+
+
+class Connection:
+    """One keep-alive connection, as nginx keeps to the app; requests as the proxy passes them on."""
+
+    def __init__(self, port: int) -> None:
+        self.http = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+
+    def send(self, scenario: Scenario) -> int:
+        headers = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https", "Cookie": scenario.cookie}
+        if scenario.body is None:
+            self.http.request("GET", scenario.path, headers=headers)
+        else:
+            form = urlencode({**scenario.body(), "csrfmiddlewaretoken": CSRF_SECRET})
+            headers |= {"Origin": f"https://{PUBLIC_HOST}", "Content-Type": "application/x-www-form-urlencoded"}
+            self.http.request("POST", scenario.path, body=form, headers=headers)
+        response = self.http.getresponse()
+        while response.read(1 << 16):  # the whole body, streamed or not, without keeping it
+            pass
+        return response.status
+
+
+def run(server: Server, scenario: Scenario, concurrency: int, *, seconds: float | None = None,
+        count: int | None = None) -> Result:
+    """`concurrency` threads send the scenario until `seconds` have passed or `count` requests are done."""
+    latencies: list[float] = []
+    errors: Counter = Counter()
+    lock, issued = threading.Lock(), iter(range(count or 10**9))
+    deadline = time.perf_counter() + (seconds or 10**9)
+
+    def worker() -> None:
+        connection = Connection(server.port)
+        while time.perf_counter() < deadline:
+            with lock:
+                if next(issued, None) is None:
+                    return
+            started = time.perf_counter()
+            status = connection.send(scenario)
+            took = time.perf_counter() - started
+            with lock:
+                latencies.append(took)
+                if status != scenario.expect:
+                    errors[status] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    pids, client_before = server.gunicorn_pids(), sum(os.times()[:2])
+    server_before, started = cpu_seconds(pids), time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return Result(scenario, concurrency, latencies, elapsed, cpu_seconds(pids) - server_before,
+                  sum(os.times()[:2]) - client_before, errors)
+
+
+def meeting_form() -> dict:
+    from django.utils import timezone
+
+    day, key = timezone.now() + timedelta(days=7), uuid.uuid4()
+    # A title of its own: the same meeting twice is asked about first, not created.
+    return {
+        "idempotency_key": str(key), "title": f"Lasttest {key.hex[:8]}", "time_zone": "Europe/Berlin",
+        "start": day.strftime("%Y-%m-%dT10:00"), "end": day.strftime("%Y-%m-%dT11:00"), "outcome": "SCHEDULED",
+        "reminders-TOTAL_FORMS": "0", "reminders-INITIAL_FORMS": "0", "reminders-MIN_NUM_FORMS": "0",
+        "reminders-MAX_NUM_FORMS": "3",
+    }
+
+
+# --- the CSV export: its wall time and the worker's peak memory -----------------------------------------------------
+def reset_peak_memory(pids: list[int]) -> dict[int, int]:
+    """Each worker's resident memory now (kB), with its high-water mark reset to it (clear_refs 5)."""
+    resident = {}
+    for pid in pids:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        resident[pid] = memory_kb(pid, "VmRSS")
+    return resident
+
+
+def memory_kb(pid: int, name: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{name}:"):
+            return int(line.split()[1])
+    return 0
+
+
+def run_export(server: Server, scenario: Scenario, concurrency: int, count: int) -> tuple[Result, int, int]:
+    """The export at this concurrency, and the busiest worker's peak resident memory and its rise (kB)."""
+    workers = server.worker_pids()
+    before = reset_peak_memory(workers)
+    result = run(server, scenario, concurrency, count=count)
+    peaks = {pid: memory_kb(pid, "VmHWM") for pid in workers}
+    busiest = max(peaks, key=lambda pid: peaks[pid] - before[pid])
+    return result, peaks[busiest], peaks[busiest] - before[busiest]
+
+
+# --- the report -----------------------------------------------------------------------------------------------------
+def report(results: list[Result], exports: list[tuple[Result, int, int]]) -> None:
+    healthz = {r.concurrency: r for r in results if r.scenario.name == "/healthz"}
+    print(f"{'':32} {'c':>3} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+          f"{'server CPU':>11} {'client CPU':>11} {'costs':>9} {'p50 ×':>8}")
+    print(f"{'':32} {'':>3} {'':>8} {'':>8} {'':>8} {'':>8} {'ms/req':>11} {'ms/req':>11} "
+          f"{'healthz':>9} {'healthz':>8}")
+    for result in [*results, *(export for export, _peak, _rise in exports)]:
+        base = healthz[result.concurrency]
+        # "costs": how many /healthz answers one of these takes in throughput, at the same concurrency.
+        print(f"{result.scenario.name:32} {result.concurrency:>3} {result.rate:>8.2f} {result.ms(0.5):>8.1f} "
+              f"{result.ms(0.95):>8.1f} {result.ms(0.99):>8.1f} "
+              f"{result.server_cpu * 1000 / len(result.latencies):>11.1f} "
+              f"{result.client_cpu * 1000 / len(result.latencies):>11.1f} "
+              f"{base.rate / result.rate:>9,.0f} {result.ms(0.5) / base.ms(0.5):>8,.0f}"
+              + (f"   errors {dict(result.errors)}" if result.errors else ""))
+    for export, peak, rise in exports:
+        print(f"export at c={export.concurrency}: {len(export.latencies)} exports, wall time each median "
+              f"{statistics.median(export.latencies):.2f} s; busiest worker's peak resident memory "
+              f"{peak / 1024:.0f} MiB ({rise / 1024:+.0f} MiB over its size before)")
+
+
+def scenarios(rep_cookie: str, admin_cookie: str, records: int) -> list[Scenario]:
+    return [
+        Scenario("/healthz", "/healthz"),
+        Scenario("form page", "/meetings/new/", rep_cookie),
+        Scenario("cached picker search", f"/meetings/pickers/contacts?q={quote('müller')}", rep_cookie),
+        Scenario("create end to end (sandbox)", "/meetings/new/", rep_cookie, expect=302, body=meeting_form),
+        Scenario(f"history, {records:,} records", "/meetings/all/", admin_cookie),
+    ]
+
+
+def measure(server: Server, rep_cookie: str, admin_cookie: str, records: int, seconds: float,
+            exports: tuple[int, int]) -> tuple[list[Result], list[tuple[Result, int, int]]]:
+    results = []
+    for concurrency in (1, 16):
+        for scenario in scenarios(rep_cookie, admin_cookie, records):
+            print(f"  {scenario.name} at concurrency {concurrency}", file=sys.stderr, flush=True)
+            run(server, scenario, concurrency, count=max(10, concurrency * 2))  # warm: caches, connections
+            results.append(run(server, scenario, concurrency, seconds=seconds))
+    export = Scenario(f"CSV export, {records:,} rows", "/meetings/all/export.csv", admin_cookie)
+    print(f"  {export.name}: {exports[0]} at concurrency 1, {exports[1]} at 16", file=sys.stderr, flush=True)
+    run(server, export, 1, count=1)
+    measured = [run_export(server, export, 1, exports[0]), run_export(server, export, 16, exports[1])]
+    return results, measured
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="10,000 records, 2 s per figure, fewer exports")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server, no database")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
+    args = parser.parse_args()
+    records, seconds, exports = (10_000, 2.0, (2, 16)) if args.quick else (100_000, 5.0, (3, 16))
+
+    with ExitStack() as stack:
+        database = stack.enter_context(bench_database(args.postgres))
+        prefix = stack.enter_context(redis_prefix(args.redis))
+        environment = {**PRODUCTION, "DATABASE_URL": database, "REDIS_URL": args.redis, "REDIS_KEY_PREFIX": prefix}
+        prepare_django(environment)
+        from history_bench import seed
+
+        from hubspot_sandbox.testing import SandboxServer
+
+        started = time.perf_counter()
+        admin, _rep = seed(records)
+        analyze()
+        print(f"seeded {records:,} records in {time.perf_counter() - started:.0f} s (PostgreSQL)")
+        sandbox = stack.enter_context(SandboxServer.start("--rate-limit", "1000000/10", "--search-rate-limit", "1000"))
+        rep = connect_rep(sandbox)
+        environment |= {"HUBSPOT_API_BASE": sandbox.url, "HUBSPOT_APP_BASE": sandbox.url}
+        server = stack.enter_context(serve(environment, ROOT / "var" / "load-bench-serve.log"))
+        print(f"make serve: gunicorn gthread, {len(server.worker_pids())} workers × "
+              f"{os.environ.get('GUNICORN_THREADS', '4')} threads, on {os.cpu_count()} cores")
+        print(f"load average {os.getloadavg()[0]:.2f} before; {'--quick' if args.quick else 'full'} run, "
+              f"{seconds:.0f} s per figure")
+        sandbox_before = cpu_seconds([sandbox.process.pid])
+        results, measured = measure(server, session_cookie(rep), session_cookie(admin), records, seconds, exports)
+        report(results, measured)
+        print(f"sandbox CPU during the run: {cpu_seconds([sandbox.process.pid]) - sandbox_before:.1f} s "
+              f"(it shares the cores: the creates' figures include it)")
+        print(f"load average {os.getloadavg()[0]:.2f} after")
+
+
+if __name__ == "__main__":
+    main()
