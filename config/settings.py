@@ -266,7 +266,8 @@ PICKER_RESULTS = 20
 HUBSPOT_CALLS_PER_TEN_SECONDS = env.int("HUBSPOT_CALLS_PER_TEN_SECONDS", default=100)
 HUBSPOT_SEARCHES_PER_SECOND = env.int("HUBSPOT_SEARCHES_PER_SECOND", default=4)
 # Keys of the rate windows in Redis: two deployments sharing one Redis need different prefixes.
-HUBSPOT_BUDGET_KEY_PREFIX = env("HUBSPOT_BUDGET_KEY_PREFIX", default=env("REDIS_KEY_PREFIX", default="") or "meeting-booker")
+HUBSPOT_BUDGET_KEY_PREFIX = env("HUBSPOT_BUDGET_KEY_PREFIX", default="") or env("REDIS_KEY_PREFIX", default="") or (
+    "meeting-booker")
 
 # --- Background tasks: Django's task framework, stored in the app's own database -----------
 # `make worker` (manage.py worker) runs them; see meetings/tasks.py and docs/exactly-once.md.
