@@ -154,6 +154,7 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
         "form": form, "page": page, "everyone": everyone, "query": query.urlencode(),
         "chart": weekly_chart(meeting_record_weekly_counts(records)),
         "by_rep": meeting_record_counts_by_rep(records) if everyone else None,
+        "audit_verification": audit.latest_verification() if everyone else None,
     })
 
 

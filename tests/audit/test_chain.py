@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 
 from meetings import audit, reconciliation
 from meetings.models import AuditChainHead, AuditVerification, MeetingRecord
@@ -132,6 +133,26 @@ def test_appending_outside_the_finalising_transaction_is_refused(lena):
 
     with pytest.raises(RuntimeError, match="inside the transaction"):
         audit.chain_append(record)
+
+
+def test_the_admins_page_shows_the_chains_state(client, admin_user, chain):
+    client.force_login(admin_user)
+    assert "The audit trail has not been verified yet." in client.get(reverse("history_all")).content.decode()
+
+    verify()
+    assert "entries, the chain holds." in client.get(reverse("history_all")).content.decode()
+
+    MeetingRecord.objects.filter(pk=chain[0].pk).update(title="Harmlos")
+    broken()
+    page = client.get(reverse("history_all"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Prüfpfad gebrochen (geprüft am" in page  # in the admin's language
+    assert f"meeting record {chain[0].pk} passt nicht — edited: title no longer matches its digest" in page
+
+
+def test_reps_do_not_see_the_chain_state(client, lena, chain):
+    client.force_login(lena)
+
+    assert 'data-testid="audit-state"' not in client.get(reverse("history_mine")).content.decode()
 
 
 def test_a_new_key_starts_a_segment_signed_by_both(settings, lena, final_record, chain):

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import audit
-from meetings.models import AuditRetention, MeetingRecord
+from meetings import audit, tasks
+from meetings.models import AuditRetention, AuditVerification, MeetingRecord
 from meetings.redaction import CONTENT_FIELDS, audit_retention_apply
 from tests.audit.conftest import broken, verify
 
@@ -92,3 +92,19 @@ def test_the_admin_sets_the_retention_in_the_django_admin(client, django_user_mo
     assert listing.status_code == 200 and changed.status_code == 302
     assert refused.status_code == 200 and AuditRetention.objects.get().body_days == 90
     assert client.get(reverse("admin:meetings_auditretention_add")).status_code == 403  # one row only
+
+
+def test_the_worker_verifies_and_applies_retention_and_keeps_both_scheduled(old_and_new, run_due_tasks):
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    AuditRetention.objects.create(pk=1, body_days=90)
+
+    run_due_tasks()
+
+    assert MeetingRecord.objects.get(pk=old_and_new[0][0].pk).title == "[redacted]"
+    assert AuditVerification.objects.get().holds
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    for periodic in (tasks.verify_audit_chain, tasks.apply_audit_retention):
+        later = waiting.get(task_path=periodic.module_path)
+        assert later.run_after > timezone.now() + timedelta(hours=23)
