@@ -97,3 +97,12 @@ def test_an_export_across_an_erasure_still_joins(records, export, lena, final_re
 
     verify("--csv", str(path))
     verify()
+
+
+def test_a_file_that_is_not_an_export_is_refused_by_name(tmp_path):
+    missing = tmp_path / "nirgends.csv"
+    not_ours = tmp_path / "fremd.csv"
+    write(not_ours, [["Titel"], ["Kick-off"]])
+
+    assert f"Cannot read {missing}" in broken("--csv", str(missing))
+    assert "line 2: not a row of this export" in broken("--csv", str(not_ours))

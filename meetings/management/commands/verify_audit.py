@@ -1,5 +1,7 @@
 """`manage.py verify_audit [--csv FILE]`: does the audit chain hold? Exit 0 if so, else 1 naming the first break."""
 
+import csv
+
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings import audit
@@ -10,12 +12,16 @@ class Command(BaseCommand):
             "check an exported file on its own. Exits 1 and names the first entry that does not fit.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--csv", metavar="FILE", help="check this export (All meetings → Download CSV) instead")
+        parser.add_argument("--csv", dest="csv_file", metavar="FILE",
+                            help="check this export (All meetings → Download CSV) instead")
 
-    def handle(self, *args, csv: str | None, **options):
-        if csv:
-            result = audit.verify_csv(csv)
-            what = f"{result.checked} rows of {csv}"
+    def handle(self, *args, csv_file: str | None, **options):
+        if csv_file:
+            try:
+                result = audit.verify_csv(csv_file)
+            except (OSError, UnicodeDecodeError, csv.Error) as error:
+                raise CommandError(f"Cannot read {csv_file}: {error}") from None
+            what = f"{result.checked} rows of {csv_file}"
         else:
             result = audit.verify_chain()
             audit.verification_record(result)
