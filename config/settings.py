@@ -255,6 +255,33 @@ def _token_encryption_keys() -> list[str]:
 
 
 TOKEN_ENCRYPTION_KEYS = _token_encryption_keys()
+
+# The audit trail's hash chain (meetings/audit.py, docs/audit.md) is keyed with these comma-separated
+# secrets: the first signs new links, every one verifies. To rotate, put a new key first (`new,old`):
+# the next record starts a segment signed by both. Keep old keys listed for as long as their records
+# should be verifiable; they never sign again.
+DEV_AUDIT_CHAIN_KEY = "dev-audit-chain-key-public-development-only"  # public: development only
+AUDIT_CHAIN_KEY_MIN_LENGTH = 32
+
+
+def _audit_chain_keys() -> list[str]:
+    """AUDIT_CHAIN_KEY as a list of long enough secrets; the public dev key only when debugging."""
+    raw = _required_in_production("AUDIT_CHAIN_KEY", DEV_AUDIT_CHAIN_KEY)
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    if not keys:
+        raise ImproperlyConfigured("AUDIT_CHAIN_KEY names no key (comma-separated secrets, the signing key first).")
+    for position, key in enumerate(keys, start=1):
+        if len(key) < AUDIT_CHAIN_KEY_MIN_LENGTH and key != DEV_AUDIT_CHAIN_KEY:
+            raise ImproperlyConfigured(
+                f"AUDIT_CHAIN_KEY: key {position} is shorter than {AUDIT_CHAIN_KEY_MIN_LENGTH} characters (make one "
+                "with: python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+            )
+    if DEV_AUDIT_CHAIN_KEY in keys and not DEBUG:
+        raise ImproperlyConfigured("AUDIT_CHAIN_KEY must not contain the development key when DJANGO_DEBUG is off.")
+    return keys
+
+
+AUDIT_CHAIN_KEYS = _audit_chain_keys()
 HUBSPOT_TIMEOUT_SECONDS = env.float("HUBSPOT_TIMEOUT_SECONDS", default=10.0)
 # The longest a rep waits for retries of one HubSpot call (429 / 5xx / unreachable).
 HUBSPOT_RETRY_BUDGET_SECONDS = env.float("HUBSPOT_RETRY_BUDGET_SECONDS", default=4.0)
@@ -278,6 +305,9 @@ RECONCILE_AFTER_SECONDS = sorted(env.list("RECONCILE_AFTER_SECONDS", cast=float,
 # A record still pending after this long was left by a process that died mid-create.
 STALE_PENDING_SECONDS = env.int("STALE_PENDING_SECONDS", default=180)
 SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=30)
+# How often the worker verifies the audit chain, and redacts bodies older than the admin's retention.
+AUDIT_VERIFY_INTERVAL_SECONDS = env.int("AUDIT_VERIFY_INTERVAL_SECONDS", default=24 * 3600)
+AUDIT_RETENTION_INTERVAL_SECONDS = env.int("AUDIT_RETENTION_INTERVAL_SECONDS", default=24 * 3600)
 
 # Strict Content Security Policy: scripts and styles from our own origin only.
 SECURE_CSP = {

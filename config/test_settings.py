@@ -11,6 +11,7 @@ os.environ.setdefault("HUBSPOT_CLIENT_ID", "sandbox-demo-client-id")
 os.environ.setdefault("HUBSPOT_CLIENT_SECRET", "sandbox-demo-client-secret")
 # Not the development key, which production (and so these production-like settings) refuses.
 os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "U0T-jvqkI6tqTtu9mWeQgcvdVeXwjAJ8fGxVdxtCVt0=")
+os.environ.setdefault("AUDIT_CHAIN_KEY", "test-audit-chain-key-for-the-test-suite-only")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 from config.settings import *  # noqa: E402,F403

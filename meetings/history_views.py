@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from meetings import audit
 from meetings.chart import weekly_chart
 from meetings.models import MeetingRecord
 from meetings.selectors import (
@@ -159,6 +160,7 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
         "form": form, "page": page, "everyone": everyone, "query": query.urlencode(),
         "chart": weekly_chart(meeting_record_weekly_counts(records)),
         "by_rep": meeting_record_counts_by_rep(records) if everyone else None,
+        "audit_verification": audit.latest_verification() if everyone else None,
     })
 
 
@@ -206,6 +208,9 @@ def _csv_header() -> list[str]:
         _("Start (UTC)"), _("End (UTC)"), _("Time zone"), _("Associations"), _("HubSpot meeting id"),
         _("HTTP status"), _("Error category"), _("Error message"), _("Correlation id"), _("HTTP attempts"),
         _("Duration (ms)"),
+        # The proof: `manage.py verify_audit --csv FILE` checks these with the key alone (docs/audit.md).
+        _("Chain sequence"), _("Chain key id"), _("Record digest"), _("Previous link"), _("Chain link"),
+        _("Row seal"),
     ]
 
 
@@ -213,8 +218,8 @@ def _csv_rows(records, *, header: list[str], status_labels: dict[str, str]) -> I
     writer = csv.writer(_Echo())
     # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
     yield "\ufeff" + writer.writerow(header)
-    for record in records.iterator(chunk_size=2000):
-        yield writer.writerow([_cell(value) for value in (
+    for record in audit.with_previous_links(records).iterator(chunk_size=2000):
+        cells = [_cell(value) for value in (
             record.created_at.astimezone(UTC).isoformat(timespec="seconds"),
             record.user.get_full_name(), record.user.email, record.hub_domain or record.hub_id,
             status_labels.get(record.status, record.status), record.title,
@@ -222,7 +227,9 @@ def _csv_rows(records, *, header: list[str], status_labels: dict[str, str]) -> I
             record.time_zone, "; ".join(a.get("label") or a.get("id", "") for a in record.associations),
             record.hubspot_meeting_id, record.response_status or "", record.error_category, record.error_message,
             record.correlation_id, record.attempts, record.duration_ms if record.duration_ms is not None else "",
-        )])
+            *audit.csv_chain_cells(record),
+        )]
+        yield writer.writerow([*cells, audit.row_signature(cells)])
 
 
 @login_required

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,32 @@ def week_of(moment) -> date:
     return day - timedelta(days=day.weekday())
 
 
-class MeetingRecord(models.Model):
+class ChainedEntry(models.Model):
+    """An entry of the audit trail's keyed hash chain (`meetings.audit`, docs/audit.md).
+
+    Written once, by `meetings.audit.chain_append`, in the transaction that makes the entry final.
+    `audit_digests` holds a keyed digest per audited field, so a field can be redacted later
+    (`audit_redactions` says which and why) while the chain still verifies.
+    """
+
+    audit_seq = models.PositiveBigIntegerField(_("chain sequence"), null=True, blank=True, unique=True,
+                                               editable=False)
+    audit_key_id = models.CharField(_("chain key id"), max_length=16, blank=True, editable=False)
+    audit_link = models.CharField(_("chain link"), max_length=64, blank=True, editable=False)
+    # Only on the first entry under a new key: the same link computed with the previous key.
+    audit_bridge = models.CharField(_("link under the previous key"), max_length=64, blank=True, editable=False)
+    audit_digests = models.JSONField(_("field digests"), default=dict, blank=True, editable=False)
+    audit_redactions = models.JSONField(_("redacted fields"), default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_chained(self) -> bool:
+        return self.audit_seq is not None
+
+
+class MeetingRecord(ChainedEntry):
     """One attempt to create a meeting in HubSpot: like admin.LogEntry, with a status.
 
     Written only through `meetings.services` and `meetings.reconciliation`: committed as
@@ -143,8 +169,8 @@ class MeetingRecord(models.Model):
 
     @property
     def may_try_again(self) -> bool:
-        """Certainly not made: the rep may open the form again with these values."""
-        return self.status in (self.Status.FAILED, self.Status.NOT_CREATED)
+        """Certainly not made: the rep may open the form again with these values (unless retention removed them)."""
+        return self.status in (self.Status.FAILED, self.Status.NOT_CREATED) and not self.audit_redactions
 
     @property
     def last_check(self) -> dict | None:
@@ -157,3 +183,88 @@ class MeetingRecord(models.Model):
         if matched is None:
             return None
         return int((datetime.fromisoformat(matched["at"]) - self.created_at).total_seconds())
+
+
+class AuditChainHead(models.Model):
+    """The one row every append locks: the chain's length and last link. Appends queue on it."""
+
+    length = models.PositiveBigIntegerField(_("entries"), default=0)
+    last_link = models.CharField(_("last link"), max_length=64, blank=True)
+    last_key_id = models.CharField(_("last key id"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"audit chain head at {self.length}"
+
+
+class AuditErasure(ChainedEntry):
+    """One erasure of a person's data (a rep who left, a contact's request): itself an entry of the chain.
+
+    The person is named only by a keyed digest of their identifier, so the log proves the erasure
+    was done for them without keeping what was erased.
+    """
+
+    class Subject(models.TextChoices):
+        REP = "rep", _("Rep")
+        CONTACT = "contact", _("Contact")
+
+    subject_kind = models.CharField(_("whose data"), max_length=16, choices=Subject.choices)
+    subject_digest = models.CharField(_("person (keyed digest)"), max_length=64)
+    requested_by = models.CharField(_("requested by"), max_length=255)
+    record_ids = models.JSONField(_("records redacted"), default=list)
+    redacted_fields = models.JSONField(_("fields redacted"), default=list)
+    created_at = models.DateTimeField(_("erased at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_kind_display()} {self.subject_digest[:12]} ({len(self.record_ids)})"
+
+
+class AuditVerification(models.Model):
+    """The outcome of one walk along the chain (`manage.py verify_audit` or the worker's daily run)."""
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    holds = models.BooleanField(_("chain holds"))
+    checked = models.PositiveBigIntegerField(_("entries checked"))
+    head_seq = models.PositiveBigIntegerField(_("last sequence number"), null=True, blank=True)
+    head_link = models.CharField(_("last link"), max_length=64, blank=True)
+    break_seq = models.PositiveBigIntegerField(_("first break at sequence"), null=True, blank=True)
+    break_entry = models.CharField(_("entry that does not fit"), max_length=64, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain verification")
+        verbose_name_plural = _("audit chain verifications")
+        ordering = ["-started_at", "-id"]
+        get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {'holds' if self.holds else 'broken'}"
+
+
+class AuditRetention(models.Model):
+    """The admin's choice: how long full request and response bodies and personal data are kept (one row)."""
+
+    DEFAULT_DAYS = 365
+
+    body_days = models.PositiveIntegerField(
+        _("keep bodies and personal data for (days)"), default=DEFAULT_DAYS, validators=[MinValueValidator(1)],
+        help_text=_("Older final records keep who, when, status and HubSpot's ids; their bodies, titles, "
+                    "associations and error messages are replaced by their digests."),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("audit retention")
+        verbose_name_plural = _("audit retention")
+
+    def __str__(self) -> str:
+        return f"{self.body_days} days"

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from hubspot_api.errors import HubSpotError
 from hubspot_login.tokens import hubspot_client
+from meetings import audit
 from meetings.models import MeetingRecord
 
 logger = logging.getLogger("meetings")
@@ -145,9 +146,11 @@ def _settle_created(record: MeetingRecord, steps: list[dict], step: dict) -> Non
 
 
 def _settle(record: MeetingRecord, steps: list[dict], status: str, **fields) -> None:
-    MeetingRecord.objects.filter(pk=record.pk, status=MeetingRecord.Status.UNKNOWN).update(
+    """Final now: the record joins the audit chain in this same transaction (`check` holds it open)."""
+    if MeetingRecord.objects.filter(pk=record.pk, status=MeetingRecord.Status.UNKNOWN).update(
         status=status, reconciliation=steps, next_check_at=None, **fields,
-    )
+    ):
+        audit.chain_append(record)
 
 
 def records_due() -> list[int]:

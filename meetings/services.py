@@ -20,7 +20,7 @@ from hubspot_api.errors import (
     error_from_answer,
 )
 from hubspot_login.tokens import hubspot_client
-from meetings import reconciliation, tasks
+from meetings import audit, reconciliation, tasks
 from meetings.models import MeetingRecord
 from meetings.payload import MeetingInput, build_meeting_request
 
@@ -202,8 +202,11 @@ def _finalise(
             error_category=error.category or type(error).__name__,
             error_message=error.message,
         )
-    # Only a pending record may change: once final, the audit record is immutable.
-    updated = MeetingRecord.objects.filter(pk=record.pk, status=MeetingRecord.Status.PENDING).update(**fields)
+    # Only a pending record may change: once final, the audit record is immutable, and chained in this transaction.
+    with transaction.atomic():
+        updated = MeetingRecord.objects.filter(pk=record.pk, status=MeetingRecord.Status.PENDING).update(**fields)
+        if updated and status in MeetingRecord.FINAL_STATUSES:
+            audit.chain_append(record)
     if updated:
         for name, value in fields.items():
             setattr(record, name, value)

@@ -2,7 +2,8 @@
 
 `make worker` runs them (`manage.py worker`): checks of records whose outcome HubSpot left open,
 each scheduled for when it is due, and a sweep that restarts what a dead process or a lost task
-left behind. See `meetings.reconciliation` for the rules.
+left behind. See `meetings.reconciliation` for the rules. Once a day (by default) the audit chain
+is verified and content older than the admin's retention is redacted (docs/audit.md).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings import reconciliation
+from meetings import audit, reconciliation, redaction
 from meetings.models import MeetingRecord
 
 logger = logging.getLogger("meetings")
@@ -56,6 +57,37 @@ def sweep_open_records() -> dict:
 
 def schedule_sweep(*, after: float = 0) -> None:
     """Keep one sweep waiting: a worker that starts, and each sweep as it ends, call this."""
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=sweep_open_records.module_path)
+    _keep_one_waiting(sweep_open_records, after=after)
+
+
+@task
+def verify_audit_chain() -> dict:
+    """Every `AUDIT_VERIFY_INTERVAL_SECONDS`: walk the audit chain and keep the outcome for the admins' page."""
+    try:
+        verification = audit.verification_record(audit.verify_chain())
+        return {"holds": verification.holds, "checked": verification.checked}
+    finally:
+        _keep_one_waiting(verify_audit_chain, after=settings.AUDIT_VERIFY_INTERVAL_SECONDS)
+
+
+@task
+def apply_audit_retention() -> dict:
+    """Every `AUDIT_RETENTION_INTERVAL_SECONDS`: redact the content of records older than the admin's retention."""
+    try:
+        return {"redacted": redaction.audit_retention_apply()}
+    finally:
+        _keep_one_waiting(apply_audit_retention, after=settings.AUDIT_RETENTION_INTERVAL_SECONDS)
+
+
+def schedule_audit_tasks() -> None:
+    """Keep one verification and one retention run waiting; a verification is due a day after the last one."""
+    last = audit.latest_verification()
+    due = last.started_at + timedelta(seconds=settings.AUDIT_VERIFY_INTERVAL_SECONDS) if last else timezone.now()
+    _keep_one_waiting(verify_audit_chain, after=max(0.0, (due - timezone.now()).total_seconds()))
+    _keep_one_waiting(apply_audit_retention)
+
+
+def _keep_one_waiting(periodic, *, after: float = 0) -> None:
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=periodic.module_path)
     if not waiting.exists():
-        sweep_open_records.using(run_after=timezone.now() + timedelta(seconds=after)).enqueue()
+        periodic.using(run_after=timezone.now() + timedelta(seconds=after)).enqueue()

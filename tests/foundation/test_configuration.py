@@ -18,11 +18,12 @@ REQUIRED = {
     "HUBSPOT_CLIENT_ID": "id",
     "HUBSPOT_CLIENT_SECRET": "secret",
     "TOKEN_ENCRYPTION_KEYS": "7mr0sJw6H2n0aW3pYbqUjJ0sXr8mVq1Rz5cN4dLtE9k=",
+    "AUDIT_CHAIN_KEY": "Vq3x9-audit-chain-key-for-the-deploy-check-7Rz5",
 }
 
 
 def _clean_env(**overrides: str) -> dict[str, str]:
-    configuration = ("DJANGO_", "HUBSPOT_", "DATABASE_", "REDIS_", "TOKEN_")
+    configuration = ("DJANGO_", "HUBSPOT_", "DATABASE_", "REDIS_", "TOKEN_", "AUDIT_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(configuration)}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **overrides})
     return env
@@ -70,6 +71,18 @@ def test_production_refuses_a_weak_secret_key(weak):
 ])
 def test_production_refuses_unusable_token_encryption_keys(keys, message):
     result = _start_django(**{**REQUIRED, "TOKEN_ENCRYPTION_KEYS": keys})
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(("keys", "message"), [
+    (" , ", "AUDIT_CHAIN_KEY names no key"),
+    ("k3%v9!qzR_7wLx2", "AUDIT_CHAIN_KEY: key 1 is shorter than 32 characters"),
+    ("dev-audit-chain-key-public-development-only", "AUDIT_CHAIN_KEY must not contain the development key"),
+])
+def test_production_refuses_unusable_audit_chain_keys(keys, message):
+    result = _start_django(**{**REQUIRED, "AUDIT_CHAIN_KEY": keys})
 
     assert result.returncode != 0
     assert message in result.stderr

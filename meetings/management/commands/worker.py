@@ -1,13 +1,14 @@
-"""`manage.py worker`: run the background tasks (django-tasks-db's worker), with the sweep kept scheduled."""
+"""`manage.py worker`: run the background tasks (django-tasks-db's worker), with the periodic ones kept scheduled."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from meetings.tasks import schedule_sweep
+from meetings.tasks import schedule_audit_tasks, schedule_sweep
 
 
 class Command(BaseCommand):
-    help = "Run background tasks: checks of meetings whose outcome HubSpot left open, and the sweep."
+    help = ("Run background tasks: checks of meetings whose outcome HubSpot left open, the sweep, and the audit "
+            "chain's daily verification and retention.")
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="Run the tasks that are due, then exit.")
@@ -15,5 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch: bool, interval: float, **options):
         schedule_sweep()
+        schedule_audit_tasks()
         worker_options = {"interval": interval, "batch": batch, "startup_delay": False, "reload": False}
         call_command("db_worker", verbosity=options["verbosity"], **worker_options)

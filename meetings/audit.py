@@ -1,0 +1,486 @@
+"""The audit trail you can prove: a keyed hash chain over every final record (docs/audit.md).
+
+When a meeting record becomes final (created, failed, not created) — or an erasure is logged —
+it takes the next sequence number and stores
+
+    link = HMAC-SHA256(key, previous link ‖ digest)
+
+where `digest` is the SHA-256 of a canonical serialisation (sorted-key JSON) of the entry's kind,
+id, sequence number, key id and one keyed digest per audited field. The per-field digests are
+stored, so a field can later be redacted (its value replaced by a marker, `audit_redactions`
+saying why) while its digest — and with it the chain — stays. `verify_chain` walks the chain in
+sequence order and names the first entry that does not fit; `verify_csv` checks an export alone.
+
+The key comes from `AUDIT_CHAIN_KEYS` (env `AUDIT_CHAIN_KEY`, `new,old`): the first signs, all verify.
+The first entry under a new key also carries its link under the previous key (`audit_bridge`).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import heapq
+import hmac
+import json
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from meetings.models import AuditChainHead, AuditErasure, AuditVerification, ChainedEntry, MeetingRecord
+
+logger = logging.getLogger("meetings.audit")
+
+GENESIS = "0" * 64
+HEAD_PK = 1
+CHUNK = 2000
+
+# Every field whose value the chain vouches for. `user_id` is the rep ("who").
+RECORD_FIELDS = (
+    "idempotency_key", "user_id", "hubspot_user_id", "owner_id", "hub_id", "hub_domain", "status",
+    "hubspot_meeting_id", "title", "start_at", "end_at", "time_zone", "associations", "request_payload",
+    "response_status", "response_body", "error_category", "error_message", "correlation_id", "attempts",
+    "reconciliation", "duration_ms", "created_at", "finished_at",
+)
+ERASURE_FIELDS = ("subject_kind", "subject_digest", "requested_by", "record_ids", "redacted_fields", "created_at")
+KINDS: dict[str, tuple[type[ChainedEntry], tuple[str, ...]]] = {
+    "record": (MeetingRecord, RECORD_FIELDS),
+    "erasure": (AuditErasure, ERASURE_FIELDS),
+}
+KIND_OF = {model: kind for kind, (model, _fields) in KINDS.items()}
+
+# What a redacted field holds instead of its value: of the field's type, so pages and code that read
+# it keep working (a list stays a list). Only these fields of a meeting record may be redacted.
+REDACTION_MARKERS = {
+    "title": "[redacted]",
+    "associations": [],
+    "request_payload": {"redacted": True},
+    "response_body": {"redacted": True},
+    "error_message": "[redacted]",
+    "hubspot_user_id": 0,
+    "owner_id": "[redacted]",
+}
+RETENTION = "retention"
+ERASURE_PREFIX = "erasure:"
+
+
+# --- keys -------------------------------------------------------------------------------------
+
+def key_id(key: str) -> str:
+    """A short, public name for a key: which key signed an entry, without revealing it."""
+    return hashlib.sha256(b"meeting-booker audit key id\0" + key.encode()).hexdigest()[:12]
+
+
+def signing_key() -> tuple[str, bytes]:
+    key = settings.AUDIT_CHAIN_KEYS[0]
+    return key_id(key), key.encode()
+
+
+def verifying_keys() -> dict[str, bytes]:
+    return {key_id(key): key.encode() for key in settings.AUDIT_CHAIN_KEYS}
+
+
+# --- the canonical form -----------------------------------------------------------------------
+
+# One encoder for every value: json.dumps with options builds a new one per call, a third of the walk's time.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical(value) -> bytes:
+    """Sorted-key JSON without spaces: one byte string per value, whatever the database returned."""
+    return _ENCODER.encode(value).encode()
+
+
+def _typed(value) -> list:
+    """The value with its type spelled out, so "5", 5 and "2031-01-01" vs a datetime never collide."""
+    if value is None:
+        return ["null", None]
+    if isinstance(value, bool):
+        return ["bool", value]
+    if isinstance(value, int):
+        return ["int", str(value)]
+    if isinstance(value, datetime):
+        return ["datetime", value.astimezone(UTC).isoformat(timespec="microseconds")]
+    if isinstance(value, uuid.UUID):
+        return ["uuid", str(value)]
+    if isinstance(value, str):
+        return ["str", value]
+    if isinstance(value, dict | list | float):
+        return ["json", value]
+    raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def field_digest(key: bytes, name: str, value) -> str:
+    """Keyed, so a redacted title cannot be guessed back from its digest by anyone without the key."""
+    return hmac.digest(key, canonical([name, _typed(value)]), "sha256").hex()
+
+
+def entry_digest(kind: str, pk: int, seq: int, kid: str, digests: dict[str, str]) -> str:
+    document = {"kind": kind, "id": pk, "seq": seq, "key": kid, "fields": digests}
+    return hashlib.sha256(canonical(document)).hexdigest()
+
+
+def link_of(key: bytes, previous: str, digest: str) -> str:
+    return hmac.digest(key, bytes.fromhex(previous) + bytes.fromhex(digest), "sha256").hex()
+
+
+def subject_digest(kind: str, identifier: str) -> str:
+    """How the erasure log names a person: provable with the key, unreadable without it."""
+    _kid, key = signing_key()
+    return hmac.digest(key, canonical([kind, identifier.strip().casefold()]), "sha256").hex()
+
+
+# --- appending --------------------------------------------------------------------------------
+
+def chain_append(entry: ChainedEntry) -> None:
+    """Give an entry that just became final the next sequence number and its link.
+
+    Call it inside the transaction whose UPDATE made the entry final, after that UPDATE: the chain
+    fields then commit or roll back with it, and digest what the database really holds.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("chain_append must run inside the transaction that makes the entry final")
+    kind = KIND_OF[type(entry)]
+    model, fields = KINDS[kind]
+    # Claiming the number is the first write to the head row, and so also the lock: PostgreSQL holds the
+    # row until commit and SQLite its single write lock, so a concurrent append waits here and reads the
+    # head only after this one has committed — one chain, no fork, no gap.
+    if not AuditChainHead.objects.filter(pk=HEAD_PK).update(length=F("length") + 1):
+        # The very first entry (the row comes with the migration, but a flushed test database lacks it).
+        # ON CONFLICT DO NOTHING: a concurrent first append waits for this insert instead of failing.
+        AuditChainHead.objects.bulk_create([AuditChainHead(pk=HEAD_PK)], ignore_conflicts=True)
+        AuditChainHead.objects.filter(pk=HEAD_PK).update(length=F("length") + 1)
+    head = AuditChainHead.objects.get(pk=HEAD_PK)
+    stored = model.objects.filter(pk=entry.pk, audit_seq__isnull=True).values(*fields).get()
+    chained = _chain_fields(kind, entry.pk, head, stored, fields)
+    model.objects.filter(pk=entry.pk).update(**chained)
+    AuditChainHead.objects.filter(pk=HEAD_PK).update(last_link=chained["audit_link"],
+                                                     last_key_id=chained["audit_key_id"])
+    for name, value in chained.items():
+        setattr(entry, name, value)
+
+
+def _chain_fields(kind: str, pk: int, head: AuditChainHead, stored: dict, fields: tuple[str, ...]) -> dict:
+    kid, key = signing_key()
+    digests = {name: field_digest(key, name, stored[name]) for name in fields}
+    digest = entry_digest(kind, pk, head.length, kid, digests)
+    previous = head.last_link or GENESIS
+    bridge = ""
+    if head.last_key_id and head.last_key_id != kid:
+        # A new key starts a segment: its first link is signed by the old key too, so the two segments join.
+        old = verifying_keys().get(head.last_key_id)
+        if old is None:
+            raise ImproperlyConfigured(
+                f"AUDIT_CHAIN_KEY no longer holds the key that signed the chain's last entry (key id "
+                f"{head.last_key_id}): list it after the new key (new,old)."
+            )
+        bridge = link_of(old, previous, digest)
+    return {"audit_seq": head.length, "audit_key_id": kid, "audit_digests": digests,
+            "audit_link": link_of(key, previous, digest), "audit_bridge": bridge}
+
+
+# --- redacting --------------------------------------------------------------------------------
+
+def redact(record_ids: list[int], fields: tuple[str, ...], reason: str) -> int:
+    """Replace the fields' values of these chained, final records by their markers; their digests stay.
+
+    Returns how many records changed. Fields already redacted keep their first reason.
+    """
+    unknown = set(fields) - set(REDACTION_MARKERS)
+    if unknown:
+        raise ValueError(f"not redactable: {sorted(unknown)}")
+    records = list(MeetingRecord.objects.filter(pk__in=record_ids, audit_seq__isnull=False,
+                                                status__in=MeetingRecord.FINAL_STATUSES))
+    changed = []
+    for record in records:
+        todo = [name for name in fields if name not in record.audit_redactions]
+        if not todo:
+            continue
+        for name in todo:
+            setattr(record, name, REDACTION_MARKERS[name])
+        record.audit_redactions = {**record.audit_redactions, **dict.fromkeys(todo, reason)}
+        changed.append(record)
+    # bulk_update, not save(): final records refuse save(), and only these columns may change.
+    MeetingRecord.objects.bulk_update(changed, [*fields, "audit_redactions"])
+    return len(changed)
+
+
+# --- verifying --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Break:
+    seq: int | None
+    entry: str  # e.g. "meeting record 42"
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"sequence {self.seq}, " if self.seq is not None else ""
+        return f"{where}{self.entry}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    seconds: float
+    head_seq: int | None = None
+    head_link: str = ""
+    first_break: Break | None = None
+
+    @property
+    def holds(self) -> bool:
+        return self.first_break is None
+
+
+def _entry_name(kind: str, pk) -> str:
+    return f"meeting record {pk}" if kind == "record" else f"erasure {pk}"
+
+
+def _stream(kind: str) -> Iterator[tuple[int, str, dict]]:
+    model, fields = KINDS[kind]
+    rows = (model.objects.filter(audit_seq__isnull=False).order_by("audit_seq")
+            .values("pk", "audit_seq", "audit_key_id", "audit_link", "audit_bridge", "audit_digests",
+                    "audit_redactions", *fields)
+            .iterator(chunk_size=CHUNK))
+    for row in rows:
+        yield row["audit_seq"], kind, row
+
+
+def _entries() -> Iterator[tuple[int, str, dict]]:
+    """Every chained entry of both tables, in one sequence order, a chunk at a time."""
+    return heapq.merge(_stream("record"), _stream("erasure"), key=lambda item: item[0])
+
+
+class _Walk:
+    """The state of one walk: what the next entry must follow."""
+
+    def __init__(self, keys: dict[str, bytes], erasures: dict[int, set[int]]):
+        self.keys = keys
+        self.erasures = erasures
+        self.expected = 1
+        self.previous = GENESIS
+        self.previous_kid = ""
+
+    def check(self, seq: int, kind: str, row: dict) -> str | None:
+        """Why this entry does not fit, or None; on success it becomes the one the next must follow."""
+        if seq < self.expected:
+            return f"out of order: sequence {seq} is used twice (a forked or re-numbered chain)"
+        if seq > self.expected:
+            missing = str(self.expected) if seq == self.expected + 1 else f"{self.expected}–{seq - 1}"
+            return f"gap: sequence {missing} is missing before it (deleted or re-numbered)"
+        key = self.keys.get(row["audit_key_id"])
+        if key is None:
+            return f"signed with key id {row['audit_key_id']!r}, which AUDIT_CHAIN_KEY does not hold"
+        problem = self._edited(kind, row, key) or self._linked(kind, row, key)
+        if problem:
+            return problem
+        self.expected, self.previous, self.previous_kid = seq + 1, row["audit_link"], row["audit_key_id"]
+        return None
+
+    def _edited(self, kind: str, row: dict, key: bytes) -> str | None:
+        fields = KINDS[kind][1]
+        digests, redactions = row["audit_digests"], row["audit_redactions"]
+        if not isinstance(digests, dict) or set(digests) != set(fields):
+            return "edited: its field digests were changed"
+        for name in fields:
+            if name in redactions:
+                if problem := self._bad_redaction(kind, row, name, redactions[name]):
+                    return problem
+            elif not hmac.compare_digest(field_digest(key, name, row[name]), str(digests[name])):
+                return f"edited: {name} no longer matches its digest"
+        return None
+
+    def _bad_redaction(self, kind: str, row: dict, name: str, reason) -> str | None:
+        if kind != "record" or name not in REDACTION_MARKERS:
+            return f"edited: {name} is marked redacted but may not be"
+        if row[name] != REDACTION_MARKERS[name]:
+            return f"edited: {name} is marked redacted but holds a value"
+        if reason == RETENTION:
+            return None
+        erasure = str(reason).removeprefix(ERASURE_PREFIX)
+        if not (str(reason).startswith(ERASURE_PREFIX) and erasure.isdigit()
+                and row["pk"] in self.erasures.get(int(erasure), ())):
+            return f"edited: {name} is redacted for {reason!r}, which no chained erasure covers"
+        return None
+
+    def _linked(self, kind: str, row: dict, key: bytes) -> str | None:
+        digest = entry_digest(kind, row["pk"], row["audit_seq"], row["audit_key_id"], row["audit_digests"])
+        if not hmac.compare_digest(link_of(key, self.previous, digest), row["audit_link"] or ""):
+            return "wrong link: it does not follow from the previous link and its own digest"
+        if self.previous_kid and self.previous_kid != row["audit_key_id"]:
+            old = self.keys.get(self.previous_kid)
+            if old is None:
+                return f"the key changes here, but AUDIT_CHAIN_KEY does not hold the old key {self.previous_kid!r}"
+            if not hmac.compare_digest(link_of(old, self.previous, digest), row["audit_bridge"] or ""):
+                return "wrong link: the key changes here without a link signed by the previous key"
+        return None
+
+
+def _chained_erasures() -> dict[int, set[int]]:
+    """Which records each logged erasure covers (few rows: one per person erased)."""
+    rows = AuditErasure.objects.filter(audit_seq__isnull=False).values_list("pk", "record_ids")
+    return {pk: set(ids or ()) for pk, ids in rows}
+
+
+def verify_chain() -> Verification:
+    """Walk the whole chain in sequence order; stop at the first entry that does not fit."""
+    started = time.monotonic()
+    walk = _Walk(verifying_keys(), _chained_erasures())
+    checked, last_seq = 0, None
+
+    def result(first_break: Break | None = None) -> Verification:
+        return Verification(checked=checked, seconds=time.monotonic() - started, head_seq=last_seq,
+                            head_link=walk.previous if last_seq else "", first_break=first_break)
+
+    for seq, kind, row in _entries():
+        if problem := walk.check(seq, kind, row):
+            return result(Break(seq, _entry_name(kind, row["pk"]), problem))
+        checked, last_seq = checked + 1, seq
+    return result(_ends_where_it_should(last_seq or 0, walk.previous))
+
+
+def _ends_where_it_should(length: int, last_link: str) -> Break | None:
+    """After the walk: the tail is all there, and no final record stands outside the chain."""
+    head = AuditChainHead.objects.filter(pk=HEAD_PK).first() or AuditChainHead(length=0)
+    if head.length > length:
+        return Break(length + 1, "the chain's end",
+                     f"gap: the head counts {head.length} entries but the chain ends at {length} (tail deleted)")
+    if length and (head.length != length or head.last_link != last_link):
+        return Break(length, "the chain's head",
+                     "wrong link: the head (missing, or at another entry) does not end where the chain ends")
+    verified = AuditVerification.objects.filter(holds=True, head_seq__isnull=False).first()
+    if verified and verified.head_seq > length:
+        return Break(length + 1, "the chain's end",
+                     f"gap: the chain verified up to {verified.head_seq} on {verified.started_at:%Y-%m-%d} "
+                     f"but now ends at {length}")
+    outside = (MeetingRecord.objects.filter(status__in=MeetingRecord.FINAL_STATUSES, audit_seq__isnull=True)
+               .order_by("pk").values_list("pk", flat=True).first())
+    if outside is not None:
+        return Break(None, _entry_name("record", outside), "missing: final, but not in the chain (inserted directly?)")
+    return None
+
+
+def verification_record(result: Verification) -> AuditVerification:
+    """Keep the outcome: the admins' list page shows the last one, and the next walk compares lengths."""
+    broken = result.first_break
+    if broken is None:
+        logger.info("audit chain holds: %s entries in %.1f s, head %s %s", result.checked, result.seconds,
+                    result.head_seq, result.head_link)
+    else:
+        logger.error("audit chain broken after %s entries: %s", result.checked, broken)
+    return AuditVerification.objects.create(
+        duration_ms=int(result.seconds * 1000), holds=result.holds, checked=result.checked,
+        head_seq=result.head_seq, head_link=result.head_link,
+        break_seq=broken.seq if broken else None, break_entry=broken.entry if broken else "",
+        reason=broken.reason if broken else "",
+    )
+
+
+def latest_verification() -> AuditVerification | None:
+    return AuditVerification.objects.first()
+
+
+# --- the export and its check -----------------------------------------------------------------
+
+# The columns every exported row ends with, in this order (the check finds them from the end).
+CSV_CHAIN_COLUMNS = 6
+
+
+def with_previous_links(records: QuerySet[MeetingRecord]) -> QuerySet[MeetingRecord]:
+    """Each record with the link of the entry before it (a record or an erasure), one index lookup each."""
+    def link_before(model):
+        return Subquery(model.objects.filter(audit_seq=OuterRef("audit_seq") - 1).values("audit_link")[:1])
+
+    return records.annotate(audit_previous_link=Coalesce(link_before(MeetingRecord), link_before(AuditErasure)))
+
+
+def csv_chain_cells(record: MeetingRecord) -> list:
+    """Sequence, key id, digest, previous link and link: enough to check the row's place with the key alone."""
+    if not record.is_chained:
+        return ["", "", "", "", ""]
+    previous = GENESIS if record.audit_seq == 1 else (record.audit_previous_link or "")
+    digest = entry_digest("record", record.pk, record.audit_seq, record.audit_key_id, record.audit_digests)
+    return [record.audit_seq, record.audit_key_id, digest, previous, record.audit_link]
+
+
+def row_signature(cells: list) -> str:
+    """The export's own seal over a row's cells as written: a cell edited in the file no longer fits."""
+    kid, key = signing_key()
+    texts = ["" if cell is None else str(cell) for cell in cells]  # as the csv module writes them
+    return f"{kid}:{hmac.digest(key, canonical(texts), 'sha256').hex()}"
+
+
+@dataclass(frozen=True)
+class _CsvRow:
+    line: int
+    seq: int
+    kid: str
+    digest: str
+    previous: str
+    link: str
+
+
+def verify_csv(path) -> Verification:
+    """Check an exported file on its own: every row's seal and link, and the links of consecutive rows."""
+    started = time.monotonic()
+    keys = verifying_keys()
+    rows: list[_CsvRow] = []
+    checked = 0
+    with open(path, newline="", encoding="utf-8-sig") as file:
+        reader = csv.reader(file)
+        next(reader, None)
+        for cells in reader:
+            problem, row = _check_csv_row(reader.line_num, cells, keys)
+            if problem:
+                return Verification(checked, time.monotonic() - started,
+                                    first_break=Break(row.seq if row else None, f"line {reader.line_num}", problem))
+            checked += 1
+            if row:
+                rows.append(row)
+    rows.sort(key=lambda row: row.seq)
+    broken = _check_consecutive(rows)
+    last = rows[-1] if rows else None
+    return Verification(checked, time.monotonic() - started, head_seq=last.seq if last else None,
+                        head_link=last.link if last else "", first_break=broken)
+
+
+def _check_csv_row(line: int, cells: list[str], keys: dict[str, bytes]) -> tuple[str | None, _CsvRow | None]:
+    if len(cells) < CSV_CHAIN_COLUMNS:
+        return "not a row of this export: the chain columns are missing", None
+    *content, seq, kid, digest, previous, link, signature = cells
+    sign_kid, _sep, mac = signature.partition(":")
+    sign_key = keys.get(sign_kid)
+    if sign_key is None:
+        return f"sealed with key id {sign_kid!r}, which AUDIT_CHAIN_KEY does not hold", None
+    sealed = hmac.digest(sign_key, canonical([*content, seq, kid, digest, previous, link]), "sha256").hex()
+    row = _CsvRow(line, int(seq), kid, digest, previous, link) if seq.isdigit() else None
+    if not hmac.compare_digest(sealed, mac):
+        return "edited: the row's cells no longer match its seal", row
+    if row is None:
+        return None, None  # an open record: not in the chain yet
+    key = keys.get(kid)
+    if key is None:
+        return f"signed with key id {kid!r}, which AUDIT_CHAIN_KEY does not hold", row
+    try:
+        fits = hmac.compare_digest(link_of(key, previous, digest), link)
+    except ValueError:
+        fits = False
+    return (None if fits else "wrong link: it does not follow from its previous link and digest"), row
+
+
+def _check_consecutive(rows: list[_CsvRow]) -> Break | None:
+    """A filtered export skips numbers; where two rows are neighbours in the chain, they must join."""
+    for before, after in zip(rows, rows[1:], strict=False):
+        if after.seq == before.seq:
+            return Break(after.seq, f"line {after.line}", f"out of order: sequence {after.seq} appears twice")
+        if after.seq == before.seq + 1 and after.previous != before.link:
+            return Break(after.seq, f"line {after.line}",
+                         f"wrong link: its previous link is not the link of line {before.line}")
+    return None
