@@ -434,13 +434,15 @@ def verify_csv(path) -> Verification:
     rows: list[_CsvRow] = []
     checked = 0
     with open(path, newline="", encoding="utf-8-sig") as file:
-        reader = csv.reader(file)
-        next(reader, None)
+        # Commas, or semicolons as a German export has them (German spreadsheets expect those).
+        delimiter = ";" if file.readline().count(";") > 0 else ","
+        reader = csv.reader(file, delimiter=delimiter)
         for cells in reader:
-            problem, row = _check_csv_row(reader.line_num, cells, keys)
+            line = reader.line_num + 1  # the header was read above
+            problem, row = _check_csv_row(line, cells, keys)
             if problem:
                 return Verification(checked, time.monotonic() - started,
-                                    first_break=Break(row.seq if row else None, f"line {reader.line_num}", problem))
+                                    first_break=Break(row.seq if row else None, f"line {line}", problem))
             checked += 1
             if row:
                 rows.append(row)

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -214,8 +214,8 @@ def _csv_header() -> list[str]:
     ]
 
 
-def _csv_rows(records, *, header: list[str], status_labels: dict[str, str]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+def _csv_rows(records, *, header: list[str], status_labels: dict[str, str], delimiter: str) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=delimiter)
     # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
     yield "\ufeff" + writer.writerow(header)
     for record in audit.with_previous_links(records).iterator(chunk_size=2000):
@@ -241,7 +241,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     form = AdminRecordFilterForm(request.GET or None)
     records = meeting_record_list(viewer=request.user, filters=form.to_filters(), everyone=True)
     # Translated now, in the request's language: the rows are written later, while the file streams.
-    rows = _csv_rows(records, header=_csv_header(),
+    # German spreadsheets split columns at semicolons (the comma is their decimal mark).
+    delimiter = ";" if translation.get_language().startswith("de") else ","
+    rows = _csv_rows(records, header=_csv_header(), delimiter=delimiter,
                      status_labels={value: str(label) for value, label in MeetingRecord.Status.choices})
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     filename = f"meetings-{timezone.localdate().isoformat()}.csv"

@@ -106,3 +106,15 @@ def test_a_file_that_is_not_an_export_is_refused_by_name(tmp_path):
 
     assert f"Cannot read {missing}" in broken("--csv", str(missing))
     assert "line 2: not a row of this export" in broken("--csv", str(not_ours))
+
+
+def test_a_german_export_uses_semicolons_and_checks_out(records, client, admin_user, tmp_path):
+    client.force_login(admin_user)
+    raw = b"".join(client.get(reverse("history_export"), HTTP_ACCEPT_LANGUAGE="de").streaming_content)
+    path = tmp_path / "export-de.csv"
+    path.write_bytes(raw)
+
+    header, *rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+    assert header[0] == "Abgeschickt am (UTC)" and len(rows) == 5  # German Excel splits it into columns
+    assert "The audit chain holds: checked 5 rows of" in verify("--csv", str(path))

@@ -67,3 +67,12 @@ def test_each_language_is_named_in_itself(client):
 
     assert 'lang="en"' in content and ">English</button>" in content
     assert ">Deutsch</button>" in content and "Englisch" not in content
+
+
+def test_the_compiled_catalogue_is_the_catalogue():
+    """The committed .mo is what Django reads: a stale one shows English for messages the .po translates."""
+    source = {(e.msgid, e.msgstr or str(e.msgstr_plural)) for e in polib.pofile(str(GERMAN)).translated_entries()}
+    compiled = {(e.msgid, e.msgstr or str(e.msgstr_plural))
+                for e in polib.mofile(str(GERMAN.with_suffix(".mo"))) if e.msgid}
+
+    assert source - compiled == set()

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def export_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    delimiter = ";" if response.wsgi_request.LANGUAGE_CODE == "de" else ","  # German exports: semicolons
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=delimiter))
 
 
 @pytest.mark.parametrize("title", ['=HYPERLINK("http://evil.example","Klick")', "+1+2", "-2+3", "@SUM(A1)"])

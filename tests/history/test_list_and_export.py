@@ -23,7 +23,11 @@ def titles(response) -> list[str]:
 def export_rows(response) -> list[list[str]]:
     raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())  # a BOM: spreadsheet programs read UTF-8 correctly
-    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    text = raw.decode("utf-8-sig")
+    # German exports are split at semicolons, as German spreadsheets expect; English ones at commas.
+    german = response.wsgi_request.LANGUAGE_CODE == "de"
+    assert (";" in text.splitlines()[0]) is german
+    return list(csv.reader(io.StringIO(text), delimiter=";" if german else ","))
 
 
 def test_newest_first(client, lena, record_factory):
