@@ -173,6 +173,11 @@ class MeetingRecord(ChainedEntry):
         return self.status in (self.Status.FAILED, self.Status.NOT_CREATED) and not self.audit_redactions
 
     @property
+    def may_create_now(self) -> bool:
+        """Not made, and what was sent is still kept: "Create it now" can send it again."""
+        return self.is_not_created and not self.audit_redactions
+
+    @property
     def last_check(self) -> dict | None:
         return self.reconciliation[-1] if self.reconciliation else None
 

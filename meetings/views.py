@@ -187,7 +187,7 @@ def _prepare_next_attempt(request: HttpRequest, form: MeetingForm) -> None:
 def meeting_create_again_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One click on a record HubSpot did not create: send the same meeting now."""
     record = _own_record(request, pk)
-    if not record.is_not_created or record.user_id != request.user.pk:
+    if not record.may_create_now or record.user_id != request.user.pk:
         return redirect("meeting_done", pk=record.pk)
     blocked = _booking_blocked(request, None)
     if blocked:

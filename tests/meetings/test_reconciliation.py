@@ -230,3 +230,18 @@ def test_a_meeting_being_checked_speaks_german(rep_client, sandbox):
 
     assert "Wir prüfen, ob HubSpot das Meeting angelegt hat" in done and "bisher 0 Prüfungen" in done
     assert 'data-status="unknown">Wird geprüft</span>' in mine
+
+
+@pytest.mark.django_db
+def test_a_not_created_record_whose_request_retention_removed_is_not_sent_again(rep_client, sandbox, run_due_tasks):
+    sandbox.fault(CREATE_PATH, status=503)
+    rep_client.post(reverse("meeting_create"), post_for("Längst vergessen"))
+    run_due_tasks()
+    lost = MeetingRecord.objects.get()
+    MeetingRecord.objects.filter(pk=lost.pk).update(audit_redactions={"request_payload": "retention"})
+
+    page = rep_client.get(reverse("meeting_done", args=[lost.pk])).content.decode()
+    answer = rep_client.post(reverse("meeting_create_again", args=[lost.pk]))
+
+    assert "Create it now" not in page
+    assert answer["Location"] == reverse("meeting_done", args=[lost.pk]) and MeetingRecord.objects.count() == 1
