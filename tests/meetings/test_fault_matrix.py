@@ -60,7 +60,8 @@ CREATED, NOT_CREATED = "Meeting created in HubSpot", "HubSpot did not create the
 ROWS = [
     Row("429 with Retry-After", fault(status=429, retry_after=0), Status.CREATED, 1, 2, CREATED),
     Row("429 without Retry-After", fault(status=429), Status.CREATED, 1, 2, CREATED),
-    *(Row(f"{code} before HubSpot did the work", fault(status=code, count=5), Status.NOT_CREATED, 0, 1, NOT_CREATED)
+    # One fault: a create sent again would succeed, and the row would see the meeting it must never make.
+    *(Row(f"{code} before HubSpot did the work", fault(status=code), Status.NOT_CREATED, 0, 1, NOT_CREATED)
       for code in (500, 502, 503, 504)),
     *(Row(f"{code} after HubSpot did the work", fault(mode="process_then_status", status=code),
           Status.CREATED, 1, 1, CREATED) for code in (500, 502, 503, 504)),
@@ -158,6 +159,9 @@ def test_a_refused_refresh_sends_the_rep_to_sign_in_with_nothing_made(rep_client
 def test_the_whole_matrix_makes_no_duplicate_and_leaves_nothing_open(rep_client, sandbox, settings, run_due_tasks):
     settings.HUBSPOT_RETRY_BUDGET_SECONDS = 3.0
     settings.RECONCILE_AFTER_SECONDS = [0, 0, 0, 0, 0]
+    # Some eighty calls in a few seconds: HubSpot's rate limits are not what this test is about.
+    settings.HUBSPOT_CALLS_PER_TEN_SECONDS = 10_000
+    sandbox.configure(rate_limit={"max": 10_000, "interval_ms": 10_000})
 
     for hour, row in enumerate(ROWS, start=7):
         play(Row(**{**row.__dict__, "settings": {k: v for k, v in row.settings.items()
