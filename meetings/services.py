@@ -81,8 +81,8 @@ def meeting_create_again(*, user, record: MeetingRecord) -> MeetingAttempt:
 
     The new attempt's key comes from the old record's, so a double click creates one meeting.
     """
-    if not record.may_create_now or record.user_id != user.pk:
-        raise ValueError(f"meeting record {record.pk} is not one this rep can create again")
+    if not record.may_create_now or record.user_id != user.pk or record.hub_id != user.hubspot.hub_id:
+        raise ValueError(f"meeting record {record.pk} is not one this rep can create again (here)")
     again, is_new = _open_record(
         user, uuid.uuid5(record.idempotency_key, "create again"), title=record.title, start_at=record.start_at,
         end_at=record.end_at, time_zone=record.time_zone, associations=record.associations,

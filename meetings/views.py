@@ -192,6 +192,9 @@ def meeting_create_again_view(request: HttpRequest, pk: int) -> HttpResponse:
     blocked = _booking_blocked(request, None)
     if blocked:
         return blocked
+    if record.hub_id != request.user.hubspot.hub_id:
+        # What was sent names that portal's owner: it can only be created again from there.
+        return redirect("meeting_done", pk=record.pk)
     try:
         attempt = meeting_create_again(user=request.user, record=record)
     except HubSpotAuthRequired:

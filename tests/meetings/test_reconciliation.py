@@ -245,3 +245,18 @@ def test_a_not_created_record_whose_request_retention_removed_is_not_sent_again(
 
     assert "Create it now" not in page
     assert answer["Location"] == reverse("meeting_done", args=[lost.pk]) and MeetingRecord.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_meeting_not_created_in_one_portal_is_not_created_again_from_another(rep_client, rep, sandbox,
+                                                                               run_due_tasks):
+    sandbox.fault(CREATE_PATH, status=503)
+    rep_client.post(reverse("meeting_create"), post_for("Im ersten Portal"))
+    run_due_tasks()
+    lost = MeetingRecord.objects.get()
+    type(rep.hubspot).objects.filter(pk=rep.hubspot.pk).update(hub_id=13572468)  # signed in to the other portal
+
+    answer = rep_client.post(reverse("meeting_create_again", args=[lost.pk]))
+
+    assert answer["Location"] == reverse("meeting_done", args=[lost.pk]) and MeetingRecord.objects.count() == 1
+    assert "Create it now" not in rep_client.get(answer["Location"]).content.decode()
