@@ -21,6 +21,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -85,6 +86,9 @@ def _search_step(record: MeetingRecord) -> dict:
         step["matched"] = _matching_meeting(record, candidates, client)
     except HubSpotError as error:
         step["error"] = f"{type(error).__name__}: {error}"
+    except ObjectDoesNotExist:
+        # The rep's HubSpot connection is gone (erased, or never restored): no one can search as them.
+        step["error"] = "No HubSpot connection for this rep: sign-in needed"
     return step
 
 

@@ -260,3 +260,17 @@ def test_a_meeting_not_created_in_one_portal_is_not_created_again_from_another(r
 
     assert answer["Location"] == reverse("meeting_done", args=[lost.pk]) and MeetingRecord.objects.count() == 1
     assert "Create it now" not in rep_client.get(answer["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_rep_without_a_hubspot_connection_keeps_being_checked_without_the_worker_failing(
+        rep_client, rep, sandbox, run_due_tasks):
+    sandbox.fault(CREATE_PATH, mode="process_then_drop")
+    rep_client.post(reverse("meeting_create"), post_for("Ohne Verbindung"))
+    type(rep.hubspot).objects.filter(user=rep).delete()  # e.g. the rep's data was erased meanwhile
+
+    run_due_tasks()
+
+    record = MeetingRecord.objects.get()
+    assert record.status == Status.UNKNOWN and record.next_check_at is not None
+    assert record.reconciliation[-1]["error"] == "No HubSpot connection for this rep: sign-in needed"
