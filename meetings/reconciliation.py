@@ -51,16 +51,22 @@ def mark_unknown(record: MeetingRecord, *, category: str, message: str) -> bool:
     ))
 
 
-def check(record_id: int) -> MeetingRecord:
-    """One check of an UNKNOWN record against HubSpot; it settles the record or sets its next check."""
+def check(record_id: int) -> MeetingRecord | None:
+    """One check of an UNKNOWN record against HubSpot; it settles the record or sets its next check.
+
+    None when there was nothing to do: the record is settled, its next check is not due yet, or
+    another check (a task the sweep restarted, say) got there first. Only a check that ran schedules
+    the next one, so a duplicate task ends here instead of starting a second chain of checks.
+    """
     record = MeetingRecord.objects.select_related("user__hubspot").get(pk=record_id)
-    if not record.is_unknown:
-        return record
+    due_at = record.next_check_at
+    if not record.is_unknown or (due_at is not None and due_at > timezone.now()):
+        return None
     step = _search_step(record)
     with transaction.atomic():
         record = MeetingRecord.objects.select_for_update().get(pk=record_id)
-        if not record.is_unknown:
-            return record  # another worker settled it meanwhile
+        if not record.is_unknown or record.next_check_at != due_at:
+            return None  # settled, or checked by another worker, meanwhile
         steps = [*record.reconciliation, step]
         if step.get("matched"):
             _settle_created(record, steps, step)

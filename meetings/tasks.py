@@ -33,6 +33,8 @@ def start_checking(record: MeetingRecord) -> None:
 @task
 def check_record(record_id: int) -> str:
     record = reconciliation.check(record_id)
+    if record is None:
+        return "nothing to do"
     if record.is_unknown and record.next_check_at is not None:
         check_record.using(run_after=record.next_check_at).enqueue(record.pk)
     return record.status

@@ -274,3 +274,24 @@ def test_a_rep_without_a_hubspot_connection_keeps_being_checked_without_the_work
     record = MeetingRecord.objects.get()
     assert record.status == Status.UNKNOWN and record.next_check_at is not None
     assert record.reconciliation[-1]["error"] == "No HubSpot connection for this rep: sign-in needed"
+
+
+@pytest.mark.django_db
+def test_a_duplicate_check_task_does_not_start_a_second_chain_of_checks(rep_client, sandbox, settings,
+                                                                        run_due_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    from meetings.tasks import check_record
+
+    sandbox.fault(CREATE_PATH, status=500)  # nothing made: checking goes on after the first search
+    rep_client.post(reverse("meeting_create"), post_for("Doppelt geprüft"))
+    settings.RECONCILE_AFTER_SECONDS = [0, 600]
+    record = MeetingRecord.objects.get()
+    check_record.enqueue(record.pk)  # e.g. the sweep restarted a check whose task was only late
+
+    run_due_tasks()
+
+    record.refresh_from_db()
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=check_record.module_path)
+    assert len(record.reconciliation) == 1 and record.is_unknown
+    assert waiting.count() == 1  # one next check, not two
