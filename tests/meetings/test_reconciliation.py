@@ -32,6 +32,14 @@ def post_for(title: str, hour: int = 10) -> dict:
     return meeting_post(title=title, start=form_value(start), end=form_value(start + timedelta(hours=1)))
 
 
+def not_made_by_hubspot(client, sandbox, run_due_tasks, title: str) -> MeetingRecord:
+    """A meeting submitted while HubSpot failed (503) without making it, settled as not created."""
+    sandbox.fault(CREATE_PATH, status=503)
+    client.post(reverse("meeting_create"), post_for(title))
+    run_due_tasks()
+    return MeetingRecord.objects.get(title=title)
+
+
 def settle(run_due_tasks, *, within: float) -> None:
     """Run due tasks as a worker would, until no record is open or `within` seconds have passed."""
     deadline = time.monotonic() + within
@@ -105,10 +113,7 @@ def test_an_earlier_identical_meeting_is_not_claimed(rep_client, rep, sandbox, d
 
 @pytest.mark.django_db
 def test_create_it_now_sends_the_same_meeting_once(rep_client, sandbox, run_due_tasks):
-    sandbox.fault(CREATE_PATH, status=503)
-    rep_client.post(reverse("meeting_create"), post_for("Zweiter Versuch"))
-    run_due_tasks()
-    lost = MeetingRecord.objects.get()
+    lost = not_made_by_hubspot(rep_client, sandbox, run_due_tasks, "Zweiter Versuch")
     assert lost.status == Status.NOT_CREATED
 
     first = rep_client.post(reverse("meeting_create_again", args=[lost.pk]))
@@ -123,10 +128,7 @@ def test_create_it_now_sends_the_same_meeting_once(rep_client, sandbox, run_due_
 @pytest.mark.django_db
 def test_only_the_rep_can_create_their_meeting_again(client, rep, sandbox, run_due_tasks, django_user_model):
     client.force_login(rep)
-    sandbox.fault(CREATE_PATH, status=503)
-    client.post(reverse("meeting_create"), post_for("Nur für Lena"))
-    run_due_tasks()
-    lost = MeetingRecord.objects.get()
+    lost = not_made_by_hubspot(client, sandbox, run_due_tasks, "Nur für Lena")
     client.force_login(django_user_model.objects.create_user("jonas@example.de"))
 
     assert client.post(reverse("meeting_create_again", args=[lost.pk])).status_code == 404
@@ -234,10 +236,7 @@ def test_a_meeting_being_checked_speaks_german(rep_client, sandbox):
 
 @pytest.mark.django_db
 def test_a_not_created_record_whose_request_retention_removed_is_not_sent_again(rep_client, sandbox, run_due_tasks):
-    sandbox.fault(CREATE_PATH, status=503)
-    rep_client.post(reverse("meeting_create"), post_for("Längst vergessen"))
-    run_due_tasks()
-    lost = MeetingRecord.objects.get()
+    lost = not_made_by_hubspot(rep_client, sandbox, run_due_tasks, "Längst vergessen")
     MeetingRecord.objects.filter(pk=lost.pk).update(audit_redactions={"request_payload": "retention"})
 
     page = rep_client.get(reverse("meeting_done", args=[lost.pk])).content.decode()
@@ -250,10 +249,7 @@ def test_a_not_created_record_whose_request_retention_removed_is_not_sent_again(
 @pytest.mark.django_db
 def test_a_meeting_not_created_in_one_portal_is_not_created_again_from_another(rep_client, rep, sandbox,
                                                                                run_due_tasks):
-    sandbox.fault(CREATE_PATH, status=503)
-    rep_client.post(reverse("meeting_create"), post_for("Im ersten Portal"))
-    run_due_tasks()
-    lost = MeetingRecord.objects.get()
+    lost = not_made_by_hubspot(rep_client, sandbox, run_due_tasks, "Im ersten Portal")
     type(rep.hubspot).objects.filter(pk=rep.hubspot.pk).update(hub_id=13572468)  # signed in to the other portal
 
     answer = rep_client.post(reverse("meeting_create_again", args=[lost.pk]))
