@@ -21,7 +21,7 @@ from hubspot_api.errors import HubSpotOutcomeUnknown, HubSpotRateBudgetSpent, Hu
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
 from hubspot_login.tokens import hubspot_client
 from meetings.forms import MeetingFormOptions
-from meetings.shared_cache import NotAvailable, get_or_fetch, peek
+from meetings.shared_cache import NotAvailable, get_or_fetch, is_fresh, peek
 
 # HubSpot could not give an option set just now: the next form loads for a few seconds do not ask again.
 HUBSPOT_DOWN = (HubSpotUnavailable, HubSpotOutcomeUnknown)
@@ -133,19 +133,23 @@ def known_hits(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
 def form_options(user):
     """Everything the meeting form needs from the portal; what HubSpot cannot give now stays empty.
 
-    On a cold cache the first set loads here, so that a token HubSpot no longer takes is refreshed
-    once, in this thread; the other six then load side by side. A refused or unreachable HubSpot
-    degrades the form (default outcomes, no attendees) instead of breaking it; only a lost
-    authorisation propagates, so the rep can sign in again.
+    Sets in the cache are read here; the others are fetched side by side — but the first of them
+    here, so that a token HubSpot no longer takes is refreshed once, in this thread. A refused or
+    unreachable HubSpot degrades the form (default outcomes, no attendees) instead of breaking it;
+    only a lost authorisation propagates, so the rep can sign in again.
     """
+    hub_id = user.hubspot.hub_id
     options = MeetingFormOptions(files_allowed=user.hubspot.has_scope("files"))
-    first = _load_side_by_side({"outcomes": lambda: property_options(user, "hs_meeting_outcome")}, in_thread=False)
     loaders = {
-        "activity_types": lambda: property_options(user, "hs_activity_type"),
-        "owners": lambda: owners(user),
-        **{f"labels:{kind}": (lambda kind=kind: association_labels(user, kind)) for kind in OBJECT_KINDS},
+        "outcomes": (_key(hub_id, "meeting-property", "hs_meeting_outcome"),
+                     lambda: property_options(user, "hs_meeting_outcome")),
+        "activity_types": (_key(hub_id, "meeting-property", "hs_activity_type"),
+                           lambda: property_options(user, "hs_activity_type")),
+        "owners": (_key(hub_id, "owners"), lambda: owners(user)),
+        **{f"labels:{kind}": (_key(hub_id, "labels", kind), lambda kind=kind: association_labels(user, kind))
+           for kind in OBJECT_KINDS},
     }
-    for name, value in {**first, **_load_side_by_side(loaders)}.items():
+    for name, value in _load(loaders).items():
         if value is None:
             options.unavailable = True
         elif name.startswith("labels:"):
@@ -155,21 +159,24 @@ def form_options(user):
     return options
 
 
-def _load_side_by_side(loaders: dict, *, in_thread: bool = True) -> dict:
+def _load(loaders: dict) -> dict:
     """Each loader's value, or None where HubSpot could not give it; a lost authorisation propagates."""
-    if in_thread:
-        with ThreadPoolExecutor(max_workers=len(loaders), thread_name_prefix="form-options") as pool:
-            results = {name: pool.submit(_in_thread, load) for name, load in loaders.items()}
-        getters = {name: future.result for name, future in results.items()}
-    else:
-        getters = loaders
-    values = {}
-    for name, get in getters.items():
-        try:
-            values[name] = get()
-        except DEGRADING_ERRORS:
-            values[name] = None
+    cached = [name for name, (key, _fetch) in loaders.items() if is_fresh(key)]
+    missing = [name for name in loaders if name not in cached]
+    # Cached sets and the first set to fetch, here, before any thread starts; the rest side by side.
+    values = {name: _or_none(loaders[name][1]) for name in [*cached, *missing[:1]]}
+    if missing[1:]:
+        with ThreadPoolExecutor(max_workers=len(missing) - 1, thread_name_prefix="form-options") as pool:
+            futures = {name: pool.submit(_in_thread, loaders[name][1]) for name in missing[1:]}
+        values.update({name: _or_none(future.result) for name, future in futures.items()})
     return values
+
+
+def _or_none(get):
+    try:
+        return get()
+    except DEGRADING_ERRORS:
+        return None
 
 
 def _in_thread(load):

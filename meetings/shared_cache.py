@@ -63,6 +63,12 @@ def _fetch_and_store[T](key: str, fetch: Callable[[], T], ttl: int, failures) ->
     return value
 
 
+def is_fresh(key: str) -> bool:
+    """Whether `get_or_fetch` would answer from the cache at once (no fetch, no wait)."""
+    entry = cache.get(key)
+    return entry is not None and time.time() < entry["refresh_at"]
+
+
 def peek(key: str, default=None):
     """The cached value without fetching (None when there is none)."""
     entry = cache.get(key)

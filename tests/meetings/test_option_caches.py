@@ -65,3 +65,19 @@ def test_after_a_failed_fetch_the_next_callers_give_up_at_once():
         shared_cache.get_or_fetch("test:down", failing, 100)
     with pytest.raises(shared_cache.NotAvailable):
         shared_cache.get_or_fetch("test:down", failing, 100)
+
+
+@pytest.mark.django_db
+def test_a_warm_form_load_reads_the_cache_and_starts_no_thread(rep_client, sandbox, monkeypatch):
+    from meetings import pickers
+
+    rep_client.get(reverse("meeting_create"))  # cold: the sets are fetched (six of them side by side)
+    calls = len(sandbox.requests())
+
+    def no_threads(*args, **kwargs):
+        raise AssertionError("a warm form load started threads")
+
+    monkeypatch.setattr(pickers, "ThreadPoolExecutor", no_threads)
+    page = rep_client.get(reverse("meeting_create")).content.decode()
+
+    assert "Jonas Weiß" in page and len(sandbox.requests()) == calls
