@@ -51,6 +51,19 @@ class TokenSource(Protocol):
         ...
 
 
+class StaticToken:
+    """A TokenSource for a token that is used as it is (the minutes of sign-in, a benchmark, a test)."""
+
+    def __init__(self, access_token: str) -> None:
+        self._token = access_token
+
+    def access_token(self) -> str:
+        return self._token
+
+    def refreshed_after_unauthorized(self, rejected_token: str) -> str:
+        return self._token
+
+
 @dataclass(frozen=True)
 class Answer:
     """A successful HubSpot answer, with what the audit record needs to know about it."""

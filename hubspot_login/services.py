@@ -12,25 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from hubspot_api import oauth
-from hubspot_api.client import HubSpotClient
+from hubspot_api.client import HubSpotClient, StaticToken
 from hubspot_api.errors import HubSpotError
 from hubspot_api.types import Owner
 from hubspot_login.models import HubSpotConnection
 
 logger = logging.getLogger("hubspot_login")
-
-
-class _GrantedToken:
-    """A TokenSource for the minutes of sign-in, before the connection is stored."""
-
-    def __init__(self, access_token: str) -> None:
-        self._token = access_token
-
-    def access_token(self) -> str:
-        return self._token
-
-    def refreshed_after_unauthorized(self, rejected_token: str) -> str:
-        return self._token
 
 
 def hubspot_owner_find(*, access_token: str, user_id: int, email: str) -> dict:
@@ -40,7 +27,8 @@ def hubspot_owner_find(*, access_token: str, user_id: int, email: str) -> dict:
     callback talks to HubSpot anyway, so that storing the connection afterwards needs no HTTP.
     `owner_lookup_failed` says HubSpot did not answer, which is not the same as "no owner".
     """
-    client = HubSpotClient(tokens=_GrantedToken(access_token))
+    # The minutes of sign-in: the connection (and its refresh) is not stored yet.
+    client = HubSpotClient(tokens=StaticToken(access_token))
     try:
         owner = client.owner_for_user(user_id)
         if owner is None and email:

@@ -194,14 +194,7 @@ def _finalise(
         "next_check_at": next_check_at,
     }
     if error is not None:
-        fields.update(
-            response_status=error.status,
-            response_body=error.body,
-            attempts=error.attempts,
-            correlation_id=error.correlation_id,
-            error_category=error.category or type(error).__name__,
-            error_message=error.message,
-        )
+        fields.update(_error_fields(error))
     # Only a pending record may change: once final, the audit record is immutable, and chained in this transaction.
     with transaction.atomic():
         updated = MeetingRecord.objects.filter(pk=record.pk, status=MeetingRecord.Status.PENDING).update(**fields)
@@ -217,3 +210,12 @@ def _finalise(
         record.pk, record.status, record.attempts, record.duration_ms, record.correlation_id or "-",
     )
     return record
+
+
+def _error_fields(error: HubSpotError) -> dict:
+    """What the record keeps of an error: HubSpot's answer as far as it came, and what it means."""
+    return {
+        "response_status": error.status, "response_body": error.body, "attempts": error.attempts,
+        "correlation_id": error.correlation_id, "error_category": error.category or type(error).__name__,
+        "error_message": error.message,
+    }

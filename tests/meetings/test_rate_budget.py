@@ -15,24 +15,13 @@ import redis
 from django.urls import reverse
 
 from hubspot_api.budget import PortalBudget
-from hubspot_api.client import HubSpotClient
+from hubspot_api.client import HubSpotClient, StaticToken
 from hubspot_api.errors import HubSpotRateBudgetSpent
 from tests.conftest import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 SEARCH = "/crm/objects/2026-03/contacts/search"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
-
-
-class FixedToken:
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    def access_token(self) -> str:
-        return self.token
-
-    def refreshed_after_unauthorized(self, rejected_token: str) -> str:
-        return self.token
 
 
 @pytest.mark.django_db
@@ -50,7 +39,7 @@ def test_a_full_window_waits_or_fails_unsent_never_at_hubspot(sandbox, demo, set
     settings.HUBSPOT_CALLS_PER_TEN_SECONDS = 2
     token = sandbox.issue_token(demo["users"][0]["user_id"], scopes=["oauth", "crm.objects.owners.read"])
     budget = PortalBudget(token["hub_id"])
-    client = HubSpotClient(tokens=FixedToken(token["access_token"]), rate_budget=budget, patient=False)
+    client = HubSpotClient(tokens=StaticToken(token["access_token"]), rate_budget=budget, patient=False)
     client.list_owners()
     client.list_owners()
 
@@ -64,16 +53,13 @@ HAMMER = textwrap.dedent("""
     import json, sys, threading, django
     django.setup()
     from hubspot_api.budget import PortalBudget
-    from hubspot_api.client import HubSpotClient
+    from hubspot_api.client import HubSpotClient, StaticToken
     from hubspot_api.errors import HubSpotError
-
-    class Token:
-        def access_token(self): return {token!r}
-        def refreshed_after_unauthorized(self, rejected): return {token!r}
 
     errors = []
     def work(n):
-        client = HubSpotClient(tokens=Token(), rate_budget=PortalBudget({hub_id}), retry_budget_seconds=30)
+        client = HubSpotClient(tokens=StaticToken({token!r}), rate_budget=PortalBudget({hub_id}),
+                               retry_budget_seconds=30)
         for i in range(n):
             try:
                 client.search("contacts", "a") if i % 2 else client.list_owners()
