@@ -41,3 +41,12 @@ def percentile(values: list[float], share: float) -> float:
 def summary(label: str, values_ms: list[float]) -> str:
     return (f"{label}: median {statistics.median(values_ms):.1f} ms, p95 {percentile(values_ms, 0.95):.1f} ms "
             f"(n={len(values_ms)})")
+
+
+def bench_row(name: str, value: float, unit: str, target: float, *, better: str = "lower") -> None:
+    """One row for `make bench` (benchmarks/bench.py collects the lines that start with BENCH).
+
+    `better` says which side of `target` passes: "lower" (value <= target) or "higher" (value >= target).
+    """
+    assert better in ("lower", "higher"), better
+    print(f"BENCH\t{name}\t{value:.4g}\t{unit}\t{'<=' if better == 'lower' else '>='}\t{target:g}", flush=True)
