@@ -97,6 +97,9 @@ class MeetingRecord(ChainedEntry):
     # Each check of an UNKNOWN record against HubSpot's search: {at, asked, answer | error, outcome}.
     reconciliation = models.JSONField(_("reconciliation steps"), default=list, blank=True)
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True, editable=False)
+    # Set while a PENDING record waits for the worker to send it (every request slot for HubSpot was
+    # taken, meetings.bulkhead); cleared by the worker the moment it takes the record to send.
+    queued_at = models.DateTimeField(_("handed to the worker at"), null=True, blank=True, editable=False)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)

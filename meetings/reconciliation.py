@@ -171,6 +171,23 @@ def records_due() -> list[int]:
 
 
 def records_interrupted() -> list[MeetingRecord]:
-    """PENDING records older than any request can take: the process that sent them died."""
+    """PENDING records older than any request can take: the process that sent them died.
+
+    Records waiting for the worker to send them (`queued_at`) are not interrupted: nothing was sent yet.
+    """
     cutoff = timezone.now() - timedelta(seconds=settings.STALE_PENDING_SECONDS)
-    return list(MeetingRecord.objects.filter(status=MeetingRecord.Status.PENDING, created_at__lte=cutoff)[:500])
+    return list(MeetingRecord.objects.filter(
+        status=MeetingRecord.Status.PENDING, queued_at__isnull=True, created_at__lte=cutoff,
+    )[:500])
+
+
+def records_queued_long() -> list[int]:
+    """Records handed to the worker that long ago and still waiting: their task may be lost.
+
+    Each is marked as handed over again now, so it is asked for once per interval, not at every sweep.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.STALE_PENDING_SECONDS)
+    waiting = list(MeetingRecord.objects.filter(
+        status=MeetingRecord.Status.PENDING, queued_at__lte=cutoff).values_list("pk", flat=True)[:500])
+    MeetingRecord.objects.filter(pk__in=waiting, queued_at__isnull=False).update(queued_at=timezone.now())
+    return waiting
