@@ -318,6 +318,16 @@ class HubSpotClient:
         ).body or {}
         return [SearchHit.from_api(kind, item) for item in body.get("results", [])]
 
+    # Contract: crm-{kind}-2026-03.json → POST /crm/objects/2026-03/{kind}/batch/read
+    def read_records(self, kind: str, ids: list[str]) -> list[SearchHit]:
+        """The records of `kind` with these ids that exist for this token (ids not found are left out)."""
+        body = self.request(
+            "POST", f"/crm/objects/2026-03/{kind}/batch/read",
+            json={"inputs": [{"id": i} for i in ids[:100]], "properties": list(SEARCH_PROPERTIES[kind]),
+                  "propertiesWithHistory": []},
+        ).body or {}
+        return [SearchHit.from_api(kind, item) for item in body.get("results", [])]
+
     # Contract: crm-properties-2026-03.json → GET /crm/properties/2026-03/meetings/{propertyName}
     def meeting_property_options(self, name: str) -> list[PropertyOption]:
         """Visible options in display order (hidden ones dropped; displayOrder -1 sorts last)."""

@@ -24,6 +24,7 @@ API_ROUTES = [
     ("/crm/owners/<version>", ["GET"], "owners", "api"),
     ("/crm/owners/<version>/<owner_id>", ["GET"], "owner", "api"),
     ("/crm/objects/<version>/<object_type>/search", ["POST"], "search", "search"),
+    ("/crm/objects/<version>/<object_type>/batch/read", ["POST"], "batch_read", "api"),
     ("/crm/objects/<version>/meetings/<meeting_id>", ["GET"], "get_meeting", "api"),
     ("/crm/objects/<version>/0-47/<meeting_id>", ["GET"], "get_meeting", "api"),
     ("/crm/properties/<version>/meetings/<name>", ["GET"], "meeting_property", "api"),

@@ -134,6 +134,24 @@ def known_hits(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
     return {hit.id: hit for hit in found.values()}
 
 
+def records_by_id(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
+    """The records of `kind` with these ids that the rep's HubSpot shows them, by id; the others are absent.
+
+    Read by id, not searched: HubSpot's search finds a record only seconds after it was made, and a
+    link from a record just created must not call it unknown. What the pickers showed is cached.
+    """
+    found = known_hits(user, kind, ids)
+    missing = [record_id for record_id in ids if record_id not in found]
+    if missing:
+        with bulkhead.slot() as may_wait:
+            if not may_wait:
+                raise bulkhead.HubSpotBusy(message="Every request slot for HubSpot is taken in this process.")
+            read = hubspot_client(user).read_records(kind, missing)
+        cache.set_many({_key(user.hubspot.hub_id, "hit", kind, hit.id): hit for hit in read}, HIT_LABEL_TTL)
+        found |= {hit.id: hit for hit in read}
+    return found
+
+
 def form_options(user):
     """Everything the meeting form needs from the portal; what HubSpot cannot give now stays empty.
 

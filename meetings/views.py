@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
@@ -20,6 +21,7 @@ from meetings import pickers
 from meetings.form_errors import add_hubspot_errors
 from meetings.forms import PORTAL_CHANGED, MeetingForm, initial_from_record
 from meetings.models import MeetingRecord
+from meetings.prefill import linked_records
 from meetings.preview import meeting_preview_data
 from meetings.selectors import meeting_record_same_content, meeting_record_visible
 from meetings.services import IdempotencyKeyInUse, meeting_create, meeting_create_again
@@ -85,9 +87,17 @@ def _initial(request: HttpRequest) -> tuple[dict, dict[tuple[str, str], str]]:
     if source_pk and source_pk.isdigit():
         record = meeting_record_visible(viewer=request.user).filter(pk=source_pk).first()
     if record is None:
-        return {}, {}
+        return _linked(request)
     initial = initial_from_record(record, everything="retry" in request.GET)
     return initial, {(a["type"], a["id"]): a["label"] for a in record.associations}
+
+
+def _linked(request: HttpRequest) -> tuple[dict, dict[tuple[str, str], str]]:
+    """Records a link from HubSpot names (`?contact=…&deal=…`), those the rep may see; the rest is said."""
+    prefill = linked_records(request.user, request.GET)
+    for message in prefill.messages():
+        messages.warning(request, message)
+    return prefill.chosen, prefill.labels
 
 
 @require_http_methods(["GET", "POST"])
