@@ -97,9 +97,10 @@ class MeetingRecord(ChainedEntry):
     # Each check of an UNKNOWN record against HubSpot's search: {at, asked, answer | error, outcome}.
     reconciliation = models.JSONField(_("reconciliation steps"), default=list, blank=True)
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True, editable=False)
-    # Set while a PENDING record waits for the worker to send it (every request slot for HubSpot was
-    # taken, meetings.bulkhead); cleared by the worker the moment it takes the record to send.
+    # A create handed to the worker because every request slot for HubSpot was taken (meetings.bulkhead):
+    # when it was (last) handed over, and when the worker took it to send — once, in one conditional UPDATE.
     queued_at = models.DateTimeField(_("handed to the worker at"), null=True, blank=True, editable=False)
+    taken_at = models.DateTimeField(_("taken by the worker at"), null=True, blank=True, editable=False)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
@@ -164,6 +165,11 @@ class MeetingRecord(ChainedEntry):
     @property
     def is_not_created(self) -> bool:
         return self.status == self.Status.NOT_CREATED
+
+    @property
+    def is_queued(self) -> bool:
+        """Waiting for the worker to send it: nothing has gone to HubSpot yet."""
+        return self.is_pending and self.queued_at is not None and self.taken_at is None
 
     @property
     def is_open(self) -> bool:

@@ -79,14 +79,14 @@ def create_in_hubspot(record, client, connection, payload: dict, started: float)
 def send_queued(record_id: int) -> MeetingRecord | None:
     """The worker's half of a create a request handed over: send it, once, whoever asks how often.
 
-    Taking the record clears its `queued_at` in one conditional UPDATE, so a task run twice (or
+    Taking the record sets its `taken_at` in one conditional UPDATE, so a task run twice (or
     restarted by the sweep) sends nothing the second time. A worker that dies after taking it
     leaves a PENDING record the sweep settles like any other interrupted create. None when another
     run took it first.
     """
     taken = MeetingRecord.objects.filter(
-        pk=record_id, status=MeetingRecord.Status.PENDING, queued_at__isnull=False,
-    ).update(queued_at=None)
+        pk=record_id, status=MeetingRecord.Status.PENDING, queued_at__isnull=False, taken_at__isnull=True,
+    ).update(taken_at=timezone.now())
     if not taken:
         return None
     record = MeetingRecord.objects.select_related("user__hubspot").get(pk=record_id)

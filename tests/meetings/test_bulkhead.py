@@ -74,7 +74,7 @@ def test_a_create_that_finds_every_slot_taken_is_sent_by_the_worker_once(
         response = rep_client.post(reverse("meeting_create"), meeting_post(title="Wartet auf den Worker"))
         record = MeetingRecord.objects.get()
         assert response.status_code == 302 and response["Location"] == reverse("meeting_done", args=[record.pk])
-        assert record.status == MeetingRecord.Status.PENDING and record.queued_at is not None
+        assert record.is_queued
         assert sandbox.requests(CREATE_PATH) == []  # the request answered without waiting on HubSpot
         page = rep_client.get(response["Location"]).content.decode()
         assert "Queued for HubSpot" in page and 'data-record-status="' in page
@@ -83,7 +83,7 @@ def test_a_create_that_finds_every_slot_taken_is_sent_by_the_worker_once(
 
     record.refresh_from_db()
     assert record.status == MeetingRecord.Status.CREATED and record.hubspot_meeting_id
-    assert record.queued_at is None and record.is_chained
+    assert record.taken_at is not None and record.is_chained
     made = [meeting for portal in sandbox.meetings().values() for meeting in portal.values()]
     assert [m["properties"]["hs_meeting_title"] for m in made] == ["Wartet auf den Worker"]
     # A second run of the same task — a retry, or the sweep asking again — sends nothing more.
@@ -158,3 +158,23 @@ def test_a_cold_form_load_shows_the_form_without_the_portals_choices(rep_client,
     assert not [r for r in sandbox.requests() if r["path"].startswith("/crm/")]
     # Nothing was marked as failed: the next load, with a slot free, has them.
     assert "Jonas Weiß" in rep_client.get(reverse("meeting_create")).content.decode()
+
+
+def test_a_worker_that_died_while_sending_leaves_a_record_the_sweep_settles(rep_client, sandbox, settings,
+                                                                             run_due_tasks):
+    settings.HUBSPOT_WAITING_THREADS = 1
+    with slots_taken_elsewhere(1):
+        rep_client.post(reverse("meeting_create"), meeting_post())
+    DBTaskResult.objects.all().delete()
+    record = MeetingRecord.objects.get()
+    # Taken by a worker that died before HubSpot's answer was recorded; no meeting was made.
+    long_ago = timezone.now() - timedelta(seconds=settings.STALE_PENDING_SECONDS + 5)
+    MeetingRecord.objects.filter(pk=record.pk).update(created_at=long_ago, queued_at=long_ago, taken_at=long_ago)
+
+    tasks.sweep_open_records.call()
+    run_due_tasks()
+
+    record.refresh_from_db()
+    # Never sent again blindly: HubSpot's search is asked, and says it was not made.
+    assert record.status == MeetingRecord.Status.NOT_CREATED and record.reconciliation
+    assert sandbox.requests(CREATE_PATH) == []
