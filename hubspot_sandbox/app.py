@@ -276,6 +276,9 @@ class Sandbox:
         }
         if "/oauth/v1/access-tokens/" in request.path or "/oauth/v1/refresh-tokens/" in request.path:
             entry["path"] = request.path.rsplit("/", 1)[0] + "/…"
+        if request.path.endswith("/search"):
+            # What was asked (filters, properties, paging), for tests that check a search's shape; never a token.
+            entry["json"] = request.get_json(silent=True)
         if request.path.endswith("/token") and request.form.get("grant_type"):
             entry["grant_type"] = request.form["grant_type"]
         with self.state.lock:
