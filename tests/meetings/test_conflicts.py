@@ -18,12 +18,12 @@ MEETING_SEARCH = "/crm/objects/2026-03/meetings/search"
 LENA, JONAS, SARAH = "71234500101", "71234500102", "71234500103"
 
 
-def book(user, title: str, start, minutes: int = 60) -> None:
+def book(user, title: str, start, minutes: int = 60, **fields) -> None:
     """The user books a meeting through the app, as a rep would."""
     client = Client()
     client.force_login(user)
     response = client.post(reverse("meeting_create"), meeting_post(
-        title=title, start=form_value(start), end=form_value(start + timedelta(minutes=minutes))))
+        title=title, start=form_value(start), end=form_value(start + timedelta(minutes=minutes)), **fields))
     assert response.status_code == 302, response.content.decode()[:500]
 
 
@@ -186,3 +186,10 @@ def test_bad_input_is_a_400_with_json_never_a_500(rep_client, sandbox, params):
     assert response.status_code == 400
     assert response.json()["conflicts"] == [] and response.json()["errors"]
     assert searches(sandbox) == []
+
+
+def test_a_canceled_meeting_holds_no_time(rep, sandbox):
+    ten = meeting_start(10)
+    book(rep, "Abgesagtes Gespräch", ten, outcome="CANCELED")
+
+    assert meeting_conflicts(user=rep, start=ten, end=ten + timedelta(minutes=30), attendee_ids=[]) == []
