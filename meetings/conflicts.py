@@ -66,7 +66,7 @@ def meeting_conflicts(*, user, start: datetime, end: datetime, attendee_ids: Ite
                 seen[(owner_id, meeting.id)] = meeting  # a meeting over two days is in both days' entries
     rep_owner = user.hubspot.owner_id
     conflicts = [Conflict(owner_id=owner_id, owner_name=names[owner_id], is_rep=owner_id == rep_owner, meeting=m)
-                 for (owner_id, _id), m in seen.items() if owner_id in names]
+                 for (owner_id, _id), m in seen.items()]
     return sorted(conflicts, key=lambda c: (c.meeting.start, not c.is_rep, c.owner_name))
 
 

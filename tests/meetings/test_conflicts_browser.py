@@ -6,6 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.clock import form_value, meeting_start
+from tests.meetings.conftest import connect, demo_user
+from tests.meetings.test_browser import pick
 from tests.meetings.test_conflicts import MEETING_SEARCH, book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,3 +55,23 @@ def test_quick_changes_cost_one_check_after_the_pause(page, live_server, sandbox
 
     assert len(checks) == 1 and form_value(ten + timedelta(minutes=50)).replace(":", "%3A") in checks[0]
     assert len(sandbox.requests(path=MEETING_SEARCH, method="POST")) == 1
+
+
+def test_choosing_a_busy_attendee_names_their_meeting(page, live_server, sandbox, rep, browser_login, demo,
+                                                     django_user_model):
+    jonas = django_user_model.objects.create_user(username="jonas", email="jonas.weiss@example.de")
+    connect(sandbox, jonas, demo_user(demo, "jonas"))
+    ten = meeting_start(10)
+    book(jonas, "Quartalsgespräch Globex", ten)
+    browser_login(page, rep)
+    page.goto("/meetings/new/")
+    page.get_by_label("Start").fill(form_value(ten + timedelta(minutes=30)))
+    with page.expect_response(lambda r: "/meetings/new/conflicts" in r.url) as checked:
+        page.get_by_label("Duration").select_option(label="30 minutes")
+    assert checked.value.json() == {"conflicts": []}  # the rep's own calendar is free then
+    warning = page.locator("#meeting-conflicts")
+    expect(warning).to_be_empty()
+
+    pick(page, "Attendees", "Jonas", "Jonas Weiß <jonas.weiss@example.de>")
+
+    expect(warning).to_contain_text("Jonas Weiß already has “Quartalsgespräch Globex”, 10:00–11:00.")
