@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.clock import form_value, meeting_start
+from tests.clock import form_value, meeting_start, now
 from tests.meetings.conftest import connect, demo_user
 from tests.meetings.test_browser import pick
 from tests.meetings.test_conflicts import MEETING_SEARCH, book
@@ -46,12 +46,18 @@ def test_quick_changes_cost_one_check_after_the_pause(page, live_server, sandbox
     browser_login(page, rep)
     checks = []
     page.on("request", lambda r: checks.append(r.url) if "/meetings/new/conflicts" in r.url else None)
+    page.clock.install()
     page.goto("/meetings/new/")
     page.get_by_label("Duration").select_option(label="30 minutes")
+    # From here the page's timers run only when the test says: the pause is measured, not slept.
+    page.clock.pause_at(now() + timedelta(minutes=1))
 
-    for minutes in range(0, 60, 10):  # the rep steps the start through an hour, faster than the pause
+    for minutes in range(0, 60, 10):  # the rep steps the start through an hour, 100 ms between changes
         page.get_by_label("Start").fill(form_value(ten + timedelta(minutes=minutes)))
-    page.wait_for_timeout(1000)
+        page.clock.run_for(100)
+    assert checks == []  # still typing
+    with page.expect_response(lambda r: "/meetings/new/conflicts" in r.url):
+        page.clock.run_for(400)
 
     assert len(checks) == 1 and form_value(ten + timedelta(minutes=50)).replace(":", "%3A") in checks[0]
     assert len(sandbox.requests(path=MEETING_SEARCH, method="POST")) == 1
