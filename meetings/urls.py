@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("meetings/new/", views.meeting_create_view, name="meeting_create"),
     path("meetings/new/preview", views.meeting_preview, name="meeting_preview"),
+    path("meetings/new/conflicts", views.meeting_conflicts_view, name="meeting_conflicts"),
     path("meetings/<int:pk>/done/", views.meeting_done, name="meeting_done"),
     path("meetings/<int:pk>/status.json", views.meeting_status, name="meeting_status"),
     path("meetings/<int:pk>/create-again/", views.meeting_create_again_view, name="meeting_create_again"),

@@ -18,13 +18,20 @@ from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
 from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
 from meetings import pickers
+from meetings.conflicts import (
+    CHECK_SKIPPED_BUDGET,
+    CHECK_SKIPPED_UNAVAILABLE,
+    conflict_summary,
+    meeting_conflicts,
+)
 from meetings.form_errors import add_hubspot_errors
-from meetings.forms import PORTAL_CHANGED, MeetingForm, initial_from_record
+from meetings.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, initial_from_record
 from meetings.models import MeetingRecord
 from meetings.prefill import linked_records
 from meetings.preview import meeting_preview_data
 from meetings.selectors import meeting_record_same_content, meeting_record_visible
 from meetings.services import IdempotencyKeyInUse, meeting_create, meeting_create_again
+from meetings.shared_cache import NotAvailable
 from meetings.timezones import zone_names
 
 
@@ -260,3 +267,25 @@ def timezones(request: HttpRequest) -> JsonResponse:
 @require_GET
 def meeting_preview(request: HttpRequest) -> JsonResponse:
     return JsonResponse(meeting_preview_data(request.GET))
+
+
+@login_required
+@require_GET
+def meeting_conflicts_view(request: HttpRequest) -> JsonResponse:
+    """Meetings that already hold the time being typed, for the rep and the chosen attendees: a warning only."""
+    query = ConflictQueryForm(request.GET)
+    if not query.is_valid():
+        return JsonResponse({"conflicts": [], "errors": query.errors.get_json_data()}, status=400)
+    hubspot = getattr(request.user, "hubspot", None)
+    if hubspot is None or not hubspot.has_tokens:
+        return JsonResponse({"conflicts": [], "skipped": str(CHECK_SKIPPED_UNAVAILABLE)})
+    data = query.cleaned_data
+    try:
+        found = meeting_conflicts(user=request.user, start=data["start_utc"], end=data["end_utc"],
+                                  attendee_ids=data["attendees"])
+    except pickers.SearchBudgetExhausted:
+        return JsonResponse({"conflicts": [], "skipped": str(CHECK_SKIPPED_BUDGET)})
+    except (*HUBSPOT_ERRORS, NotAvailable):
+        return JsonResponse({"conflicts": [], "skipped": str(CHECK_SKIPPED_UNAVAILABLE)})
+    day = data["start_utc"].astimezone(data["zone"]).date()
+    return JsonResponse({"conflicts": [conflict_summary(c, zone=data["zone"], day=day) for c in found]})

@@ -104,3 +104,17 @@ def test_the_same_meeting_twice_asks_accessibly(language_page, audit, sandbox, r
     audit("form, the same meeting again")
 
     assert audit.found == {}
+
+
+def test_the_conflict_warning_reads_accessibly(language_page, audit, sandbox, rep, browser_login, client):
+    client.force_login(rep)
+    booked = meeting_post(title="Quartalsgespräch Globex")  # 10:00–11:00
+    client.post("/meetings/new/", booked)
+    browser_login(language_page, rep)
+    language_page.goto("/meetings/new/")
+    language_page.locator("#id_start").fill(booked["start"].replace("T10:00", "T10:30"))
+    language_page.locator("#id_duration").select_option("60")
+    expect(language_page.locator("#meeting-conflicts")).to_contain_text("Quartalsgespräch Globex")
+    audit("form, a conflict warned")
+
+    assert audit.found == {}
