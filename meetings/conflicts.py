@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from hubspot_api.errors import HubSpotRateBudgetSpent
 from hubspot_api.types import BusyMeeting
 from hubspot_login.tokens import hubspot_client
-from meetings import pickers
+from meetings import bulkhead, pickers
 from meetings.shared_cache import get_or_fetch
 
 CHECK_SKIPPED_BUDGET = gettext_lazy(
@@ -113,7 +113,10 @@ def _calendars(user, owner_ids: list[str], days: list[date]) -> dict[tuple[str, 
     if missing:
         missing_owners = sorted({owner_id for owner_id, _day in missing})
         missing_days = sorted({day for _owner, day in missing})
-        found.update(_search(user, missing_owners, missing_days[0], missing_days[-1]))
+        with bulkhead.slot() as may_wait:
+            if not may_wait:  # skipped, saying so, rather than hold a thread the site needs
+                raise bulkhead.HubSpotBusy(message="Every request slot for HubSpot is taken in this process.")
+            found.update(_search(user, missing_owners, missing_days[0], missing_days[-1]))
     return found
 
 

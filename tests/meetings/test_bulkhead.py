@@ -178,3 +178,16 @@ def test_a_worker_that_died_while_sending_leaves_a_record_the_sweep_settles(rep_
     # Never sent again blindly: HubSpot's search is asked, and says it was not made.
     assert record.status == MeetingRecord.Status.NOT_CREATED and record.reconciliation
     assert sandbox.requests(CREATE_PATH) == []
+
+
+def test_a_conflict_check_is_skipped_saying_so(rep_client, sandbox, settings):
+    from tests.clock import form_value, meeting_start
+
+    settings.HUBSPOT_WAITING_THREADS = 1
+    start = meeting_start(10)
+    with slots_taken_elsewhere(1):
+        response = rep_client.get(reverse("meeting_conflicts"), {
+            "start": form_value(start), "end": form_value(start + timedelta(hours=1)), "time_zone": "Europe/Berlin"})
+    assert response.status_code == 200 and response.json()["conflicts"] == []
+    assert "Could not check for conflicts right now" in response.json()["skipped"]
+    assert sandbox.requests("/crm/objects/2026-03/meetings/search") == []
