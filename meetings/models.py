@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -282,3 +283,48 @@ class AuditRetention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body_days} days"
+
+
+class MeetingTemplate(models.Model):
+    """Form values a rep (or, for the whole portal, an admin) saved to start new meetings from.
+
+    Written only through `meetings.templates_service`, which also decides who sees and changes which.
+    `values` holds only the fields a template may carry (`TEMPLATE_FIELDS` there): never times,
+    associations, attachments or an idempotency key.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    # No owner: a team template, offered to every rep of the portal.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="meeting_templates", verbose_name=_("owner"),
+    )
+    hub_id = models.BigIntegerField(_("portal (hub) id"))
+    values = models.JSONField(_("form values"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting template")
+        verbose_name_plural = _("meeting templates")
+        ordering = [Lower("name"), "id"]
+        permissions = [("manage_team_meeting_templates", _("Can publish, rename and delete team meeting templates"))]
+        indexes = [models.Index(fields=["hub_id", "owner"], name="template_portal_owner_idx")]
+        constraints = [
+            # Case-insensitive, per owner and portal; NULL owners are not equal in SQL, so team templates
+            # get a constraint of their own.
+            models.UniqueConstraint(
+                Lower("name"), "owner", "hub_id", condition=models.Q(owner__isnull=False),
+                name="template_name_per_owner_portal",
+            ),
+            models.UniqueConstraint(
+                Lower("name"), "hub_id", condition=models.Q(owner__isnull=True), name="template_name_per_team_portal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_team(self) -> bool:
+        return self.owner_id is None
