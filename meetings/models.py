@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -294,6 +293,8 @@ class MeetingTemplate(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=100)
+    # The name case-folded in Python: unique in any letter case, also beyond ASCII (SQLite's LOWER is ASCII only).
+    name_key = models.CharField(_("name, case-folded"), max_length=100, editable=False)
     # No owner: a team template, offered to every rep of the portal.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
@@ -307,23 +308,29 @@ class MeetingTemplate(models.Model):
     class Meta:
         verbose_name = _("meeting template")
         verbose_name_plural = _("meeting templates")
-        ordering = [Lower("name"), "id"]
+        ordering = ["name_key", "id"]
         permissions = [("manage_team_meeting_templates", _("Can publish, rename and delete team meeting templates"))]
         indexes = [models.Index(fields=["hub_id", "owner"], name="template_portal_owner_idx")]
         constraints = [
-            # Case-insensitive, per owner and portal; NULL owners are not equal in SQL, so team templates
-            # get a constraint of their own.
+            # Per owner and portal; NULL owners are not equal in SQL, so team templates get a constraint of their own.
             models.UniqueConstraint(
-                Lower("name"), "owner", "hub_id", condition=models.Q(owner__isnull=False),
+                fields=["name_key", "owner", "hub_id"], condition=models.Q(owner__isnull=False),
                 name="template_name_per_owner_portal",
             ),
             models.UniqueConstraint(
-                Lower("name"), "hub_id", condition=models.Q(owner__isnull=True), name="template_name_per_team_portal",
+                fields=["name_key", "hub_id"], condition=models.Q(owner__isnull=True),
+                name="template_name_per_team_portal",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = self.name.casefold()
+        if "update_fields" in kwargs and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_team(self) -> bool:

@@ -97,7 +97,7 @@ def meeting_template_delete(*, user, hub_id: int, pk) -> MeetingTemplate:
 
 
 def _check_name_free(*, name: str, owner, hub_id: int, other_than=None) -> None:
-    same = MeetingTemplate.objects.filter(name__iexact=name, owner=owner, hub_id=hub_id).exclude(pk=other_than)
+    same = MeetingTemplate.objects.filter(name_key=name.casefold(), owner=owner, hub_id=hub_id).exclude(pk=other_than)
     if same.exists():
         raise TemplateNameTaken
 
