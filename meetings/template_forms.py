@@ -24,10 +24,9 @@ class TemplateSaveForm(forms.Form):
     name = forms.CharField(label=_("Template name"), max_length=NAME_MAX, required=False)
     team = forms.BooleanField(label=_("Team template (every rep of this portal can use it)"), required=False)
 
-    def __init__(self, *args, may_publish: bool = False, **kwargs):
+    def __init__(self, *args, **kwargs):
+        # Offered to admins only (the page asks `can_manage_team_templates`); the service refuses it to anyone else.
         super().__init__(*args, prefix="template", **kwargs)
-        if not may_publish:
-            del self.fields["team"]
 
     def clean_name(self) -> str:
         # Required only when saving: the meeting's own submit carries this field empty.
