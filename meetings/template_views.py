@@ -45,6 +45,7 @@ def template_form_context(request: HttpRequest, save_form: TemplateSaveForm | No
     return {
         "my_templates": [template for template in templates if not template.is_team],
         "team_templates": [template for template in templates if template.is_team],
+        "template_count": len(templates),
         "template_save_form": save_form or TemplateSaveForm(),
         "may_publish": can_manage_team_templates(request.user),
     }
