@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("meetings", "0004_audit_chain")]
+BEFORE = [("meetings", "0005_record_queued_for_worker")]
 
 
 @pytest.mark.django_db(transaction=True)

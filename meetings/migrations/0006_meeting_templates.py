@@ -27,7 +27,7 @@ def admins_publish_team_templates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0004_audit_chain'),
+        ('meetings', '0005_record_queued_for_worker'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
