@@ -32,6 +32,7 @@ from meetings.preview import meeting_preview_data
 from meetings.selectors import meeting_record_same_content, meeting_record_visible
 from meetings.services import IdempotencyKeyInUse, meeting_create, meeting_create_again
 from meetings.shared_cache import NotAvailable
+from meetings.template_views import SAVE_BUTTON, meeting_template_save_page, template_form_context, template_initial
 from meetings.timezones import zone_names
 
 
@@ -127,7 +128,10 @@ def meeting_create_view(request: HttpRequest) -> HttpResponse:
 def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     options = pickers.form_options(request.user)
     owner_id = request.user.hubspot.owner_id
-    context = {"options": options, "kinds": OBJECT_KINDS}
+    if request.method == "POST" and SAVE_BUTTON in request.POST:
+        labels = _label_lookup(request, {})
+        return meeting_template_save_page(request, options=options, owner_id=owner_id, labels=labels)
+    context = {"options": options, "kinds": OBJECT_KINDS, **template_form_context(request)}
     if request.method == "POST":
         labels = _label_lookup(request, {})
         form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
@@ -145,6 +149,7 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
         form = MeetingForm(saved, options=options, owner_id=owner_id, known_labels=_label_lookup(request, {}))
     else:
         initial, known = _initial(request)
+        initial.update(template_initial(request, options=options, owner_id=owner_id))
         form = MeetingForm(
             initial={**initial, "idempotency_key": uuid.uuid4(), "portal": request.user.hubspot.hub_id},
             options=options, owner_id=owner_id, known_labels=_label_lookup(request, known),
