@@ -184,7 +184,7 @@ def send(method: str, base_url: str, path: str, token: str, **request_args) -> R
     sent_at = time.monotonic()
     try:
         response = hubspot_session().request(
-            method, base_url + path, headers={"Authorization": "Bearer " + token}, timeout=timeouts(),
+            method, f"{base_url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=timeouts(),
             **request_args,
         )
     except requests.RequestException as exc:
@@ -192,7 +192,7 @@ def send(method: str, base_url: str, path: str, token: str, **request_args) -> R
                        (time.monotonic() - sent_at) * 1000)
         return Reply(reason=type(exc).__name__, not_sent=_was_not_sent(exc))
     reply = _read_answer(response)
-    # A call that worked is routine (one a picker keystroke): DEBUG. Every other answer stays visible at INFO.
+    # A call that worked is routine (a picker makes one per keystroke): DEBUG. Any other answer stays at INFO.
     logger.log(logging.DEBUG if 200 <= reply.status < 300 else logging.INFO,
                "HubSpot %s %s -> %s in %d ms correlationId=%s", method, path, reply.status,
                (time.monotonic() - sent_at) * 1000, reply.correlation_id or "-")
@@ -200,7 +200,7 @@ def send(method: str, base_url: str, path: str, token: str, **request_args) -> R
 
 
 def _read_answer(response: requests.Response) -> Reply:
-    """HubSpot's answer, its body parsed once; what only a refusal can carry is looked for only then."""
+    """HubSpot's answer, its body parsed once; Retry-After and the daily policy read only where they can apply."""
     content, status = response.content, response.status_code
     try:
         # As requests reads an application/json answer, without its wrappers.
@@ -210,10 +210,9 @@ def _read_answer(response: requests.Response) -> Reply:
     correlation_id = response.headers.get("X-HubSpot-Correlation-Id", "")
     if isinstance(body, dict) and not correlation_id:
         correlation_id = str(body.get("correlationId") or "")
-    unavailable = is_unavailable_status(status)
     return Reply(
         status=status, body=body, readable=readable, reason=response.reason or "", correlation_id=correlation_id,
-        retry_after=_retry_after_seconds(response) if unavailable else None,
+        retry_after=_retry_after_seconds(response) if is_unavailable_status(status) else None,
         daily_limit=status == 429 and isinstance(body, dict) and body.get("policyName") == "DAILY",
     )
 
