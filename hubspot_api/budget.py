@@ -8,7 +8,7 @@ up without sending anything.
 
 With REDIS_URL set the windows live in Redis — a sorted set per portal and kind, changed by one
 Lua script, so taking a slot is atomic across processes and hosts, and timed by Redis's clock
-alone. Without it (one process: development, tests) they live in this process's cache.
+alone. Without it (one process: development, tests) they live in this process's memory.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections import deque
 from functools import cache as once
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.signals import setting_changed
 
 # Take a slot if the window has one: 0; otherwise how many milliseconds until the oldest leaves.
 TAKE_SLOT = """
@@ -60,11 +61,11 @@ class PortalBudget:
     def take(self, *, search: bool) -> float:
         """Take a slot for one call: 0.0 when taken, else the seconds until one frees (nothing is taken)."""
         limit, seconds = limits(search=search)
-        key = f"{settings.HUBSPOT_BUDGET_KEY_PREFIX}:hubspot-budget:{self.hub_id}:{'search' if search else 'calls'}"
         if settings.REDIS_URL:
+            key = f"{settings.HUBSPOT_BUDGET_KEY_PREFIX}:hubspot-budget:{self.hub_id}:{'search' if search else 'calls'}"
             wait_ms = _take_slot_script()(keys=[key], args=[int(seconds * 1000), limit, f"{uuid.uuid4().hex}:"])
             return int(wait_ms) / 1000
-        return _local_windows.take(key, limit, seconds)
+        return _local_windows.take((self.hub_id, search), limit, seconds)
 
 
 @once
@@ -73,20 +74,40 @@ def _take_slot_script():
 
 
 class _LocalWindows:
-    """The same sliding windows in this process's own cache (local memory when there is no Redis)."""
+    """The same sliding windows in this process's memory: a deque of send times per portal and kind.
+
+    Plain memory rather than the cache: a cache entry is pickled both ways on every call, and every
+    call of every rep takes a slot. A window holds at most its limit; there are two per portal.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._windows: dict[tuple[int, bool], deque[float]] = {}
 
-    def take(self, key: str, limit: int, seconds: float) -> float:
+    def take(self, key: tuple[int, bool], limit: int, seconds: float) -> float:
         with self._lock:
-            now = time.time()
-            window = [moment for moment in cache.get(key, []) if moment > now - seconds]
-            taken = len(window) < limit
-            if taken:
+            now = time.monotonic()
+            window = self._windows.setdefault(key, deque())
+            while window and window[0] <= now - seconds:
+                window.popleft()
+            if len(window) < limit:
                 window.append(now)
-            cache.set(key, window, seconds)
-            return 0.0 if taken else window[0] + seconds - now
+                return 0.0
+            return window[0] + seconds - now
+
+    def clear(self) -> None:
+        with self._lock:
+            self._windows.clear()
 
 
 _local_windows = _LocalWindows()
+
+
+def _forget_windows(*, setting: str, **kwargs) -> None:
+    # The windows count calls to one HubSpot under one set of limits. Settings change at run time only in
+    # tests, which point the app at a fresh sandbox or lower a limit: the windows then start empty.
+    if setting.startswith("HUBSPOT_"):
+        _local_windows.clear()
+
+
+setting_changed.connect(_forget_windows)

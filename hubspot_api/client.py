@@ -14,6 +14,7 @@ All waiting fits in one bounded budget per call.
 from __future__ import annotations
 
 import enum
+import json
 import logging
 import random
 import time
@@ -34,6 +35,7 @@ from hubspot_api.errors import (
     HubSpotRefused,
     HubSpotUnavailable,
     error_from_answer,
+    is_unavailable_status,
 )
 from hubspot_api.http import hubspot_session, timeouts
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, BusyMeeting, Owner, PropertyOption, SearchHit
@@ -189,19 +191,29 @@ def send(method: str, base_url: str, path: str, token: str, **request_args) -> R
         logger.warning("HubSpot %s %s -> %s after %d ms", method, path, type(exc).__name__,
                        (time.monotonic() - sent_at) * 1000)
         return Reply(reason=type(exc).__name__, not_sent=_was_not_sent(exc))
+    reply = _read_answer(response)
+    # A call that worked is routine (a picker makes one per keystroke): DEBUG. Any other answer stays at INFO.
+    logger.log(logging.DEBUG if 200 <= reply.status < 300 else logging.INFO,
+               "HubSpot %s %s -> %s in %d ms correlationId=%s", method, path, reply.status,
+               (time.monotonic() - sent_at) * 1000, reply.correlation_id or "-")
+    return reply
+
+
+def _read_answer(response: requests.Response) -> Reply:
+    """HubSpot's answer, its body parsed once; Retry-After and the daily policy read only where they can apply."""
+    content, status = response.content, response.status_code
     try:
-        body, readable = (response.json() if response.content else None), True
+        # As requests reads an application/json answer, without its wrappers.
+        body, readable = (json.loads(content.decode("utf-8", errors="replace")) if content else None), True
     except ValueError:
         body, readable = None, False
     correlation_id = response.headers.get("X-HubSpot-Correlation-Id", "")
     if isinstance(body, dict) and not correlation_id:
         correlation_id = str(body.get("correlationId") or "")
-    logger.info("HubSpot %s %s -> %s in %d ms correlationId=%s", method, path, response.status_code,
-                (time.monotonic() - sent_at) * 1000, correlation_id or "-")
     return Reply(
-        status=response.status_code, body=body, readable=readable, reason=response.reason or "",
-        correlation_id=correlation_id, retry_after=_retry_after_seconds(response),
-        daily_limit=isinstance(body, dict) and body.get("policyName") == "DAILY",
+        status=status, body=body, readable=readable, reason=response.reason or "", correlation_id=correlation_id,
+        retry_after=_retry_after_seconds(response) if is_unavailable_status(status) else None,
+        daily_limit=status == 429 and isinstance(body, dict) and body.get("policyName") == "DAILY",
     )
 
 
