@@ -24,6 +24,7 @@ from _django import ROOT
 SCRIPTS = [
     ("create_bench.py", ["--meetings", "100", "--searches", "300"], 120),
     ("client_bench.py", [], 120),
+    ("conflicts_bench.py", [], 60),
     ("page_bench.py", [], 120),
     ("history_bench.py", [], 200),
     ("export_bench.py", [], 180),
