@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import history_views, views
+from meetings import export_views, history_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,6 @@ urlpatterns = [
     path("meetings/timezones.json", views.timezones, name="timezones"),
     path("meetings/", history_views.my_meetings, name="history_mine"),
     path("meetings/all/", history_views.all_meetings, name="history_all"),
-    path("meetings/all/export.csv", history_views.export_csv, name="history_export"),
+    path("meetings/all/export.csv", export_views.export_csv, name="history_export"),
     path("meetings/<int:pk>/", history_views.record_detail, name="history_detail"),
 ]
