@@ -2,26 +2,33 @@
 
 Each row carries its place in the audit chain and a seal that `manage.py verify_audit --csv FILE` checks
 with the key alone (`meetings.audit`, docs/audit.md). Only the columns the file needs are read, through
-one chunked query (a server-side cursor on PostgreSQL), so memory does not grow with the row count.
+one query per batch that starts where the last one ended, so memory does not grow with the row count.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
+import secrets
 from collections.abc import Iterator
-from datetime import UTC, date
-from itertools import batched
+from datetime import UTC, date, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetings import audit
-from meetings.models import AuditErasure, MeetingRecord
-from meetings.selectors import RecordFilters
+from meetings.models import AuditErasure, ExportJob, MeetingRecord
+from meetings.selectors import RecordFilters, can_view_all, meeting_record_list
 
-BATCH_ROWS = 5000
+logger = logging.getLogger("meetings.exports")
+
+BATCH_ROWS = 2000
 
 # What the file needs, and nothing else: no request or response bodies, no reconciliation steps.
 COLUMNS = (
@@ -30,6 +37,7 @@ COLUMNS = (
     "error_category", "error_message", "correlation_id", "attempts", "duration_ms",
     "audit_seq", "audit_key_id", "audit_digests", "audit_link",
 )
+PK, CREATED_AT = COLUMNS.index("pk"), COLUMNS.index("created_at")
 SEQ, LINK = COLUMNS.index("audit_seq"), COLUMNS.index("audit_link")
 
 # Spreadsheet programs run a cell that starts with one of these as a formula ("CSV injection"),
@@ -116,11 +124,26 @@ def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator
     writer.writerow(csv_header())
     # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
     yield "\ufeff" + _drain(buffer), 0
-    chunks = records.values_list(*COLUMNS).iterator(chunk_size=BATCH_ROWS)
-    for batch in batched(chunks, BATCH_ROWS):
+    for batch in _batches(records):
         links = _previous_links(batch)
         writer.writerows([rows.cells(row, links) for row in batch])
         yield _drain(buffer), len(batch)
+
+
+def _batches(records: QuerySet[MeetingRecord]) -> Iterator[tuple[tuple, ...]]:
+    """The rows newest first, BATCH_ROWS at a time, each batch one query along the (created_at, id) index.
+
+    Not one long-lived cursor: on PostgreSQL outside a transaction Django's server-side cursor is WITH
+    HOLD, which the server materialises in full first; inside one, the job's progress would stay unseen.
+    """
+    rows = records.order_by("-created_at", "-id").values_list(*COLUMNS)
+    page = rows
+    while batch := tuple(page[:BATCH_ROWS]):
+        yield batch
+        if len(batch) < BATCH_ROWS:
+            return
+        created_at, pk = batch[-1][CREATED_AT], batch[-1][PK]
+        page = rows.filter(created_at__lte=created_at).exclude(created_at=created_at, pk__gte=pk)
 
 
 def _drain(buffer: io.StringIO) -> str:
@@ -153,3 +176,93 @@ def filters_from_query(query: str) -> RecordFilters:
     return RecordFilters(status=data.get("status", ""), submitted_from=day("submitted_from"),
                          submitted_to=day("submitted_to"), text=data.get("text", ""),
                          rep_id=number("rep_id"), hub_id=number("hub_id"))
+
+
+# --- exports too large for a request: a job the worker writes ------------------------------------
+
+FAILED_MESSAGE = gettext_lazy("The export could not be written. Please start it again; if it fails again, "
+                              "tell whoever runs this app.")
+REFUSED_MESSAGE = gettext_lazy("The export was not written: whoever asked for it may no longer see all meetings.")
+
+
+class ExportRefused(Exception):
+    """The admin who asked lost the right to see everyone's records before the worker got to the job."""
+
+
+def exceeds_stream_bound(records: QuerySet[MeetingRecord]) -> bool:
+    """More rows than a request may stream? Counted only up to the bound, so a million rows cost as little as it."""
+    bound = settings.EXPORT_STREAM_MAX_ROWS
+    return records.order_by()[:bound + 1].count() > bound
+
+
+def export_job_waiting(*, user, filters: RecordFilters, language: str) -> ExportJob | None:
+    """The admin's own job for the same export, still queued or running: a reload must not start a second."""
+    return ExportJob.objects.filter(requested_by=user, query=filters_to_query(filters), language=language,
+                                    status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)).first()
+
+
+def export_job_create(*, user, filters: RecordFilters, language: str) -> ExportJob:
+    return ExportJob.objects.create(requested_by=user, query=filters_to_query(filters), language=language,
+                                    delimiter=delimiter_for(language))
+
+
+def export_job_path(job: ExportJob) -> Path:
+    return Path(settings.EXPORT_DIR) / job.file_name
+
+
+def export_job_run(job_id: int) -> ExportJob | None:
+    """Write a queued job's file, counting its rows as it goes; the job ends done or failed, never running."""
+    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.RUNNING, started_at=timezone.now()):
+        return None  # gone, or another worker has it
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        _write(job)
+    except ExportRefused:
+        _fail(job, REFUSED_MESSAGE)
+    except Exception:
+        # Whatever broke (disk full, the database gone): the page must say the job failed, not run forever.
+        logger.exception("export %s failed", job.pk)
+        _fail(job, FAILED_MESSAGE)
+    job.refresh_from_db()
+    return job
+
+
+def _write(job: ExportJob) -> None:
+    if not can_view_all(job.requested_by):
+        raise ExportRefused
+    records = meeting_record_list(viewer=job.requested_by, filters=filters_from_query(job.query), everyone=True)
+    ExportJob.objects.filter(pk=job.pk).update(rows_total=records.count())
+    job.file_name = f"export-{job.pk}-{secrets.token_hex(8)}.csv"
+    path = export_job_path(job)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    done = 0
+    with translation.override(job.language), open(path, "w", encoding="utf-8", newline="") as file:
+        for text, rows in csv_batches(records, delimiter=job.delimiter):
+            file.write(text)
+            if rows:
+                done += rows
+                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+    # Records made while it ran may change the count: the total is what the file holds.
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, finished_at=timezone.now(),
+                                               file_name=job.file_name, rows_done=done, rows_total=done)
+
+
+def _fail(job: ExportJob, message) -> None:
+    if job.file_name:
+        export_job_path(job).unlink(missing_ok=True)
+    with translation.override(job.language):  # the page shows it to whoever asked, in their language
+        error = str(message)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, finished_at=timezone.now(),
+                                               file_name="", error=error)
+
+
+def export_jobs_delete_old() -> int:
+    """Delete jobs older than EXPORT_KEEP_SECONDS with their files; returns how many."""
+    old = ExportJob.objects.filter(created_at__lt=timezone.now() - timedelta(seconds=settings.EXPORT_KEEP_SECONDS))
+    jobs = list(old.exclude(status=ExportJob.Status.RUNNING))
+    for job in jobs:
+        if job.file_name:
+            export_job_path(job).unlink(missing_ok=True)
+    ExportJob.objects.filter(pk__in=[job.pk for job in jobs]).delete()
+    return len(jobs)
