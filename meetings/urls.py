@@ -15,5 +15,8 @@ urlpatterns = [
     path("meetings/", history_views.my_meetings, name="history_mine"),
     path("meetings/all/", history_views.all_meetings, name="history_all"),
     path("meetings/all/export.csv", export_views.export_csv, name="history_export"),
+    path("meetings/exports/<int:pk>/", export_views.export_job_page, name="export_job"),
+    path("meetings/exports/<int:pk>/status.json", export_views.export_job_status, name="export_job_status"),
+    path("meetings/exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("meetings/<int:pk>/", history_views.record_detail, name="history_detail"),
 ]
