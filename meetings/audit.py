@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring  # the canonical encoder's, with ensure_ascii off
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -400,7 +401,10 @@ def row_sealer() -> Callable[[list[str]], str]:
     kid, key = signing_key()
 
     def seal(texts: list[str]) -> str:
-        return f"{kid}:{hmac.digest(key, canonical(texts), 'sha256').hex()}"
+        # canonical(texts), spelled out for a list of strings: the general encoder's set-up per call
+        # costs more than the encoding itself, a million times over.
+        document = "[" + ",".join(map(encode_basestring, texts)) + "]"
+        return f"{kid}:{hmac.digest(key, document.encode(), 'sha256').hex()}"
 
     return seal
 

@@ -40,6 +40,7 @@ COLUMNS = (
 PK, CREATED_AT = COLUMNS.index("pk"), COLUMNS.index("created_at")
 SEQ, LINK = COLUMNS.index("audit_seq"), COLUMNS.index("audit_link")
 
+
 # Spreadsheet programs run a cell that starts with one of these as a formula ("CSV injection"),
 # and reps type the titles: such cells get a leading apostrophe, which the spreadsheet hides.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -104,8 +105,7 @@ class _RowWriter:
         cells.append(self.seal(cells))
         return cells
 
-    @staticmethod
-    def _chain_cells(pk, seq, key_id, digests, link, links: dict[int, str]) -> list[str]:
+    def _chain_cells(self, pk, seq, key_id, digests, link, links: dict[int, str]) -> list[str]:
         """Sequence, key id, digest, previous link and link, the columns `audit.verify_csv` checks."""
         if seq is None:
             return ["", "", "", "", ""]
