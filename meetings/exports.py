@@ -232,8 +232,9 @@ def _write(job: ExportJob) -> None:
     if not can_view_all(job.requested_by):
         raise ExportRefused
     records = meeting_record_list(viewer=job.requested_by, filters=filters_from_query(job.query), everyone=True)
-    ExportJob.objects.filter(pk=job.pk).update(rows_total=records.count())
+    # Named before it is written, so a worker that dies mid-file leaves a file the clean-up finds.
     job.file_name = f"export-{job.pk}-{secrets.token_hex(8)}.csv"
+    ExportJob.objects.filter(pk=job.pk).update(rows_total=records.count(), file_name=job.file_name)
     path = export_job_path(job)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     done = 0
@@ -245,7 +246,7 @@ def _write(job: ExportJob) -> None:
                 ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
     # Records made while it ran may change the count: the total is what the file holds.
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, finished_at=timezone.now(),
-                                               file_name=job.file_name, rows_done=done, rows_total=done)
+                                               rows_done=done, rows_total=done)
 
 
 def _fail(job: ExportJob, message) -> None:
@@ -258,9 +259,12 @@ def _fail(job: ExportJob, message) -> None:
 
 
 def export_jobs_delete_old() -> int:
-    """Delete jobs older than EXPORT_KEEP_SECONDS with their files; returns how many."""
-    old = ExportJob.objects.filter(created_at__lt=timezone.now() - timedelta(seconds=settings.EXPORT_KEEP_SECONDS))
-    jobs = list(old.exclude(status=ExportJob.Status.RUNNING))
+    """Delete jobs older than EXPORT_KEEP_SECONDS with their files; returns how many.
+
+    A job still running that long was left by a worker that died: it goes too, with its partial file.
+    """
+    jobs = list(ExportJob.objects.filter(
+        created_at__lt=timezone.now() - timedelta(seconds=settings.EXPORT_KEEP_SECONDS)))
     for job in jobs:
         if job.file_name:
             export_job_path(job).unlink(missing_ok=True)

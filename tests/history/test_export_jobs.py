@@ -230,3 +230,15 @@ def test_batches_keep_the_lists_order_when_records_share_a_time(admin_user, lena
     rows = list(csv.reader(io.StringIO("".join(text for text, _rows in pieces).removeprefix("\ufeff"))))[1:]
     assert [rows_in for _text, rows_in in pieces] == [0, 2, 2, 1]
     assert [row[5] for row in rows] == [f"Gleichzeitig {n}" for n in (4, 3, 2, 1, 0)]
+
+
+def test_a_job_a_dead_worker_left_running_goes_with_its_partial_file(admin_user, settings):
+    settings.EXPORT_KEEP_SECONDS = 3600
+    left = ExportJob.objects.create(requested_by=admin_user, language="en", delimiter=",",
+                                    status=ExportJob.Status.RUNNING, file_name="export-1-abandoned.csv")
+    path = exports.export_job_path(left)
+    path.parent.mkdir(parents=True)
+    path.write_text("half a file")
+    ExportJob.objects.filter(pk=left.pk).update(created_at=timezone.now() - timedelta(hours=2))
+
+    assert exports.export_jobs_delete_old() == 1 and not path.exists() and not ExportJob.objects.exists()
