@@ -109,7 +109,7 @@ def seed(first: int, last: int, *, total: int) -> float:
 
 def export_in_a_child(expected: int) -> tuple[float, float, float, int]:
     """The worker's export in its own process: wall and CPU seconds, peak RSS in MiB, the file's bytes."""
-    result = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, capture_output=True, text=True, timeout=3600)
     line = next((line for line in result.stdout.splitlines() if line.startswith("RESULT")), None)
     if result.returncode != 0 or line is None:
         raise SystemExit(f"the export failed:\n{result.stderr[-3000:]}")
@@ -143,7 +143,10 @@ def run(sizes: tuple[int, ...]) -> None:
               f"{size / wall:,.0f} rows/s, peak RSS {peaks[size]:.0f} MiB, file {file_bytes / 2**20:.0f} MiB; "
               f"load average {os.getloadavg()}",
               flush=True)
-        bench_row(f"export {label} rows", wall, "s", 15 if size == 1_000_000 else 1.5)
+        target = 15 if size == 1_000_000 else 1.5
+        bench_row(f"export {label} rows", wall, "s", target)
+        # The worker's own CPU: what the wall time would be on an idle machine, nearly (the database's is apart).
+        bench_row(f"export {label} rows, worker CPU", cpu, "s", target)
         bench_row(f"export rows/s {label}", size / wall, "rows/s", 1_000_000 / 15, better="higher")
     bench_row("export peak RSS 100k", peaks[100_000], "MiB", peaks[100_000])
     if 1_000_000 in peaks:
