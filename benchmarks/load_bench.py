@@ -484,7 +484,10 @@ def main() -> None:
     with ExitStack() as stack:
         database = stack.enter_context(bench_database(args.postgres))
         prefix = stack.enter_context(redis_prefix(args.redis))
-        environment = {**PRODUCTION, "DATABASE_URL": database, "REDIS_URL": args.redis, "REDIS_KEY_PREFIX": prefix}
+        environment = {**PRODUCTION, "DATABASE_URL": database, "REDIS_URL": args.redis, "REDIS_KEY_PREFIX": prefix,
+                       # What a request costs that streams the whole export (above the bound the app would
+                       # hand it to the worker; benchmarks/export_bench.py measures that path).
+                       "EXPORT_STREAM_MAX_ROWS": str(records)}
         prepare_django(environment)
         from history_bench import seed
 

@@ -312,6 +312,13 @@ SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=30)
 # How often the worker verifies the audit chain, and redacts bodies older than the admin's retention.
 AUDIT_VERIFY_INTERVAL_SECONDS = env.int("AUDIT_VERIFY_INTERVAL_SECONDS", default=24 * 3600)
 AUDIT_RETENTION_INTERVAL_SECONDS = env.int("AUDIT_RETENTION_INTERVAL_SECONDS", default=24 * 3600)
+# Exports: up to this many rows stream straight from the request; more are written by the worker, with a
+# progress page. The files lie in EXPORT_DIR (private: not static, not media) and are deleted after
+# EXPORT_KEEP_SECONDS, by a periodic task that runs every EXPORT_CLEANUP_INTERVAL_SECONDS.
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=10_000)
+EXPORT_DIR = Path(env("EXPORT_DIR", default=str(BASE_DIR / "var" / "exports")))
+EXPORT_KEEP_SECONDS = env.int("EXPORT_KEEP_SECONDS", default=24 * 3600)
+EXPORT_CLEANUP_INTERVAL_SECONDS = env.int("EXPORT_CLEANUP_INTERVAL_SECONDS", default=3600)
 
 # Strict Content Security Policy: scripts and styles from our own origin only.
 SECURE_CSP = {

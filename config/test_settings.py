@@ -1,6 +1,7 @@
 """Settings for the test suite: production-like (DEBUG off), with speed tweaks only."""
 
 import os
+import tempfile
 from pathlib import Path
 
 # Production refuses to start without these; tests supply harmless values.
@@ -31,8 +32,6 @@ WHITENOISE_AUTOREFRESH = True
 HUBSPOT_WAITING_THREADS = 64
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    import tempfile
-
     # A file, not SQLite's shared-cache memory database: tests that write from several threads at once
     # need the busy timeout, which shared-cache table locks ignore ("database table is locked").
     # One file per test process, so two suites (two checkouts, or CI beside a developer) never share one.
@@ -47,3 +46,6 @@ else:
 
 # Connections opened by test threads close when their request ends, so PostgreSQL can drop the test database.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Export files of this test process, apart from a developer's var/exports and from other processes'.
+EXPORT_DIR = Path(tempfile.gettempdir()) / f"meeting-booker-exports-{os.getpid()}"

@@ -1,11 +1,8 @@
-"""Meeting history: reps see their own records, admins everyone's; CSV export for admins."""
+"""Meeting history: reps see their own records, admins everyone's (the CSV export: `meetings.export_views`)."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC
 
 from django import forms
 from django.contrib import messages
@@ -13,9 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -186,66 +182,3 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except MeetingRecord.DoesNotExist:
         raise Http404 from None
     return render(request, "history/record_detail.html", {"record": record})
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-# Spreadsheet programs run a cell that starts with one of these as a formula ("CSV injection"),
-# and reps type the titles: such cells get a leading apostrophe, which the spreadsheet hides.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
-
-
-def _csv_header() -> list[str]:
-    return [
-        _("Submitted at (UTC)"), _("Rep"), _("Rep email"), _("Portal"), _("Status"), _("Title"),
-        _("Start (UTC)"), _("End (UTC)"), _("Time zone"), _("Associations"), _("HubSpot meeting id"),
-        _("HTTP status"), _("Error category"), _("Error message"), _("Correlation id"), _("HTTP attempts"),
-        _("Duration (ms)"),
-        # The proof: `manage.py verify_audit --csv FILE` checks these with the key alone (docs/audit.md).
-        _("Chain sequence"), _("Chain key id"), _("Record digest"), _("Previous link"), _("Chain link"),
-        _("Row seal"),
-    ]
-
-
-def _csv_rows(records, *, header: list[str], status_labels: dict[str, str], delimiter: str) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=delimiter)
-    # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
-    yield "\ufeff" + writer.writerow(header)
-    for record in audit.with_previous_links(records).iterator(chunk_size=2000):
-        cells = [_cell(value) for value in (
-            record.created_at.astimezone(UTC).isoformat(timespec="seconds"),
-            record.user.get_full_name(), record.user.email, record.hub_domain or record.hub_id,
-            status_labels.get(record.status, record.status), record.title,
-            record.start_at.isoformat(timespec="minutes"), record.end_at.isoformat(timespec="minutes"),
-            record.time_zone, "; ".join(a.get("label") or a.get("id", "") for a in record.associations),
-            record.hubspot_meeting_id, record.response_status or "", record.error_category, record.error_message,
-            record.correlation_id, record.attempts, record.duration_ms if record.duration_ms is not None else "",
-            *audit.csv_chain_cells(record),
-        )]
-        yield writer.writerow([*cells, audit.row_signature(cells)])
-
-
-@login_required
-@require_GET
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """Exactly what the all-meetings list shows with the same filters, streamed row by row."""
-    if not can_view_all(request.user):
-        raise PermissionDenied
-    form = AdminRecordFilterForm(request.GET or None)
-    records = meeting_record_list(viewer=request.user, filters=form.to_filters(), everyone=True)
-    # Translated now, in the request's language: the rows are written later, while the file streams.
-    # German spreadsheets split columns at semicolons (the comma is their decimal mark).
-    delimiter = ";" if translation.get_language().startswith("de") else ","
-    rows = _csv_rows(records, header=_csv_header(), delimiter=delimiter,
-                     status_labels={value: str(label) for value, label in MeetingRecord.Status.choices})
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    filename = f"meetings-{timezone.localdate().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

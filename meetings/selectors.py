@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from meetings.models import MeetingRecord, week_of
+from meetings.models import ExportJob, MeetingRecord, week_of
 
 VIEW_ALL_PERMISSION = "meetings.view_all_meeting_records"
 
@@ -117,3 +117,11 @@ def meeting_record_same_content(*, viewer, title: str, start: datetime, associat
     return next(
         (r for r in candidates if {(a["type"], str(a["id"])) for a in r.associations} == wanted), None
     )
+
+
+def export_job_get(*, viewer, pk: int) -> ExportJob:
+    """An export job, for the admin who asked for it (while still an admin) or a superuser; else DoesNotExist."""
+    job = ExportJob.objects.get(pk=pk)
+    if viewer.is_active and viewer.is_superuser or (job.requested_by_id == viewer.pk and can_view_all(viewer)):
+        return job
+    raise ExportJob.DoesNotExist

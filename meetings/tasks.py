@@ -3,7 +3,8 @@
 `make worker` runs them (`manage.py worker`): checks of records whose outcome HubSpot left open,
 each scheduled for when it is due, and a sweep that restarts what a dead process or a lost task
 left behind. See `meetings.reconciliation` for the rules. Once a day (by default) the audit chain
-is verified and content older than the admin's retention is redacted (docs/audit.md).
+is verified and content older than the admin's retention is redacted (docs/audit.md). Exports too large
+for a request are written here too, and their files deleted after a while.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings import audit, reconciliation, redaction, sending
+from meetings import audit, exports, reconciliation, redaction, sending
 from meetings.models import MeetingRecord
 
 logger = logging.getLogger("meetings")
@@ -93,6 +94,26 @@ def apply_audit_retention() -> dict:
         return {"redacted": redaction.audit_retention_apply()}
     finally:
         _keep_one_waiting(apply_audit_retention, after=settings.AUDIT_RETENTION_INTERVAL_SECONDS)
+
+
+@task
+def export_write(job_id: int) -> str:
+    """Write the file of an export too large for a request (`meetings.exports`)."""
+    job = exports.export_job_run(job_id)
+    return job.status if job else "nothing to do"
+
+
+@task
+def delete_old_exports() -> dict:
+    """Every `EXPORT_CLEANUP_INTERVAL_SECONDS`: delete export files older than `EXPORT_KEEP_SECONDS`."""
+    try:
+        return {"deleted": exports.export_jobs_delete_old()}
+    finally:
+        schedule_export_cleanup(after=settings.EXPORT_CLEANUP_INTERVAL_SECONDS)
+
+
+def schedule_export_cleanup(*, after: float = 0) -> None:
+    _keep_one_waiting(delete_old_exports, after=after)
 
 
 def schedule_audit_tasks() -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import history_views, template_views, views
+from meetings import export_views, history_views, template_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,9 @@ urlpatterns = [
     path("meetings/templates/<int:pk>/delete/", template_views.template_delete, name="template_delete"),
     path("meetings/", history_views.my_meetings, name="history_mine"),
     path("meetings/all/", history_views.all_meetings, name="history_all"),
-    path("meetings/all/export.csv", history_views.export_csv, name="history_export"),
+    path("meetings/all/export.csv", export_views.export_csv, name="history_export"),
+    path("meetings/exports/<int:pk>/", export_views.export_job_page, name="export_job"),
+    path("meetings/exports/<int:pk>/status.json", export_views.export_job_status, name="export_job_status"),
+    path("meetings/exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("meetings/<int:pk>/", history_views.record_detail, name="history_detail"),
 ]

@@ -3,12 +3,12 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from meetings.tasks import schedule_audit_tasks, schedule_sweep
+from meetings.tasks import schedule_audit_tasks, schedule_export_cleanup, schedule_sweep
 
 
 class Command(BaseCommand):
     help = ("Run background tasks: checks of meetings whose outcome HubSpot left open, the sweep, and the audit "
-            "chain's daily verification and retention.")
+            "chain's daily verification and retention, large exports and the deletion of old ones.")
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="Run the tasks that are due, then exit.")
@@ -17,5 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, batch: bool, interval: float, **options):
         schedule_sweep()
         schedule_audit_tasks()
+        schedule_export_cleanup()
         worker_options = {"interval": interval, "batch": batch, "startup_delay": False, "reload": False}
         call_command("db_worker", verbosity=options["verbosity"], **worker_options)

@@ -1,0 +1,272 @@
+"""The CSV export of the all-meetings list: written a batch of rows at a time, by a request or by the worker.
+
+Each row carries its place in the audit chain and a seal that `manage.py verify_audit --csv FILE` checks
+with the key alone (`meetings.audit`, docs/audit.md). Only the columns the file needs are read, through
+one query per batch that starts where the last one ended, so memory does not grow with the row count.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from meetings import audit
+from meetings.models import AuditErasure, ExportJob, MeetingRecord
+from meetings.selectors import RecordFilters, can_view_all, meeting_record_list
+
+logger = logging.getLogger("meetings.exports")
+
+BATCH_ROWS = 2000
+
+# What the file needs, and nothing else: no request or response bodies, no reconciliation steps.
+COLUMNS = (
+    "pk", "created_at", "user__first_name", "user__last_name", "user__email", "hub_domain", "hub_id", "status",
+    "title", "start_at", "end_at", "time_zone", "associations", "hubspot_meeting_id", "response_status",
+    "error_category", "error_message", "correlation_id", "attempts", "duration_ms",
+    "audit_seq", "audit_key_id", "audit_digests", "audit_link",
+)
+PK, CREATED_AT = COLUMNS.index("pk"), COLUMNS.index("created_at")
+SEQ, LINK = COLUMNS.index("audit_seq"), COLUMNS.index("audit_link")
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula ("CSV injection"),
+# and reps type the titles: such cells get a leading apostrophe, which the spreadsheet hides.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_header() -> list[str]:
+    return [
+        _("Submitted at (UTC)"), _("Rep"), _("Rep email"), _("Portal"), _("Status"), _("Title"),
+        _("Start (UTC)"), _("End (UTC)"), _("Time zone"), _("Associations"), _("HubSpot meeting id"),
+        _("HTTP status"), _("Error category"), _("Error message"), _("Correlation id"), _("HTTP attempts"),
+        _("Duration (ms)"),
+        # The proof: `manage.py verify_audit --csv FILE` checks these with the key alone (docs/audit.md).
+        _("Chain sequence"), _("Chain key id"), _("Record digest"), _("Previous link"), _("Chain link"),
+        _("Row seal"),
+    ]
+
+
+def delimiter_for(language: str) -> str:
+    """German spreadsheets split columns at semicolons (the comma is their decimal mark)."""
+    return ";" if language.startswith("de") else ","
+
+
+def _previous_links(batch: tuple[tuple, ...]) -> dict[int, str]:
+    """The link of each chained row's predecessor, by sequence number.
+
+    Rows newest first are mostly each other's neighbours in the chain, so most predecessors are in the
+    batch itself; the rest (a filtered export, the batch's last row, an erasure) take one query per table
+    for the whole batch instead of one lookup per row.
+    """
+    links = {row[SEQ]: row[LINK] for row in batch if row[SEQ] is not None}
+    wanted = [seq - 1 for seq in links if seq > 1 and seq - 1 not in links]
+    if wanted:
+        for model in (MeetingRecord, AuditErasure):
+            links.update(model.objects.filter(audit_seq__in=wanted).order_by().values_list("audit_seq", "audit_link"))
+    return links
+
+
+class _RowWriter:
+    """Turns one row of `COLUMNS` into the cells of the file, sealed. Translations are read once, at creation."""
+
+    def __init__(self):
+        self.status_labels = {value: str(label) for value, label in MeetingRecord.Status.choices}
+        self.seal = audit.row_sealer()
+
+    def cells(self, row: tuple, links: dict[int, str]) -> list[str]:
+        (pk, created_at, first_name, last_name, email, hub_domain, hub_id, status, title, start_at, end_at,
+         time_zone, associations, meeting_id, response_status, error_category, error_message, correlation_id,
+         attempts, duration_ms, seq, key_id, digests, link) = row
+        cells = [
+            created_at.astimezone(UTC).isoformat(timespec="seconds"), defused(f"{first_name} {last_name}".strip()),
+            defused(email), defused(hub_domain or str(hub_id)), self.status_labels.get(status, status),
+            defused(title), start_at.isoformat(timespec="minutes"), end_at.isoformat(timespec="minutes"),
+            defused(time_zone), defused("; ".join(a.get("label") or a.get("id", "") for a in associations)),
+            defused(meeting_id), str(response_status or ""), defused(error_category), defused(error_message),
+            defused(correlation_id), str(attempts), "" if duration_ms is None else str(duration_ms),
+            *self._chain_cells(pk, seq, key_id, digests, link, links),
+        ]
+        cells.append(self.seal(cells))
+        return cells
+
+    def _chain_cells(self, pk, seq, key_id, digests, link, links: dict[int, str]) -> list[str]:
+        """Sequence, key id, digest, previous link and link, the columns `audit.verify_csv` checks."""
+        if seq is None:
+            return ["", "", "", "", ""]
+        previous = audit.GENESIS if seq == 1 else links.get(seq - 1, "")
+        return [str(seq), key_id, audit.entry_digest("record", pk, seq, key_id, digests), previous, link]
+
+
+def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator[tuple[str, int]]:
+    """The file as (text, rows in it): the header first, then one piece per batch of rows.
+
+    Header and status labels are translated when this starts, in the language active then.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    rows = _RowWriter()
+    writer.writerow(csv_header())
+    # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
+    yield "\ufeff" + _drain(buffer), 0
+    for batch in _batches(records):
+        links = _previous_links(batch)
+        writer.writerows([rows.cells(row, links) for row in batch])
+        yield _drain(buffer), len(batch)
+
+
+def _batches(records: QuerySet[MeetingRecord]) -> Iterator[tuple[tuple, ...]]:
+    """The rows newest first, BATCH_ROWS at a time, each batch one query along the (created_at, id) index.
+
+    Not one long-lived cursor: on PostgreSQL outside a transaction Django's server-side cursor is WITH
+    HOLD, which the server materialises in full first; inside one, the job's progress would stay unseen.
+    """
+    rows = records.order_by("-created_at", "-id").values_list(*COLUMNS)
+    page = rows
+    while batch := tuple(page[:BATCH_ROWS]):
+        yield batch
+        if len(batch) < BATCH_ROWS:
+            return
+        created_at, pk = batch[-1][CREATED_AT], batch[-1][PK]
+        page = rows.filter(created_at__lte=created_at).exclude(created_at=created_at, pk__gte=pk)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+# --- the filters, kept with a job as a query string --------------------------------------------
+
+def filters_to_query(filters: RecordFilters) -> str:
+    """The validated filters only, so the worker applies exactly what the list applied."""
+    query = QueryDict(mutable=True)
+    for name, value in vars(filters).items():
+        if value not in (None, ""):
+            query[name] = value.isoformat() if isinstance(value, date) else str(value)
+    return query.urlencode()
+
+
+def filters_from_query(query: str) -> RecordFilters:
+    data = QueryDict(query)
+
+    def day(name: str) -> date | None:
+        return date.fromisoformat(data[name]) if data.get(name) else None
+
+    def number(name: str) -> int | None:
+        return int(data[name]) if data.get(name) else None
+
+    return RecordFilters(status=data.get("status", ""), submitted_from=day("submitted_from"),
+                         submitted_to=day("submitted_to"), text=data.get("text", ""),
+                         rep_id=number("rep_id"), hub_id=number("hub_id"))
+
+
+# --- exports too large for a request: a job the worker writes ------------------------------------
+
+FAILED_MESSAGE = gettext_lazy("The export could not be written. Please start it again; if it fails again, "
+                              "tell whoever runs this app.")
+REFUSED_MESSAGE = gettext_lazy("The export was not written: whoever asked for it may no longer see all meetings.")
+
+
+class ExportRefused(Exception):
+    """The admin who asked lost the right to see everyone's records before the worker got to the job."""
+
+
+def exceeds_stream_bound(records: QuerySet[MeetingRecord]) -> bool:
+    """More rows than a request may stream? Counted only up to the bound, so a million rows cost as little as it."""
+    bound = settings.EXPORT_STREAM_MAX_ROWS
+    return records.order_by()[:bound + 1].count() > bound
+
+
+def export_job_waiting(*, user, filters: RecordFilters, language: str) -> ExportJob | None:
+    """The admin's own job for the same export, still queued or running: a reload must not start a second."""
+    return ExportJob.objects.filter(requested_by=user, query=filters_to_query(filters), language=language,
+                                    status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)).first()
+
+
+def export_job_create(*, user, filters: RecordFilters, language: str) -> ExportJob:
+    return ExportJob.objects.create(requested_by=user, query=filters_to_query(filters), language=language,
+                                    delimiter=delimiter_for(language))
+
+
+def export_job_path(job: ExportJob) -> Path:
+    return Path(settings.EXPORT_DIR) / job.file_name
+
+
+def export_job_run(job_id: int) -> ExportJob | None:
+    """Write a queued job's file, counting its rows as it goes; the job ends done or failed, never running."""
+    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.RUNNING, started_at=timezone.now()):
+        return None  # gone, or another worker has it
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        _write(job)
+    except ExportRefused:
+        _fail(job, REFUSED_MESSAGE)
+    except Exception:
+        # Whatever broke (disk full, the database gone): the page must say the job failed, not run forever.
+        logger.exception("export %s failed", job.pk)
+        _fail(job, FAILED_MESSAGE)
+    job.refresh_from_db()
+    return job
+
+
+def _write(job: ExportJob) -> None:
+    if not can_view_all(job.requested_by):
+        raise ExportRefused
+    records = meeting_record_list(viewer=job.requested_by, filters=filters_from_query(job.query), everyone=True)
+    # Named before it is written, so a worker that dies mid-file leaves a file the clean-up finds.
+    job.file_name = f"export-{job.pk}-{secrets.token_hex(8)}.csv"
+    ExportJob.objects.filter(pk=job.pk).update(rows_total=records.count(), file_name=job.file_name)
+    path = export_job_path(job)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    done = 0
+    with translation.override(job.language), open(path, "w", encoding="utf-8", newline="") as file:
+        for text, rows in csv_batches(records, delimiter=job.delimiter):
+            file.write(text)
+            if rows:
+                done += rows
+                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+    # Records made while it ran may change the count: the total is what the file holds.
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, finished_at=timezone.now(),
+                                               rows_done=done, rows_total=done)
+
+
+def _fail(job: ExportJob, message) -> None:
+    if job.file_name:
+        export_job_path(job).unlink(missing_ok=True)
+    with translation.override(job.language):  # the page shows it to whoever asked, in their language
+        error = str(message)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, finished_at=timezone.now(),
+                                               file_name="", error=error)
+
+
+def export_jobs_delete_old() -> int:
+    """Delete jobs older than EXPORT_KEEP_SECONDS with their files; returns how many.
+
+    A job still running that long was left by a worker that died: it goes too, with its partial file.
+    """
+    jobs = list(ExportJob.objects.filter(
+        created_at__lt=timezone.now() - timedelta(seconds=settings.EXPORT_KEEP_SECONDS)))
+    for job in jobs:
+        if job.file_name:
+            export_job_path(job).unlink(missing_ok=True)
+    ExportJob.objects.filter(pk__in=[job.pk for job in jobs]).delete()
+    return len(jobs)
