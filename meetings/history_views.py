@@ -10,6 +10,7 @@ from datetime import UTC
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -22,14 +23,14 @@ from django.views.decorators.http import require_GET
 
 from meetings import audit
 from meetings.chart import weekly_chart
+from meetings.history_rows import history_rows
 from meetings.models import MeetingRecord
 from meetings.selectors import (
     RecordFilters,
     can_view_all,
-    meeting_record_counts_by_rep,
     meeting_record_get,
     meeting_record_list,
-    meeting_record_weekly_counts,
+    meeting_record_summary,
 )
 
 PAGE_SIZE = 25
@@ -154,12 +155,14 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
                          % {"filters": ", ".join(ignored)})
     records = meeting_record_list(viewer=request.user, filters=filters, everyone=everyone)
     page = RecordPage.of(records, request.GET.get("page"))
+    summary = meeting_record_summary(viewer=request.user, filters=filters, everyone=everyone)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "history/record_list.html", {
-        "form": form, "page": page, "everyone": everyone, "query": query.urlencode(),
-        "chart": weekly_chart(meeting_record_weekly_counts(records)),
-        "by_rep": meeting_record_counts_by_rep(records) if everyone else None,
+        "form": form, "page": page, "rows": history_rows(page.records), "hubspot_label": _("HubSpot"),
+        "everyone": everyone, "query": query.urlencode(),
+        "chart": weekly_chart(summary.weekly), "by_rep": summary.by_rep, "summary_version": summary.version,
+        "summary_seconds": settings.HISTORY_SUMMARY_SECONDS,
         "audit_verification": audit.latest_verification() if everyone else None,
     })
 
