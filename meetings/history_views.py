@@ -180,7 +180,7 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
     query.pop("page", None)
     return render(request, "history/record_list.html", {
         "form": form, "page": page, "rows": history_rows(page.records), "hubspot_label": _("HubSpot"),
-        "everyone": everyone, "query": query.urlencode(),
+        "everyone": everyone, "query": query.urlencode(), "searching": bool(filters.text),
         "chart": weekly_chart(summary.weekly), "by_rep": summary.by_rep, "summary_version": summary.version,
         "summary_seconds": settings.HISTORY_SUMMARY_SECONDS, "form_key": form.rendering_key(),
         "audit_verification": audit.latest_verification() if everyone else None,

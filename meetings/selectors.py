@@ -124,7 +124,7 @@ class RecordSummary:
 
 
 def meeting_record_summary(*, viewer, filters: RecordFilters, everyone: bool = False) -> RecordSummary:
-    """The chart and per-rep counts of what the viewer sees with these filters, computed once per interval.
+    """The chart and per-rep counts of what the viewer sees with these filters (but the search), once per interval.
 
     The two 12-week aggregations cost more than the page of records itself, and do not need to
     be to the second: one request per scope and filters computes them, every process shares the
@@ -132,6 +132,10 @@ def meeting_record_summary(*, viewer, filters: RecordFilters, everyone: bool = F
     is never cached: a new record shows in it at once, in the chart within the interval.
     """
     sees_everyone = _sees_everyone(viewer, everyone)
+    # Not the text search: counting every match of a common word over twelve weeks of everyone's
+    # records costs a quarter of a second, and each new word would be a new computation. The chart
+    # shows what the other filters select; the page says so when a search is on.
+    filters = replace(filters, text="")
     key = summary_cache_key(viewer=viewer, filters=filters, everyone=sees_everyone)
 
     def compute() -> RecordSummary:
