@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import sys
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
@@ -171,6 +173,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=25, help="timed requests per case")
     args = parser.parse_args()
     name = f"history_bench_{os.getpid()}"
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a stopped run still drops its database
     admin_sql(args.postgres, f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = server_database(args.postgres, name)
     try:
