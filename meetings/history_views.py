@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 
 from meetings import audit
 from meetings.chart import weekly_chart
-from meetings.history_rows import history_rows
+from meetings.history_rows import LISTED_FIELDS, history_rows_html
 from meetings.models import MeetingRecord
 from meetings.selectors import (
     RecordFilters,
@@ -174,12 +174,12 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
         messages.warning(request, _("These filters were not understood and are ignored: %(filters)s")
                          % {"filters": ", ".join(ignored)})
     records = meeting_record_list(viewer=request.user, filters=filters, everyone=everyone)
-    page = RecordPage.of(records, request.GET.get("page"))
+    page = RecordPage.of(records.only(*LISTED_FIELDS), request.GET.get("page"))
     summary = meeting_record_summary(viewer=request.user, filters=filters, everyone=everyone)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "history/record_list.html", {
-        "form": form, "page": page, "rows": history_rows(page.records), "hubspot_label": _("HubSpot"),
+        "form": form, "page": page, "rows": history_rows_html(page.records, everyone=everyone),
         "everyone": everyone, "query": query.urlencode(), "searching": bool(filters.text),
         "chart": weekly_chart(summary.weekly), "by_rep": summary.by_rep, "summary_version": summary.version,
         "summary_seconds": settings.HISTORY_SUMMARY_SECONDS, "form_key": form.rendering_key(),
