@@ -114,7 +114,7 @@ CHART_WEEKS = 12
 
 @dataclass(frozen=True)
 class RecordSummary:
-    """The history's chart rows and (for admins looking at everyone) the per-rep counts, as of `computed_at`."""
+    """The history's chart rows and (for admins looking at everyone) the per-rep counts, as computed once."""
 
     weekly: list[dict]
     by_rep: list[dict] | None
