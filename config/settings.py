@@ -309,6 +309,9 @@ RECONCILE_AFTER_SECONDS = sorted(env.list("RECONCILE_AFTER_SECONDS", cast=float,
 # A record still pending after this long was left by a process that died mid-create.
 STALE_PENDING_SECONDS = env.int("STALE_PENDING_SECONDS", default=180)
 SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=30)
+# The history's chart and per-rep counts are computed at most once per this many seconds per scope and
+# filters (meetings/selectors.py, meeting_record_summary); the list of records itself is always current.
+HISTORY_SUMMARY_SECONDS = env.int("HISTORY_SUMMARY_SECONDS", default=60)
 # How often the worker verifies the audit chain, and redacts bodies older than the admin's retention.
 AUDIT_VERIFY_INTERVAL_SECONDS = env.int("AUDIT_VERIFY_INTERVAL_SECONDS", default=24 * 3600)
 AUDIT_RETENTION_INTERVAL_SECONDS = env.int("AUDIT_RETENTION_INTERVAL_SECONDS", default=24 * 3600)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -12,20 +14,21 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from meetings import audit
 from meetings.chart import weekly_chart
+from meetings.history_rows import LISTED_FIELDS, history_rows_html
 from meetings.models import MeetingRecord
 from meetings.selectors import (
     RecordFilters,
     can_view_all,
-    meeting_record_counts_by_rep,
     meeting_record_get,
     meeting_record_list,
-    meeting_record_weekly_counts,
+    meeting_record_summary,
 )
 
 PAGE_SIZE = 25
@@ -110,6 +113,18 @@ class RecordFilterForm(forms.Form):
         """Labels of the filters whose values were not understood."""
         return [str(self.fields[name].label) for name in self.errors if name in self.fields]
 
+    def rendering_key(self) -> str:
+        """What the rendered fields depend on: the values typed, the choices offered, the language.
+
+        Django draws each widget through its template engine (several milliseconds for this form),
+        so the page caches the drawn fields under this key.
+        """
+        values = [(name, self[name].value()) for name in self.fields]
+        choices = [[(value, str(label)) for value, label in getattr(field, "choices", ())]
+                   for field in self.fields.values()]
+        described = repr((type(self).__name__, translation.get_language(), values, choices))
+        return hashlib.sha256(described.encode()).hexdigest()
+
 
 def _rep_name(user) -> str:
     name = user.get_full_name()
@@ -126,13 +141,20 @@ class AdminRecordFilterForm(RecordFilterForm):
         super().__init__(*args, **kwargs)
         for name in ("rep", "portal"):
             self.fields[name].widget.attrs["class"] = "form-select"
-        reps = get_user_model().objects.filter(hubspot__isnull=False).order_by("email")
-        # One shape for everyone, so a rep without a name does not stand out as a bare address.
-        self.fields["rep"].choices = [("", _("All reps")), *((u.pk, _rep_name(u)) for u in reps)]
-        self.fields["portal"].choices = [("", _("All portals")), *cache.get_or_set(PORTALS_CACHE_KEY, _portals, 300)]
+        self.fields["rep"].choices = [("", _("All reps")), *cache.get_or_set(REPS_CACHE_KEY, _reps, CHOICES_SECONDS)]
+        self.fields["portal"].choices = [("", _("All portals")),
+                                         *cache.get_or_set(PORTALS_CACHE_KEY, _portals, CHOICES_SECONDS)]
 
 
-PORTALS_CACHE_KEY = "history:portals"
+# The choices change when someone connects HubSpot for the first time; a new rep or portal is
+# offered within five minutes, and no page view reads the users or scans the records for them.
+REPS_CACHE_KEY, PORTALS_CACHE_KEY, CHOICES_SECONDS = "history:reps", "history:portals", 300
+
+
+def _reps() -> list[tuple[int, str]]:
+    reps = get_user_model().objects.filter(hubspot__isnull=False).order_by("email")
+    # One shape for everyone, so a rep without a name does not stand out as a bare address.
+    return [(user.pk, _rep_name(user)) for user in reps]
 
 
 def _portals() -> list[tuple[int, str]]:
@@ -149,13 +171,15 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
         messages.warning(request, _("These filters were not understood and are ignored: %(filters)s")
                          % {"filters": ", ".join(ignored)})
     records = meeting_record_list(viewer=request.user, filters=filters, everyone=everyone)
-    page = RecordPage.of(records, request.GET.get("page"))
+    page = RecordPage.of(records.only(*LISTED_FIELDS), request.GET.get("page"))
+    summary = meeting_record_summary(viewer=request.user, filters=filters, everyone=everyone)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "history/record_list.html", {
-        "form": form, "page": page, "everyone": everyone, "query": query.urlencode(),
-        "chart": weekly_chart(meeting_record_weekly_counts(records)),
-        "by_rep": meeting_record_counts_by_rep(records) if everyone else None,
+        "form": form, "page": page, "rows": history_rows_html(page.records, everyone=everyone),
+        "everyone": everyone, "query": query.urlencode(), "searching": bool(filters.text),
+        "chart": weekly_chart(summary.weekly), "by_rep": summary.by_rep, "summary_version": summary.version,
+        "summary_seconds": settings.HISTORY_SUMMARY_SECONDS, "form_key": form.rendering_key(),
         "audit_verification": audit.latest_verification() if everyone else None,
     })
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import time as clock
+from dataclasses import astuple, dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from meetings.models import ExportJob, MeetingRecord, week_of
+from meetings.shared_cache import get_or_fetch
 
 VIEW_ALL_PERMISSION = "meetings.view_all_meeting_records"
 
@@ -29,10 +33,14 @@ class RecordFilters:
     hub_id: int | None = None  # admins only
 
 
+def _sees_everyone(viewer, everyone: bool) -> bool:
+    return everyone and can_view_all(viewer)
+
+
 def meeting_record_visible(*, viewer, everyone: bool = False) -> QuerySet[MeetingRecord]:
     """Records the viewer may see: their own, or — for admins asking for everyone's — all."""
     records = MeetingRecord.objects.all()
-    if not (everyone and can_view_all(viewer)):
+    if not _sees_everyone(viewer, everyone):
         records = records.filter(user=viewer)
     return records
 
@@ -47,7 +55,7 @@ def meeting_record_list(*, viewer, filters: RecordFilters, everyone: bool = Fals
         records = records.filter(created_at__lt=_start_of(filters.submitted_to + timedelta(days=1)))
     if filters.text:
         records = records.filter(search_text__contains=filters.text.casefold())
-    if everyone and can_view_all(viewer):
+    if _sees_everyone(viewer, everyone):
         if filters.rep_id:
             records = records.filter(user_id=filters.rep_id)
         if filters.hub_id:
@@ -99,6 +107,53 @@ def meeting_record_counts_by_rep(records: QuerySet[MeetingRecord], *, weeks: int
         user = users.get(rep["user_id"])
         rep["name"] = (user.get_full_name() or user.email) if user else str(rep["user_id"])
     return top
+
+
+CHART_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """The history's chart rows and (for admins looking at everyone) the per-rep counts, as computed once."""
+
+    weekly: list[dict]
+    by_rep: list[dict] | None
+    # Names this computation: a page fragment drawn from it is cached under this version, so it
+    # never outlives the numbers it shows.
+    version: str
+
+
+def meeting_record_summary(*, viewer, filters: RecordFilters, everyone: bool = False) -> RecordSummary:
+    """The chart and per-rep counts of what the viewer sees with these filters (but the search), once per interval.
+
+    The two 12-week aggregations cost more than the page of records itself, and do not need to
+    be to the second: one request per scope and filters computes them, every process shares the
+    result through the cache (Redis in production) for HISTORY_SUMMARY_SECONDS. The list itself
+    is never cached: a new record shows in it at once, in the chart within the interval.
+    """
+    sees_everyone = _sees_everyone(viewer, everyone)
+    # Not the text search: counting every match of a common word over twelve weeks of everyone's
+    # records costs a quarter of a second, and each new word would be a new computation. The chart
+    # shows what the other filters select; the page says so when a search is on.
+    filters = replace(filters, text="")
+    key = summary_cache_key(viewer=viewer, filters=filters, everyone=sees_everyone)
+
+    def compute() -> RecordSummary:
+        records = meeting_record_list(viewer=viewer, filters=filters, everyone=everyone)
+        return RecordSummary(weekly=meeting_record_weekly_counts(records, weeks=CHART_WEEKS),
+                             by_rep=meeting_record_counts_by_rep(records, weeks=CHART_WEEKS) if sees_everyone else None,
+                             version=f"{key}:{clock.time()}")
+
+    return get_or_fetch(key, compute, settings.HISTORY_SUMMARY_SECONDS, failures=())
+
+
+def summary_cache_key(*, viewer, filters: RecordFilters, everyone: bool) -> str:
+    """One key per scope (everyone, or this one rep), filters and chart week: scopes never share counts."""
+    if not everyone:
+        filters = replace(filters, rep_id=None, hub_id=None)  # a rep's list ignores them, so must the key
+    scope = "all" if everyone else f"rep:{viewer.pk}"
+    described = repr((scope, astuple(filters), _chart_start(CHART_WEEKS)))
+    return "history:summary:" + hashlib.sha256(described.encode()).hexdigest()
 
 
 SAME_MEETING_WINDOW = timedelta(hours=24)
