@@ -36,7 +36,7 @@ INSERT INTO meetings_meetingrecord (
     title, start_at, end_at, time_zone, associations, search_text, request_payload, response_status,
     response_body, error_category, error_message, correlation_id, attempts, reconciliation, duration_ms,
     created_at, created_week, finished_at, audit_seq, audit_key_id, audit_link, audit_bridge, audit_digests,
-    audit_redactions)
+    audit_redactions, audit_entry_digest)
 SELECT n, md5(n::text)::uuid, (%(reps)s)[1 + n %% 3], 5120001 + n %% 3, '7123450010' || (n %% 3),
     hub.id, hub.domain, CASE WHEN failed THEN 'failed' ELSE 'created' END,
     CASE WHEN failed THEN '' ELSE (50500000000 + n)::text END,
@@ -49,7 +49,8 @@ SELECT n, md5(n::text)::uuid, (%(reps)s)[1 + n %% 3], 5120001 + n %% 3, '7123450
     CASE WHEN failed THEN 'Property values were not valid' ELSE '' END,
     md5(n::text || 'corr')::uuid::text, 1, '[]'::jsonb, 150 + n %% 100,
     at, date_trunc('week', at)::date, at + interval '180 milliseconds',
-    n, %(kid)s, md5(n::text) || md5(n::text || 'link'), '', %(digests)s::jsonb, '{}'::jsonb
+    n, %(kid)s, md5(n::text) || md5(n::text || 'link'), '', %(digests)s::jsonb, '{}'::jsonb,
+    md5(n::text || 'entry') || md5(n::text || 'digest')
 FROM generate_series(%(first)s, %(last)s) AS n,
     LATERAL (SELECT %(epoch)s::timestamptz + n * %(apart)s * interval '1 second' AS at, n %% 10 = 3 AS failed) AS row,
     LATERAL (SELECT CASE WHEN n %% 2 = 0 THEN 24681357 ELSE 13572468 END AS id,

@@ -183,7 +183,7 @@ def _chain_fields(kind: str, pk: int, head: AuditChainHead, stored: dict, fields
                 f"{head.last_key_id}): list it after the new key (new,old)."
             )
         bridge = link_of(old, previous, digest)
-    return {"audit_seq": head.length, "audit_key_id": kid, "audit_digests": digests,
+    return {"audit_seq": head.length, "audit_key_id": kid, "audit_digests": digests, "audit_entry_digest": digest,
             "audit_link": link_of(key, previous, digest), "audit_bridge": bridge}
 
 
@@ -247,7 +247,7 @@ def _stream(kind: str) -> Iterator[tuple[int, str, dict]]:
     model, fields = KINDS[kind]
     rows = (model.objects.filter(audit_seq__isnull=False).order_by("audit_seq")
             .values("pk", "audit_seq", "audit_key_id", "audit_link", "audit_bridge", "audit_digests",
-                    "audit_redactions", *fields)
+                    "audit_entry_digest", "audit_redactions", *fields)
             .iterator(chunk_size=CHUNK))
     for row in rows:
         yield row["audit_seq"], kind, row
@@ -314,6 +314,8 @@ class _Walk:
         digest = entry_digest(kind, row["pk"], row["audit_seq"], row["audit_key_id"], row["audit_digests"])
         if not hmac.compare_digest(link_of(key, self.previous, digest), row["audit_link"] or ""):
             return "wrong link: it does not follow from the previous link and its own digest"
+        if row["audit_entry_digest"] != digest:  # exports copy the stored one: it must be the one the link signs
+            return "edited: its stored entry digest no longer fits its field digests"
         if self.previous_kid and self.previous_kid != row["audit_key_id"]:
             old = self.keys.get(self.previous_kid)
             if old is None:

@@ -35,7 +35,7 @@ COLUMNS = (
     "pk", "created_at", "user__first_name", "user__last_name", "user__email", "hub_domain", "hub_id", "status",
     "title", "start_at", "end_at", "time_zone", "associations", "hubspot_meeting_id", "response_status",
     "error_category", "error_message", "correlation_id", "attempts", "duration_ms",
-    "audit_seq", "audit_key_id", "audit_digests", "audit_link",
+    "audit_seq", "audit_key_id", "audit_entry_digest", "audit_link",
 )
 PK, CREATED_AT = COLUMNS.index("pk"), COLUMNS.index("created_at")
 SEQ, LINK = COLUMNS.index("audit_seq"), COLUMNS.index("audit_link")
@@ -92,7 +92,7 @@ class _RowWriter:
     def cells(self, row: tuple, links: dict[int, str]) -> list[str]:
         (pk, created_at, first_name, last_name, email, hub_domain, hub_id, status, title, start_at, end_at,
          time_zone, associations, meeting_id, response_status, error_category, error_message, correlation_id,
-         attempts, duration_ms, seq, key_id, digests, link) = row
+         attempts, duration_ms, seq, key_id, digest, link) = row
         cells = [
             created_at.astimezone(UTC).isoformat(timespec="seconds"), defused(f"{first_name} {last_name}".strip()),
             defused(email), defused(hub_domain or str(hub_id)), self.status_labels.get(status, status),
@@ -100,17 +100,17 @@ class _RowWriter:
             defused(time_zone), defused("; ".join(a.get("label") or a.get("id", "") for a in associations)),
             defused(meeting_id), str(response_status or ""), defused(error_category), defused(error_message),
             defused(correlation_id), str(attempts), "" if duration_ms is None else str(duration_ms),
-            *self._chain_cells(pk, seq, key_id, digests, link, links),
+            *self._chain_cells(seq, key_id, digest, link, links),
         ]
         cells.append(self.seal(cells))
         return cells
 
-    def _chain_cells(self, pk, seq, key_id, digests, link, links: dict[int, str]) -> list[str]:
+    def _chain_cells(self, seq, key_id, digest, link, links: dict[int, str]) -> list[str]:
         """Sequence, key id, digest, previous link and link, the columns `audit.verify_csv` checks."""
         if seq is None:
             return ["", "", "", "", ""]
         previous = audit.GENESIS if seq == 1 else links.get(seq - 1, "")
-        return [str(seq), key_id, audit.entry_digest("record", pk, seq, key_id, digests), previous, link]
+        return [str(seq), key_id, digest, previous, link]
 
 
 def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator[tuple[str, int]]:

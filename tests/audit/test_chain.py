@@ -88,6 +88,16 @@ def test_a_digest_rewritten_to_fit_an_edit_breaks_the_link(chain):
     assert f"meeting record {record.pk}: wrong link" in broken()
 
 
+def test_the_stored_entry_digest_is_the_one_the_link_signs_and_an_edit_of_it_is_named(chain):
+    record = MeetingRecord.objects.get(pk=chain[1].pk)
+    assert record.audit_entry_digest == audit.entry_digest(
+        "record", record.pk, record.audit_seq, record.audit_key_id, record.audit_digests)
+
+    MeetingRecord.objects.filter(pk=record.pk).update(audit_entry_digest="0" * 64)
+
+    assert f"meeting record {record.pk}: edited: its stored entry digest no longer fits" in broken()
+
+
 def test_a_deleted_record_leaves_a_gap_named_by_the_record_after_it(chain):
     MeetingRecord.objects.filter(pk=chain[1].pk).delete()
 
