@@ -27,7 +27,7 @@ SCRIPTS = [
     ("conflicts_bench.py", [], 60),
     ("page_bench.py", [], 120),
     ("history_bench.py", [], 200),
-    ("export_bench.py", [], 180),
+    ("export_bench.py", ["--cap", "60"], 300),
     ("load_bench.py", ["--bench"], 200),
 ]
 
