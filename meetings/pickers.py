@@ -21,7 +21,7 @@ from hubspot_api.errors import HubSpotOutcomeUnknown, HubSpotRateBudgetSpent, Hu
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
 from hubspot_login.tokens import hubspot_client
 from meetings.forms import MeetingFormOptions
-from meetings.shared_cache import NotAvailable, get_or_fetch, is_fresh, peek
+from meetings.shared_cache import NotAvailable, fresh_values, get_or_fetch, peek
 
 # HubSpot could not give an option set just now: the next form loads for a few seconds do not ask again.
 HUBSPOT_DOWN = (HubSpotUnavailable, HubSpotOutcomeUnknown)
@@ -161,10 +161,12 @@ def form_options(user):
 
 def _load(loaders: dict) -> dict:
     """Each loader's value, or None where HubSpot could not give it; a lost authorisation propagates."""
-    cached = [name for name, (key, _fetch) in loaders.items() if is_fresh(key)]
-    missing = [name for name in loaders if name not in cached]
-    # Cached sets and the first set to fetch, here, before any thread starts; the rest side by side.
-    values = {name: _or_none(loaders[name][1]) for name in [*cached, *missing[:1]]}
+    # Every set in one read of the cache (one round trip to Redis), not one or two reads per set.
+    cached = fresh_values([key for key, _fetch in loaders.values()])
+    values = {name: cached[key] for name, (key, _fetch) in loaders.items() if key in cached}
+    missing = [name for name in loaders if name not in values]
+    # The first set to fetch here, before any thread starts; the rest side by side.
+    values.update({name: _or_none(loaders[name][1]) for name in missing[:1]})
     if missing[1:]:
         with ThreadPoolExecutor(max_workers=len(missing) - 1, thread_name_prefix="form-options") as pool:
             futures = {name: pool.submit(_in_thread, loaders[name][1]) for name in missing[1:]}
