@@ -110,7 +110,7 @@ def meeting_create_view(request: HttpRequest) -> HttpResponse:
 def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     options = pickers.form_options(request.user)
     owner_id = request.user.hubspot.owner_id
-    context = {"options": options, "kinds": OBJECT_KINDS}
+    context = {"options": options}
     if request.method == "POST":
         labels = _label_lookup(request, {})
         form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
