@@ -36,11 +36,10 @@ def control(field: BoundField) -> str:
 
 
 @register.filter
-def is_checkbox(field: BoundField) -> bool:
-    return isinstance(field.field.widget, forms.CheckboxInput)
-
-
-@register.filter
-def is_choice_list(field: BoundField) -> bool:
-    """Radio buttons: a group of inputs, labelled by a legend rather than one label."""
-    return isinstance(field.field.widget, forms.RadioSelect)
+def field_layout(field: BoundField) -> str:
+    """How the partial lays the field out: "checkbox" (label after the box), "radio" (a legend over the
+    choices), or "" (a label over the control)."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    return "radio" if isinstance(widget, forms.RadioSelect) else ""

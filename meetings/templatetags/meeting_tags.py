@@ -1,4 +1,5 @@
 import json
+import time
 from datetime import datetime
 
 from django import template
@@ -103,9 +104,21 @@ def association_kind(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
+# The navigation's "All meetings" link asks the permissions (two queries) once per session and five minutes,
+# not on every page. Only the link lags a change of rights; the admin pages check them on every request.
+ALL_MEETINGS_LINK_SECONDS = 300
+ALL_MEETINGS_LINK_KEY = "nav_all_meetings"
+
+
 @register.filter
-def views_all(user) -> bool:
-    return can_view_all(user)
+def offers_all_meetings(request) -> bool:
+    """Whether the navigation shows "All meetings" to this signed-in viewer."""
+    user_pk, checked_until, allowed = request.session.get(ALL_MEETINGS_LINK_KEY) or (None, 0, False)
+    if user_pk == request.user.pk and time.time() < checked_until:
+        return allowed
+    allowed = can_view_all(request.user)
+    request.session[ALL_MEETINGS_LINK_KEY] = [request.user.pk, time.time() + ALL_MEETINGS_LINK_SECONDS, allowed]
+    return allowed
 
 
 @register.simple_tag
