@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
 from meetings.payload import Association, MeetingInput, Reminder, form_values_from_request
 from meetings.timezones import NonexistentLocalTime, get_zone, occurrences, reminder_offset, resolve_local
-from meetings.widget_html import InlineWidgetRenderer
+from meetings.widget_html import INLINE_WIDGETS
 
 MAX_REMINDERS = 3  # HubSpot's own UI allows three
 DEFAULT_REMINDERS = [{"number": 1, "unit": "HOURS"}]
@@ -150,6 +150,7 @@ class ReminderForm(forms.Form):
 class BaseReminderFormSet(forms.BaseFormSet):
     # Django's own words ("Please submit at most 3 forms.") say nothing to a rep.
     default_error_messages = {"too_many_forms": _("HubSpot allows at most %(num)d reminders.")}
+    renderer = INLINE_WIDGETS
 
 
 ReminderFormSet = forms.formset_factory(
@@ -159,8 +160,7 @@ ReminderFormSet = forms.formset_factory(
 
 
 class MeetingForm(forms.Form):
-    # One renderer for every form: an instance per form would build its template engine again each time.
-    default_renderer = InlineWidgetRenderer()
+    default_renderer = INLINE_WIDGETS
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     # The portal the page showed: a sign-in to another portal elsewhere must not redirect this booking.
     portal = forms.IntegerField(widget=forms.HiddenInput, required=False)

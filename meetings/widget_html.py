@@ -70,3 +70,7 @@ class InlineWidgetRenderer(DjangoTemplates):
         if write is None or "widget" not in context:
             return super().render(template_name, context, request)
         return write(context["widget"])
+
+
+# One for every form: a renderer per form would build its template engine again each time.
+INLINE_WIDGETS = InlineWidgetRenderer()
