@@ -104,7 +104,7 @@ def profile(client, url: str, pages: int) -> str:
         client.get(url)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
     return out.getvalue()
 
 
