@@ -150,12 +150,11 @@ class ReminderForm(forms.Form):
 class BaseReminderFormSet(forms.BaseFormSet):
     # Django's own words ("Please submit at most 3 forms.") say nothing to a rep.
     default_error_messages = {"too_many_forms": _("HubSpot allows at most %(num)d reminders.")}
-    renderer = INLINE_WIDGETS
 
 
 ReminderFormSet = forms.formset_factory(
     ReminderForm, formset=BaseReminderFormSet, extra=0, max_num=MAX_REMINDERS, validate_max=True,
-    absolute_max=MAX_REMINDERS, can_delete=False,
+    absolute_max=MAX_REMINDERS, can_delete=False, renderer=INLINE_WIDGETS,
 )
 
 
