@@ -48,6 +48,11 @@ check: install-dev
 pytest: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## make bench: every benchmark, one table (name value target ok|MISS); non-zero exit on a miss. Needs PostgreSQL
+## (DATABASE server postgres://postgres@127.0.0.1:5432) and Redis (127.0.0.1:6379), as CI has; under ten minutes.
+bench: install-dev
+	$(PY) benchmarks/bench.py
+
 ## make messages: refresh the German catalogue after changing translatable strings.
 messages: install-dev
 	$(PY) manage.py makemessages --settings=config.test_settings -l de -l en \

@@ -292,6 +292,10 @@ PICKER_RESULTS = 20
 # these, a little below HubSpot's own numbers: other apps and HubSpot's clock share the margin.
 HUBSPOT_CALLS_PER_TEN_SECONDS = env.int("HUBSPOT_CALLS_PER_TEN_SECONDS", default=100)
 HUBSPOT_SEARCHES_PER_SECOND = env.int("HUBSPOT_SEARCHES_PER_SECOND", default=4)
+# How many requests of one process may wait on HubSpot at once (meetings/bulkhead.py): the rest of
+# its GUNICORN_THREADS stay free for pages that do not call HubSpot when HubSpot is slow.
+HUBSPOT_WAITING_THREADS = env.int("HUBSPOT_WAITING_THREADS",
+                                  default=max(1, env.int("GUNICORN_THREADS", default=4) // 2))
 # Keys of the rate windows in Redis: two deployments sharing one Redis need different prefixes.
 HUBSPOT_BUDGET_KEY_PREFIX = env("HUBSPOT_BUDGET_KEY_PREFIX", default="") or env("REDIS_KEY_PREFIX", default="") or (
     "meeting-booker")

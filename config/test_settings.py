@@ -26,6 +26,10 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Tests run many requests at once in one process (the live server, sixteen concurrent form loads);
+# the bulkhead's own tests set a small limit.
+HUBSPOT_WAITING_THREADS = 64
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import tempfile
 

@@ -17,7 +17,7 @@ import enum
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -36,7 +36,7 @@ from hubspot_api.errors import (
     error_from_answer,
 )
 from hubspot_api.http import hubspot_session, timeouts
-from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
+from hubspot_api.types import OBJECT_KINDS, AssociationLabel, BusyMeeting, Owner, PropertyOption, SearchHit
 
 logger = logging.getLogger("hubspot_api")
 
@@ -318,6 +318,16 @@ class HubSpotClient:
         ).body or {}
         return [SearchHit.from_api(kind, item) for item in body.get("results", [])]
 
+    # Contract: crm-{kind}-2026-03.json → POST /crm/objects/2026-03/{kind}/batch/read
+    def read_records(self, kind: str, ids: list[str]) -> list[SearchHit]:
+        """The records of `kind` with these ids that exist for this token (ids not found are left out)."""
+        body = self.request(
+            "POST", f"/crm/objects/2026-03/{kind}/batch/read",
+            json={"inputs": [{"id": i} for i in ids[:100]], "properties": list(SEARCH_PROPERTIES[kind]),
+                  "propertiesWithHistory": []},
+        ).body or {}
+        return [SearchHit.from_api(kind, item) for item in body.get("results", [])]
+
     # Contract: crm-properties-2026-03.json → GET /crm/properties/2026-03/meetings/{propertyName}
     def meeting_property_options(self, name: str) -> list[PropertyOption]:
         """Visible options in display order (hidden ones dropped; displayOrder -1 sorts last)."""
@@ -375,6 +385,36 @@ class HubSpotClient:
         ).body or {}
         return list(body.get("results") or [])
 
+    # Contract: crm-meetings-2026-03.json → POST /crm/objects/2026-03/meetings/search
+    def search_meetings_overlapping(self, *, owner_ids: Sequence[str], start: datetime, end: datetime,
+                                    max_pages: int = 5) -> list[BusyMeeting]:
+        """The meetings of any of `owner_ids` that begin before `end` and end after `start`, earliest first.
+
+        One search for all the owners (`IN`), each further page of 200 one more against the portal's
+        search budget; at most `max_pages` pages are read. Errors propagate: a failed search is no free calendar.
+        """
+        query = {
+            "filterGroups": [{"filters": [
+                {"propertyName": "hubspot_owner_id", "operator": "IN", "values": list(owner_ids)},
+                # Search compares datetimes as epoch milliseconds.
+                {"propertyName": "hs_timestamp", "operator": "LT", "value": str(int(end.timestamp() * 1000))},
+                {"propertyName": "hs_meeting_end_time", "operator": "GT", "value": str(int(start.timestamp() * 1000))},
+            ]}],
+            "properties": list(BUSY_MEETING_PROPERTIES),
+            # HubSpot's docs give sorts as objects; the spec's strings carry no direction (API notes §5).
+            "sorts": [{"propertyName": "hs_timestamp", "direction": "ASCENDING"}],
+            "limit": 200,
+        }
+        found: list[BusyMeeting] = []
+        for _page in range(max_pages):
+            body = self.request("POST", "/crm/objects/2026-03/meetings/search", json=query).body or {}
+            found.extend(m for m in map(BusyMeeting.from_api, body.get("results") or []) if m is not None)
+            after = ((body.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                break
+            query = {**query, "after": str(after)}
+        return found
+
     # Contract: crm-meetings-2026-03.json → GET /crm/objects/2026-03/meetings/{meetingId}
     def meeting_associations(self, meeting_id: str) -> set[tuple[str, str]]:
         """The (kind, record id) pairs a meeting is associated with."""
@@ -403,3 +443,10 @@ SEARCH_PROPERTIES = {
     "deals": ("dealname", "amount", "deal_currency_code", "dealstage"),
     "tickets": ("subject", "hs_pipeline_stage", "hs_ticket_priority"),
 }
+
+
+# What the conflict check reads of each meeting that holds an owner's time.
+BUSY_MEETING_PROPERTIES = (
+    "hs_meeting_title", "hs_timestamp", "hs_meeting_start_time", "hs_meeting_end_time", "hubspot_owner_id",
+    "hs_meeting_outcome",
+)

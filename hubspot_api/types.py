@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 # Object kinds a meeting can be associated with, with HubSpot's default
 # meeting→object association type ids (HUBSPOT_DEFINED; API notes §4).
@@ -76,3 +77,45 @@ class SearchHit:
         else:
             label = props.get("subject") or record_id
         return cls(kind, record_id, label, facts)
+
+
+@dataclass(frozen=True)
+class BusyMeeting:
+    """One meeting that holds an owner's time, as the conflict check reads it from HubSpot's search."""
+
+    id: str
+    owner_id: str
+    title: str
+    start: datetime
+    end: datetime
+    outcome: str = ""
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        """True when it shares time with [start, end): one ending as the other begins does not."""
+        return self.start < end and self.end > start
+
+    @classmethod
+    def from_api(cls, data: dict) -> BusyMeeting | None:
+        """None for a meeting without a readable start and end (a logged call note, say): it holds no time."""
+        props = data.get("properties") or {}
+        start = _instant(props.get("hs_meeting_start_time") or props.get("hs_timestamp"))
+        end = _instant(props.get("hs_meeting_end_time"))
+        if start is None or end is None:
+            return None
+        return cls(id=str(data["id"]), owner_id=str(props.get("hubspot_owner_id") or ""),
+                   title=props.get("hs_meeting_title") or "", start=start, end=end,
+                   outcome=props.get("hs_meeting_outcome") or "")
+
+
+def _instant(value) -> datetime | None:
+    """An instant from HubSpot's datetime property: ISO 8601 (search answers) or epoch milliseconds."""
+    if not value:
+        return None
+    text = str(value)
+    try:
+        if text.isdigit():
+            return datetime.fromtimestamp(int(text) / 1000, UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, OverflowError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -24,14 +24,15 @@ REFRESH_MARGIN_SECONDS = 60
 LOCK_SECONDS = 15
 
 
-def hubspot_client(user, *, patient: bool = True) -> HubSpotClient:
+def hubspot_client(user, *, patient: bool = True, max_attempts: int = 4) -> HubSpotClient:
     """A HubSpot client acting as `user`, with their stored (and refreshed) tokens, within their portal's limits.
 
-    `patient=False` fails at once when the portal's rate window is full (a picker: the rep keeps typing).
+    `patient=False` fails at once when the portal's rate window is full (a picker: the rep keeps typing);
+    `max_attempts=1` never resends (a check that only warns spends no more of the budget on a failure).
     """
     connection = user.hubspot
     return HubSpotClient(tokens=ConnectionTokens(connection), rate_budget=PortalBudget(connection.hub_id),
-                         patient=patient)
+                         patient=patient, max_attempts=max_attempts)
 
 
 class ConnectionTokens:

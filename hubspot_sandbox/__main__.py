@@ -42,6 +42,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--search-lag", type=seconds, default=DEFAULT_SEARCH_LAG, metavar="SECONDS",
                         help="how long a new meeting stays invisible to CRM search while reading it by id "
                         f"already works, as HubSpot indexes with a delay (default {DEFAULT_SEARCH_LAG:g})")
+    parser.add_argument("--demo-meetings", action="store_true",
+                        help="put a few meetings on the next working day into the demo reps' calendars (make run)")
     parser.add_argument("--quiet", action="store_true", help="log warnings only")
     return parser.parse_args(argv)
 
@@ -51,6 +53,7 @@ def build_state(args: argparse.Namespace) -> State:
     defaults = Config(
         token_ttl=args.token_ttl, rate_max=int(requests), rate_interval_ms=int(float(seconds or 10) * 1000),
         search_per_second=args.search_rate_limit, latency_ms=args.latency_ms, search_lag=args.search_lag,
+        demo_meetings=args.demo_meetings,
     )
     state = State(defaults=defaults, redirect_uris=set(args.redirect_uris or DEFAULT_REDIRECT_URIS))
     state.reset()

@@ -24,6 +24,7 @@ API_ROUTES = [
     ("/crm/owners/<version>", ["GET"], "owners", "api"),
     ("/crm/owners/<version>/<owner_id>", ["GET"], "owner", "api"),
     ("/crm/objects/<version>/<object_type>/search", ["POST"], "search", "search"),
+    ("/crm/objects/<version>/<object_type>/batch/read", ["POST"], "batch_read", "api"),
     ("/crm/objects/<version>/meetings/<meeting_id>", ["GET"], "get_meeting", "api"),
     ("/crm/objects/<version>/0-47/<meeting_id>", ["GET"], "get_meeting", "api"),
     ("/crm/properties/<version>/meetings/<name>", ["GET"], "meeting_property", "api"),
@@ -276,6 +277,9 @@ class Sandbox:
         }
         if "/oauth/v1/access-tokens/" in request.path or "/oauth/v1/refresh-tokens/" in request.path:
             entry["path"] = request.path.rsplit("/", 1)[0] + "/…"
+        if request.path.endswith("/search"):
+            # What was asked (filters, properties, paging), for tests that check a search's shape; never a token.
+            entry["json"] = _json_or_none(request)
         if request.path.endswith("/token") and request.form.get("grant_type"):
             entry["grant_type"] = request.form["grant_type"]
         with self.state.lock:
@@ -294,3 +298,10 @@ def _correlation(response: Response) -> str:
     except ValueError:
         return ""
     return body.get("correlationId", "") if isinstance(body, dict) else ""
+
+
+def _json_or_none(request: Request):
+    try:
+        return json.loads(request.get_data(as_text=True) or "null")
+    except (ValueError, RecursionError):  # not JSON, or arrays nested thousands deep: the handler said so already
+        return None

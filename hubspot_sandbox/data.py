@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 DEMO_CLIENT_ID = "sandbox-demo-client-id"
 DEMO_CLIENT_SECRET = "sandbox-demo-client-secret"
@@ -187,3 +189,41 @@ def demo_portals() -> list[Portal]:
         labels=_labels(extra=False),
     )
     return [main, second]
+
+
+# Meetings already in the demo portal's calendars (`--demo-meetings`, which `make run` sets), so the
+# form's conflict check has something to find: (owner id, title, Berlin wall-clock start, minutes).
+DEMO_MEETINGS = [
+    ("71234500102", "Quartalsgespräch Globex", time(10, 0), 60),
+    ("71234500101", "Teamrunde Vertrieb", time(14, 0), 30),
+    ("71234500103", "Pipeline review", time(10, 30), 60),
+]
+DEMO_ZONE = "Europe/Berlin"
+
+
+def next_working_day(today: date) -> date:
+    day = today + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def demo_meetings(now: datetime) -> list[dict]:
+    """The demo portal's meetings on the next working day after `now` (Berlin), as the scheduler would store them."""
+    zone = ZoneInfo(DEMO_ZONE)
+    day = next_working_day(now.astimezone(zone).date())
+    meetings = []
+    for owner_id, title, starts, minutes in DEMO_MEETINGS:
+        start = datetime.combine(day, starts, tzinfo=zone).astimezone(UTC)
+        end = start + timedelta(minutes=minutes)
+        stamp, start_text, end_text = (moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+                                       for moment in (now.astimezone(UTC), start, end))
+        meetings.append({
+            "properties": {
+                "hs_meeting_title": title, "hubspot_owner_id": owner_id, "hs_timestamp": start_text,
+                "hs_meeting_start_time": start_text, "hs_meeting_end_time": end_text, "hs_meeting_outcome": "SCHEDULED",
+                "hs_createdate": stamp, "hs_lastmodifieddate": stamp,
+            },
+            "associations": {}, "reminders": [], "timezone": DEMO_ZONE, "createdAt": stamp,
+        })
+    return meetings

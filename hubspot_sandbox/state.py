@@ -7,6 +7,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from hubspot_sandbox import data
 
@@ -23,6 +24,7 @@ class Config:
     search_per_second: int = 5
     latency_ms: int = 0
     search_lag: float = DEFAULT_SEARCH_LAG  # seconds from a meeting's creation until search finds it
+    demo_meetings: bool = False  # a reset puts a few meetings in the demo portal's calendars (make run)
 
 
 @dataclass
@@ -112,6 +114,16 @@ class State:
             self.searches.clear()
             self.log.clear()
             self.next_id = 0
+            if self.config.demo_meetings:
+                self._add_demo_meetings()
+
+    def _add_demo_meetings(self) -> None:
+        """Meetings HubSpot already holds (search finds them at once: they were indexed long ago)."""
+        hub_id = data.demo_portals()[0].hub_id
+        for meeting in data.demo_meetings(datetime.now(UTC)):
+            meeting_id = self.new_id(50_500_000_000)
+            meeting["properties"]["hs_object_id"] = meeting_id
+            self.meetings[hub_id][meeting_id] = meeting
 
     def new_id(self, base: int) -> str:
         with self.lock:

@@ -7,6 +7,7 @@ import re
 from django.utils.translation import gettext_lazy as _
 
 from hubspot_api.errors import FieldError, HubSpotError, HubSpotRefused
+from meetings.bulkhead import HubSpotBusy
 from meetings.payload import field_for_property
 
 ASSOCIATION_PATH = re.compile(r"^associations\[(\d+)\]")
@@ -15,6 +16,11 @@ HUBSPOT_REFUSED = _("HubSpot did not create the meeting: %(message)s (correlatio
 HUBSPOT_UNAVAILABLE = _(
     "HubSpot is not reachable right now, so nothing was created. Your entries are kept: "
     "try again in a moment. (correlation id: %(correlation_id)s)"
+)
+
+HUBSPOT_BUSY = _(
+    "HubSpot is answering slowly right now and this server is already waiting on it for other requests, "
+    "so a meeting with attachments was not sent. Your entries are kept: attach the files again and try in a minute."
 )
 
 
@@ -37,6 +43,9 @@ def hubspot_error_field(error: FieldError, associations: list[dict], form_fields
 def add_hubspot_errors(form, error: HubSpotError, associations: list[dict]) -> None:
     """Put HubSpot's field errors on the fields they concern, the rest on the form."""
     correlation_id = error.correlation_id or "—"
+    if isinstance(error, HubSpotBusy):
+        form.add_error(None, HUBSPOT_BUSY)
+        return
     if not isinstance(error, HubSpotRefused):
         form.add_error(None, HUBSPOT_UNAVAILABLE % {"correlation_id": correlation_id})
         return

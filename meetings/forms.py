@@ -394,3 +394,67 @@ def initial_from_record(record, *, everything: bool) -> dict:
         **form_values_from_request(record.request_payload or {}),
     )
     return initial
+
+
+# A check over longer than this is refused: a meeting of weeks would fetch weeks of calendars.
+MAX_CONFLICT_CHECK = timedelta(days=7)
+CONFLICT_RANGE_TOO_LONG = _("Conflicts are checked for meetings of up to 7 days.")
+
+
+class OwnerIdsField(forms.MultipleChoiceField):
+    """HubSpot owner ids (digits), whichever: the choices are not known to the form."""
+
+    def valid_value(self, value) -> bool:
+        return bool(RECORD_ID.match(str(value)))
+
+
+class ConflictQueryForm(forms.Form):
+    """The time and people of a meeting being typed, for the conflict check (GET parameters, as the form sends them).
+
+    The same rules as `MeetingForm` for zones and a duration in real minutes; an ambiguous time without a
+    chosen occurrence is read as the first (the check only warns; the form itself still asks).
+    """
+
+    time_zone = forms.CharField(max_length=64)
+    start = WallClockDateTimeField()
+    end = WallClockDateTimeField(required=False)
+    duration = forms.IntegerField(required=False, min_value=1, max_value=MAX_CONFLICT_CHECK.days * 24 * 60)
+    start_occurrence = forms.ChoiceField(required=False, choices=[("first", "first"), ("second", "second")])
+    end_occurrence = forms.ChoiceField(required=False, choices=[("first", "first"), ("second", "second")])
+    # Any owner id is taken here: the check itself leaves out owners the form does not offer.
+    attendees = OwnerIdsField(required=False)
+
+    def clean_attendees(self) -> list[str]:
+        return list(dict.fromkeys(self.cleaned_data["attendees"]))
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = get_zone(cleaned.get("time_zone", ""))
+        if "time_zone" in cleaned and zone is None:
+            self.add_error("time_zone", UNKNOWN_ZONE)
+        start, end = self._instant("start", zone), None
+        if start is not None:
+            end = start + timedelta(minutes=cleaned["duration"]) if cleaned.get("duration") else \
+                self._instant("end", zone)
+            if end is None and not self.errors:
+                self.add_error("end", END_OR_DURATION)
+            elif end is not None and end <= start:
+                self.add_error("end", END_BEFORE_START)
+            elif end is not None and end - start > MAX_CONFLICT_CHECK:
+                self.add_error("end", CONFLICT_RANGE_TOO_LONG)
+        cleaned["zone"], cleaned["start_utc"], cleaned["end_utc"] = zone, start, end
+        return cleaned
+
+    def _instant(self, name: str, zone):
+        naive = self.cleaned_data.get(name)
+        if naive is None or zone is None:
+            return None
+        fold = 1 if self.cleaned_data.get(f"{name}_occurrence") == "second" else 0
+        try:
+            return resolve_local(naive, zone, fold=fold).utc
+        except NonexistentLocalTime:
+            self.add_error(name, forms.ValidationError(
+                NONEXISTENT_TIME, code="nonexistent",
+                params={"time": formats.date_format(naive, "DATETIME_FORMAT"), "zone": zone.key},
+            ))
+            return None

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from hubspot_api.errors import HubSpotOutcomeUnknown, HubSpotRateBudgetSpent, HubSpotRefused, HubSpotUnavailable
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
 from hubspot_login.tokens import hubspot_client
+from meetings import bulkhead
 from meetings.forms import MeetingFormOptions
 from meetings.shared_cache import NotAvailable, fresh_values, get_or_fetch, peek
 
@@ -114,10 +115,13 @@ def search(user, kind: str, query: str) -> list[SearchHit]:
     key = _key(connection.hub_id, "search", kind, hashlib.sha256(normalised.encode()).hexdigest()[:32])
     found = cache.get(key)
     if found is None:
-        try:
-            found = hubspot_client(user, patient=False).search(kind, query, limit=settings.PICKER_RESULTS)
-        except HubSpotRateBudgetSpent:
-            raise SearchBudgetExhausted(connection.hub_id) from None
+        with bulkhead.slot() as may_wait:
+            if not may_wait:
+                raise bulkhead.HubSpotBusy(message="Every request slot for HubSpot is taken in this process.")
+            try:
+                found = hubspot_client(user, patient=False).search(kind, query, limit=settings.PICKER_RESULTS)
+            except HubSpotRateBudgetSpent:
+                raise SearchBudgetExhausted(connection.hub_id) from None
         cache.set(key, found, SEARCH_TTL)
         cache.set_many({_key(connection.hub_id, "hit", kind, hit.id): hit for hit in found}, HIT_LABEL_TTL)
     return found
@@ -128,6 +132,24 @@ def known_hits(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
     hub_id = user.hubspot.hub_id
     found = cache.get_many([_key(hub_id, "hit", kind, record_id) for record_id in ids])
     return {hit.id: hit for hit in found.values()}
+
+
+def records_by_id(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
+    """The records of `kind` with these ids that the rep's HubSpot shows them, by id; the others are absent.
+
+    Read by id, not searched: HubSpot's search finds a record only seconds after it was made, and a
+    link from a record just created must not call it unknown. What the pickers showed is cached.
+    """
+    found = known_hits(user, kind, ids)
+    missing = [record_id for record_id in ids if record_id not in found]
+    if missing:
+        with bulkhead.slot() as may_wait:
+            if not may_wait:
+                raise bulkhead.HubSpotBusy(message="Every request slot for HubSpot is taken in this process.")
+            read = hubspot_client(user).read_records(kind, missing)
+        cache.set_many({_key(user.hubspot.hub_id, "hit", kind, hit.id): hit for hit in read}, HIT_LABEL_TTL)
+        found |= {hit.id: hit for hit in read}
+    return found
 
 
 def form_options(user):
@@ -165,8 +187,16 @@ def _load(loaders: dict) -> dict:
     cached = fresh_values([key for key, _fetch in loaders.values()])
     values = {name: cached[key] for name, (key, _fetch) in loaders.items() if key in cached}
     missing = [name for name in loaders if name not in values]
-    # The first set to fetch here, before any thread starts; the rest side by side.
-    values.update({name: _or_none(loaders[name][1]) for name in missing[:1]})
+    if missing:
+        with bulkhead.slot() as may_wait:
+            # With every slot of this process waiting on HubSpot, the form shows what the cache has.
+            values.update(_fetch_side_by_side(loaders, missing) if may_wait else dict.fromkeys(missing))
+    return values
+
+
+def _fetch_side_by_side(loaders: dict, missing: list[str]) -> dict:
+    # The first set here, before any thread starts (a token refresh happens once, in this thread).
+    values = {missing[0]: _or_none(loaders[missing[0]][1])}
     if missing[1:]:
         with ThreadPoolExecutor(max_workers=len(missing) - 1, thread_name_prefix="form-options") as pool:
             futures = {name: pool.submit(_in_thread, loaders[name][1]) for name in missing[1:]}

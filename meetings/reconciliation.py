@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hubspot_api.errors import HubSpotError
@@ -171,6 +172,24 @@ def records_due() -> list[int]:
 
 
 def records_interrupted() -> list[MeetingRecord]:
-    """PENDING records older than any request can take: the process that sent them died."""
+    """PENDING records older than any request can take: the process that sent them died.
+
+    A create handed to the worker counts from when the worker took it: while it waits, nothing was sent.
+    """
     cutoff = timezone.now() - timedelta(seconds=settings.STALE_PENDING_SECONDS)
-    return list(MeetingRecord.objects.filter(status=MeetingRecord.Status.PENDING, created_at__lte=cutoff)[:500])
+    sent_here = Q(queued_at__isnull=True, created_at__lte=cutoff)
+    sent_by_worker = Q(taken_at__lte=cutoff)
+    return list(MeetingRecord.objects.filter(sent_here | sent_by_worker, status=MeetingRecord.Status.PENDING)[:500])
+
+
+def records_queued_long() -> list[int]:
+    """Records handed to the worker that long ago and still waiting: their task may be lost.
+
+    Each is marked as handed over again now, so it is asked for once per interval, not at every sweep.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.STALE_PENDING_SECONDS)
+    waiting = list(MeetingRecord.objects.filter(
+        status=MeetingRecord.Status.PENDING, queued_at__lte=cutoff, taken_at__isnull=True,
+    ).values_list("pk", flat=True)[:500])
+    MeetingRecord.objects.filter(pk__in=waiting, taken_at__isnull=True).update(queued_at=timezone.now())
+    return waiting

@@ -16,7 +16,7 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings import audit, reconciliation, redaction
+from meetings import audit, reconciliation, redaction, sending
 from meetings.models import MeetingRecord
 
 logger = logging.getLogger("meetings")
@@ -28,6 +28,17 @@ def start_checking(record: MeetingRecord) -> None:
     """Schedule the first check of a record that just turned UNKNOWN."""
     when = record.next_check_at or reconciliation.first_check_at(record)
     check_record.using(run_after=when).enqueue(record.pk)
+
+
+@task
+def send_queued_record(record_id: int) -> str:
+    """A create a request handed over because its process's slots for HubSpot were all taken."""
+    record = sending.send_queued(record_id)
+    if record is None:
+        return "nothing to do"
+    if record.is_unknown:
+        start_checking(record)
+    return record.status
 
 
 @task
@@ -52,7 +63,10 @@ def sweep_open_records() -> dict:
         overdue = reconciliation.records_due()
         for record_id in overdue:
             check_record.enqueue(record_id)
-        return {"interrupted": len(interrupted), "overdue": len(overdue)}
+        queued = reconciliation.records_queued_long()
+        for record_id in queued:
+            send_queued_record.enqueue(record_id)
+        return {"interrupted": len(interrupted), "overdue": len(overdue), "queued": len(queued)}
     finally:
         schedule_sweep(after=settings.SWEEP_INTERVAL_SECONDS)
 

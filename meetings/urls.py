@@ -1,17 +1,21 @@
 from django.urls import path
 
-from meetings import history_views, views
+from meetings import history_views, template_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("meetings/new/", views.meeting_create_view, name="meeting_create"),
     path("meetings/new/preview", views.meeting_preview, name="meeting_preview"),
+    path("meetings/new/conflicts", views.meeting_conflicts_view, name="meeting_conflicts"),
     path("meetings/<int:pk>/done/", views.meeting_done, name="meeting_done"),
     path("meetings/<int:pk>/status.json", views.meeting_status, name="meeting_status"),
     path("meetings/<int:pk>/create-again/", views.meeting_create_again_view, name="meeting_create_again"),
     path("meetings/pickers/<str:kind>", views.picker_search, name="picker_search"),
     path("meetings/timezones.json", views.timezones, name="timezones"),
+    path("meetings/templates/", template_views.template_list, name="template_list"),
+    path("meetings/templates/<int:pk>/rename/", template_views.template_rename, name="template_rename"),
+    path("meetings/templates/<int:pk>/delete/", template_views.template_delete, name="template_delete"),
     path("meetings/", history_views.my_meetings, name="history_mine"),
     path("meetings/all/", history_views.all_meetings, name="history_all"),
     path("meetings/all/export.csv", history_views.export_csv, name="history_export"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
@@ -18,12 +19,21 @@ from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
 from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
 from meetings import pickers
+from meetings.conflicts import (
+    CHECK_SKIPPED_BUDGET,
+    CHECK_SKIPPED_UNAVAILABLE,
+    conflict_summary,
+    meeting_conflicts,
+)
 from meetings.form_errors import add_hubspot_errors
-from meetings.forms import PORTAL_CHANGED, MeetingForm, initial_from_record
+from meetings.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, initial_from_record
 from meetings.models import MeetingRecord
+from meetings.prefill import linked_records
 from meetings.preview import meeting_preview_data
 from meetings.selectors import meeting_record_same_content, meeting_record_visible
 from meetings.services import IdempotencyKeyInUse, meeting_create, meeting_create_again
+from meetings.shared_cache import NotAvailable
+from meetings.template_views import SAVE_BUTTON, meeting_template_save_page, template_form_context, template_initial
 from meetings.timezones import zone_names
 
 
@@ -86,9 +96,17 @@ def _initial(request: HttpRequest) -> tuple[dict, dict[tuple[str, str], str]]:
     if source_pk and source_pk.isdigit():
         record = meeting_record_visible(viewer=request.user).filter(pk=source_pk).first()
     if record is None:
-        return {}, {}
+        return _linked(request)
     initial = initial_from_record(record, everything="retry" in request.GET)
     return initial, {(a["type"], a["id"]): a["label"] for a in record.associations}
+
+
+def _linked(request: HttpRequest) -> tuple[dict, dict[tuple[str, str], str]]:
+    """Records a link from HubSpot names (`?contact=…&deal=…`), those the rep may see; the rest is said."""
+    prefill = linked_records(request.user, request.GET)
+    for message in prefill.messages():
+        messages.warning(request, message)
+    return prefill.chosen, prefill.labels
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,7 +129,10 @@ def meeting_create_view(request: HttpRequest) -> HttpResponse:
 def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     options = pickers.form_options(request.user)
     owner_id = request.user.hubspot.owner_id
-    context = {"options": options}
+    if request.method == "POST" and SAVE_BUTTON in request.POST:
+        labels = _label_lookup(request, {})
+        return meeting_template_save_page(request, options=options, owner_id=owner_id, labels=labels)
+    context = {"options": options, **template_form_context(request)}
     if request.method == "POST":
         labels = _label_lookup(request, {})
         form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
@@ -129,6 +150,7 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
         form = MeetingForm(saved, options=options, owner_id=owner_id, known_labels=_label_lookup(request, {}))
     else:
         initial, known = _initial(request)
+        initial.update(template_initial(request, options=options, owner_id=owner_id))
         form = MeetingForm(
             initial={**initial, "idempotency_key": uuid.uuid4(), "portal": request.user.hubspot.hub_id},
             options=options, owner_id=owner_id, known_labels=_label_lookup(request, known),
@@ -261,3 +283,25 @@ def timezones(request: HttpRequest) -> JsonResponse:
 @require_GET
 def meeting_preview(request: HttpRequest) -> JsonResponse:
     return JsonResponse(meeting_preview_data(request.GET))
+
+
+@login_required
+@require_GET
+def meeting_conflicts_view(request: HttpRequest) -> JsonResponse:
+    """Meetings that already hold the time being typed, for the rep and the chosen attendees: a warning only."""
+    query = ConflictQueryForm(request.GET)
+    if not query.is_valid():
+        return JsonResponse({"conflicts": [], "errors": query.errors.get_json_data()}, status=400)
+    hubspot = getattr(request.user, "hubspot", None)
+    if hubspot is None or not hubspot.has_tokens:
+        return JsonResponse({"conflicts": [], "skipped": str(CHECK_SKIPPED_UNAVAILABLE)})
+    data = query.cleaned_data
+    try:
+        found = meeting_conflicts(user=request.user, start=data["start_utc"], end=data["end_utc"],
+                                  attendee_ids=data["attendees"])
+    except pickers.SearchBudgetExhausted:
+        return JsonResponse({"conflicts": [], "skipped": str(CHECK_SKIPPED_BUDGET)})
+    except (*HUBSPOT_ERRORS, NotAvailable):
+        return JsonResponse({"conflicts": [], "skipped": str(CHECK_SKIPPED_UNAVAILABLE)})
+    day = data["start_utc"].astimezone(data["zone"]).date()
+    return JsonResponse({"conflicts": [conflict_summary(c, zone=data["zone"], day=day) for c in found]})

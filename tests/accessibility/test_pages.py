@@ -3,12 +3,14 @@
 import pytest
 from playwright.sync_api import expect
 
-from meetings.models import MeetingRecord
+from meetings.models import MeetingRecord, MeetingTemplate
 from tests.clock import BERLIN, form_value, meeting_start, next_clock_change
 from tests.conftest import meeting_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CREATE = "/scheduler/2026-03/meetings/calendar"
+# The form's own submit: after it come the template's save button (the last submit on the page).
+SUBMIT = "#meeting-form button[type=submit]:not([name=save_template])"
 
 
 def test_pages_before_sign_in(language_page, audit, sandbox):
@@ -35,7 +37,7 @@ def test_the_meeting_form_in_every_state(language_page, audit, live_server, sand
     audit("form, a picker open")
     contacts.press("Escape")
 
-    page.locator("button[type=submit]").last.click()  # nothing typed: every required field complains
+    page.locator(SUBMIT).last.click()  # nothing typed: every required field complains
     expect(page.locator("#form-errors")).to_be_visible()
     audit("form, with validation errors")
 
@@ -45,7 +47,7 @@ def test_the_meeting_form_in_every_state(language_page, audit, live_server, sand
     page.locator("#id_duration").select_option("30")
     page.locator("#id_reminders-0-number").fill("99")
     page.locator("#id_reminders-0-unit").select_option("WEEKS")
-    page.locator("button[type=submit]").last.click()
+    page.locator(SUBMIT).last.click()
     expect(page.locator("#form-errors")).to_be_visible()
     audit("form, a reminder in the past")
 
@@ -53,13 +55,13 @@ def test_the_meeting_form_in_every_state(language_page, audit, live_server, sand
     page.locator("#id_start").fill(f"{repeated:%Y-%m-%dT%H:%M}")
     page.locator("#id_reminders-0-number").fill("1")
     page.locator("#id_reminders-0-unit").select_option("HOURS")
-    page.locator("button[type=submit]").last.click()
+    page.locator(SUBMIT).last.click()
     expect(page.locator("input[name=start_occurrence]").first).to_be_visible()
     audit("form, which 02:30")
 
     sandbox.fault(CREATE, status=400)  # HubSpot refuses: its errors land on the fields
     page.locator("input[name=start_occurrence]").first.check()
-    page.locator("button[type=submit]").last.click()
+    page.locator(SUBMIT).last.click()
     expect(page.locator("#form-errors")).to_be_visible()
     audit("form, refused by HubSpot")
 
@@ -99,8 +101,50 @@ def test_the_same_meeting_twice_asks_accessibly(language_page, audit, sandbox, r
     language_page.locator("#id_title").fill("Doppelt")
     language_page.locator("#id_start").fill(post["start"])
     language_page.locator("#id_end").fill(post["end"])
-    language_page.locator("button[type=submit]").last.click()
+    language_page.locator(SUBMIT).last.click()
     expect(language_page.locator("button[name=confirm_same]")).to_be_visible()
     audit("form, the same meeting again")
+
+    assert audit.found == {}
+
+
+def test_the_conflict_warning_reads_accessibly(language_page, audit, sandbox, rep, browser_login, client):
+    client.force_login(rep)
+    booked = meeting_post(title="Quartalsgespräch Globex")  # 10:00–11:00
+    client.post("/meetings/new/", booked)
+    browser_login(language_page, rep)
+    language_page.goto("/meetings/new/")
+    language_page.locator("#id_start").fill(booked["start"].replace("T10:00", "T10:30"))
+    language_page.locator("#id_duration").select_option("60")
+    expect(language_page.locator("#meeting-conflicts")).to_contain_text("Quartalsgespräch Globex")
+    audit("form, a conflict warned")
+
+    assert audit.found == {}
+
+
+def test_meeting_templates_on_the_form_and_their_own_page(language_page, audit, sandbox, rep, browser_login):
+    page = language_page
+    MeetingTemplate.objects.create(name="Team-Vorlage", owner=None, hub_id=24681357, values={"title": "Team"})
+    MeetingTemplate.objects.create(name="Belegt", owner=rep, hub_id=24681357, values={"title": "Belegt"})
+    mine = MeetingTemplate.objects.create(name="Meine Vorlage", owner=rep, hub_id=24681357, values={"title": "T"})
+    browser_login(page, rep)
+    page.goto(f"/meetings/new/?template={mine.pk}")  # the chooser open, the form filled
+    expect(page.locator("#template-chooser[open]")).to_be_visible()
+    audit("form, filled from a template")
+
+    page.locator(".template-save summary").click()
+    page.locator("#id_template-name").fill("belegt")
+    page.locator("#save-template").click()
+    expect(page.locator("#id_template-name[aria-invalid=true]")).to_be_visible()
+    audit("form, a template name taken")
+
+    page.goto("/meetings/templates/")
+    audit("templates")
+    page.locator(f"#id_rename_{mine.pk}_name").fill("Belegt")
+    page.locator(f"tr[data-template='{mine.pk}'] button[type=submit]").click()
+    expect(page.locator(f"#id_rename_{mine.pk}_name[aria-invalid=true]")).to_be_visible()
+    audit("templates, a name taken")
+    page.goto(f"/meetings/templates/{mine.pk}/delete/")
+    audit("delete a template")
 
     assert audit.found == {}

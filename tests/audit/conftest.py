@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from meetings import services
+from meetings import sending
 from meetings.models import MeetingRecord
 from tests.clock import meeting_start
 from tests.history.conftest import admin_user, jonas, lena, make_user  # noqa: F401
@@ -50,12 +50,12 @@ def finalise(record: MeetingRecord, status: str = Status.CREATED) -> MeetingReco
     """What `meeting_create` does with HubSpot's answer: the one conditional UPDATE, chained with it."""
     if status == Status.CREATED:
         meeting_id = str(50500000000 + record.pk)
-        return services._finalise(record, status, record.request_payload, time.monotonic() - 0.2,
-                                  meeting_id=meeting_id, body={"id": meeting_id, "properties": {"n": 1.5}},
-                                  http_status=201, attempts=1, correlation_id=f"corr-{record.pk}")
-    return services._finalise(record, status, record.request_payload, time.monotonic() - 0.2, http_status=400,
-                              body={"status": "error", "message": "Property values were not valid: Anna"},
-                              category="VALIDATION_ERROR")
+        return sending.finalise(record, status, record.request_payload, time.monotonic() - 0.2,
+                                meeting_id=meeting_id, body={"id": meeting_id, "properties": {"n": 1.5}},
+                                http_status=201, attempts=1, correlation_id=f"corr-{record.pk}")
+    return sending.finalise(record, status, record.request_payload, time.monotonic() - 0.2, http_status=400,
+                            body={"status": "error", "message": "Property values were not valid: Anna"},
+                            category="VALIDATION_ERROR")
 
 
 @pytest.fixture

@@ -180,3 +180,17 @@ def test_the_chosen_time_zone_stays_reachable_and_each_zone_is_offered_once(page
     assert box is not None and box["x"] >= 0 and box["width"] > 0  # on screen, where a pointer can reach it
     zone.click()
     expect(page.get_by_role("option", name="Europe/Vienna", exact=True)).to_have_count(1)
+
+
+def test_a_link_from_hubspot_opens_the_form_with_its_records_chosen(page, live_server, sandbox, rep, browser_login,
+                                                                    demo):
+    browser_login(page, rep)
+    contact, deal = demo["contacts"][0], demo["deals"][0]
+
+    page.goto(f"/meetings/new/?contact={contact['id']}&deal={deal['id']}&ticket=99999999")
+
+    expect(page.locator(".picker[data-kind=contacts] .item")).to_have_text(
+        f'{contact["firstname"]} {contact["lastname"]}×')
+    expect(page.locator(".picker[data-kind=deals] .item")).to_have_text(f'{deal["dealname"]}×')
+    expect(page.locator(".picker[data-kind=tickets] .item")).to_have_count(0)
+    expect(page.locator(".messages")).to_contain_text("Left out because your HubSpot does not show them to you: ticket 99999999")

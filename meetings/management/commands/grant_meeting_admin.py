@@ -1,21 +1,24 @@
-"""Make a user a meeting admin: they see every rep's records and may export them."""
+"""Make a user a meeting admin: they see every rep's records, may export them and publish team templates."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 
 GROUP_NAME = "Meeting admins"
+ADMIN_PERMISSIONS = ["view_all_meeting_records", "manage_team_meeting_templates"]
 
 
 def meeting_admins_group() -> Group:
     group, _ = Group.objects.get_or_create(name=GROUP_NAME)
-    permission = Permission.objects.get(content_type__app_label="meetings", codename="view_all_meeting_records")
-    group.permissions.add(permission)
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="meetings", codename__in=ADMIN_PERMISSIONS)
+    )
     return group
 
 
 class Command(BaseCommand):
-    help = f'Add a user (by email or username) to the "{GROUP_NAME}" group, which may view all meeting records.'
+    help = (f'Add a user (by email or username) to the "{GROUP_NAME}" group, which may view all meeting records '
+            "and publish team templates.")
 
     def add_arguments(self, parser):
         parser.add_argument("user", help="email address or username")

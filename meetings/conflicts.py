@@ -1,0 +1,168 @@
+"""Meetings that already hold the time a rep is booking: the rep's own and each attendee's.
+
+The check only warns; the form submits whatever it finds. It is shaped by HubSpot's search budget
+(5 searches per second per portal, for all reps and processes together):
+
+- what an owner has booked is cached per (portal, owner, UTC day) for a minute, in the shared cache
+  (Redis in production), so a rep moving the start within a day costs no search at all;
+- the owners not cached are asked for in ONE search (`hubspot_owner_id IN [...]` over the days
+  concerned), and the answer fills the entries of every owner asked, empty days too;
+- when the portal's searches for this second are spent, the check is skipped and says so
+  (`pickers.SearchBudgetExhausted`), caching nothing; a failed search is never read as "free".
+
+Days are UTC days, not the meeting's zone: the same entries then serve reps in every zone, and
+a meeting touches at most one more day than it lasts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.core.cache import cache
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hubspot_api.errors import HubSpotRateBudgetSpent
+from hubspot_api.types import BusyMeeting
+from hubspot_login.tokens import hubspot_client
+from meetings import bulkhead, pickers
+from meetings.shared_cache import get_or_fetch
+
+CHECK_SKIPPED_BUDGET = gettext_lazy(
+    "Many searches at once in your portal: conflicts were not checked this time. "
+    "They are checked again when you change the time or the attendees."
+)
+CHECK_SKIPPED_UNAVAILABLE = gettext_lazy("Could not check for conflicts right now. You can still create the meeting.")
+
+CALENDAR_TTL = 60  # seconds: long enough for a rep's typing, short enough that a new booking shows soon
+# A meeting with this outcome no longer holds anyone's time.
+FREEING_OUTCOMES = {"CANCELED"}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    owner_id: str
+    owner_name: str
+    is_rep: bool
+    meeting: BusyMeeting
+
+
+def meeting_conflicts(*, user, start: datetime, end: datetime, attendee_ids: Iterable[str]) -> list[Conflict]:
+    """The meetings of the rep and of `attendee_ids` that overlap [start, end), earliest first.
+
+    Raises `pickers.SearchBudgetExhausted` when the portal's searches are spent, and the client's
+    errors (or `NotAvailable` just after one) when HubSpot could not answer.
+    """
+    names = _owner_names(user, attendee_ids)
+    calendars = _calendars(user, list(names), _utc_days(start, end))
+    seen: dict[tuple[str, str], BusyMeeting] = {}
+    for (owner_id, _day), meetings in calendars.items():
+        for meeting in meetings:
+            if meeting.overlaps(start, end) and meeting.outcome not in FREEING_OUTCOMES:
+                seen[(owner_id, meeting.id)] = meeting  # a meeting over two days is in both days' entries
+    rep_owner = user.hubspot.owner_id
+    conflicts = [Conflict(owner_id=owner_id, owner_name=names[owner_id], is_rep=owner_id == rep_owner, meeting=m)
+                 for (owner_id, _id), m in seen.items()]
+    return sorted(conflicts, key=lambda c: (c.meeting.start, not c.is_rep, c.owner_name))
+
+
+def _owner_names(user, attendee_ids: Iterable[str]) -> dict[str, str]:
+    """Owner id → name for the rep (first) and those attendees the form offers (the portal's active owners).
+
+    Any other id is left out, not searched for: the check looks at no one the form would not book.
+    When HubSpot cannot list the owners just now, the rep alone is checked.
+    """
+    connection = user.hubspot
+    try:
+        known = {owner.id: owner.name for owner in pickers.owners(user)}
+    except pickers.DEGRADING_ERRORS:
+        known = {}
+    names = {}
+    if connection.owner_id:
+        names[connection.owner_id] = known.get(connection.owner_id) or user.get_full_name() or connection.email
+    for owner_id in attendee_ids:
+        if owner_id in known:
+            names.setdefault(owner_id, known[owner_id])
+    return names
+
+
+def _utc_days(start: datetime, end: datetime) -> list[date]:
+    first, last = start.astimezone(UTC).date(), (end - timedelta(microseconds=1)).astimezone(UTC).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _key(hub_id: int, *parts: object) -> str:
+    return ":".join(["hubspot", str(hub_id), "conflicts", *(str(p) for p in parts)])
+
+
+def _calendars(user, owner_ids: list[str], days: list[date]) -> dict[tuple[str, date], list[BusyMeeting]]:
+    """Each (owner, day)'s meetings: from the cache, the rest from one search."""
+    hub_id = user.hubspot.hub_id
+    keys = {(owner_id, day): _key(hub_id, owner_id, day.isoformat()) for owner_id in owner_ids for day in days}
+    cached = cache.get_many(list(keys.values()))
+    found = {pair: cached[key] for pair, key in keys.items() if key in cached}
+    missing = [pair for pair in keys if pair not in found]
+    if missing:
+        missing_owners = sorted({owner_id for owner_id, _day in missing})
+        missing_days = sorted({day for _owner, day in missing})
+        with bulkhead.slot() as may_wait:
+            if not may_wait:  # skipped, saying so, rather than hold a thread the site needs
+                raise bulkhead.HubSpotBusy(message="Every request slot for HubSpot is taken in this process.")
+            found.update(_search(user, missing_owners, missing_days[0], missing_days[-1]))
+    return found
+
+
+def _search(user, owner_ids: list[str], first: date, last: date) -> dict[tuple[str, date], list[BusyMeeting]]:
+    """One search for the owners' meetings on the days first…last; every (owner, day) asked is cached.
+
+    Callers asking for the same owners and days at once wait for the first one's answer
+    (`shared_cache.get_or_fetch`) instead of each spending a search.
+    """
+    hub_id = user.hubspot.hub_id
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def fetch() -> dict[tuple[str, date], list[BusyMeeting]]:
+        try:
+            meetings = hubspot_client(user, patient=False, max_attempts=1).search_meetings_overlapping(
+                owner_ids=owner_ids, start=_day_start(first), end=_day_start(last + timedelta(days=1)),
+            )
+        except HubSpotRateBudgetSpent:
+            raise pickers.SearchBudgetExhausted(hub_id) from None
+        calendars = {
+            (owner_id, day): [m for m in meetings if m.owner_id == owner_id
+                              and m.overlaps(_day_start(day), _day_start(day + timedelta(days=1)))]
+            for owner_id in owner_ids for day in days
+        }
+        cache.set_many({_key(hub_id, o, d.isoformat()): found for (o, d), found in calendars.items()}, CALENDAR_TTL)
+        return calendars
+
+    batch = hashlib.sha256(f"{','.join(owner_ids)}|{first}|{last}".encode()).hexdigest()[:32]
+    return get_or_fetch(_key(hub_id, "search", batch), fetch, CALENDAR_TTL, failures=pickers.HUBSPOT_DOWN)
+
+
+def conflict_summary(conflict: Conflict, *, zone, day: date) -> dict:
+    """What the form shows of one conflict, its times in the meeting's `zone` (with dates when not on `day`)."""
+    start, end = conflict.meeting.start.astimezone(zone), conflict.meeting.end.astimezone(zone)
+    if start.date() == end.date() == day:
+        span = f"{formats.date_format(start, 'H:i')}–{formats.date_format(end, 'H:i')}"
+    else:
+        span = f"{_local_moment(start)} – {_local_moment(end)}"
+    title = conflict.meeting.title or _("(no title)")
+    if conflict.is_rep:
+        text = _("You already have “%(title)s”, %(range)s.") % {"title": title, "range": span}
+    else:
+        text = _("%(owner)s already has “%(title)s”, %(range)s.") % {
+            "owner": conflict.owner_name, "title": title, "range": span}
+    return {"owner": conflict.owner_name, "title": title, "range": span, "text": text}
+
+
+def _local_moment(moment: datetime) -> str:
+    return f"{formats.date_format(moment, 'SHORT_DATE_FORMAT')} {formats.date_format(moment, 'H:i')}"

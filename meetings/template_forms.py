@@ -1,0 +1,66 @@
+"""Forms of meeting templates: the name (and team flag) to save the meeting form under, a new name.
+
+Also the two readings of a submitted meeting form that saving needs: the values a template keeps,
+and everything the rep typed, to show the form again unchanged.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.forms import MeetingForm
+from meetings.models import MeetingTemplate
+from meetings.templates_service import TEMPLATE_FIELDS
+
+NAME_TAKEN = _("You already have a template with this name. Choose another name.")
+TEAM_NAME_TAKEN = _("The team already has a template with this name. Choose another name.")
+NAME_MAX = MeetingTemplate._meta.get_field("name").max_length
+
+
+class TemplateSaveForm(forms.Form):
+    """Beside the meeting form, prefixed so its names never meet the meeting's own fields."""
+
+    name = forms.CharField(label=_("Template name"), max_length=NAME_MAX, required=False)
+    team = forms.BooleanField(label=_("Team template (every rep of this portal can use it)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        # Offered to admins only (the page asks `can_manage_team_templates`); the service refuses it to anyone else.
+        super().__init__(*args, prefix="template", **kwargs)
+
+    def clean_name(self) -> str:
+        # Required only when saving: the meeting's own submit carries this field empty.
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the template a name."), code="required")
+        return name
+
+
+class TemplateRenameForm(forms.Form):
+    name = forms.CharField(label=_("New name"), max_length=NAME_MAX)
+
+    def __init__(self, *args, template_pk: int, **kwargs):
+        # One form per row of the list: ids must not repeat on the page.
+        super().__init__(*args, auto_id=f"id_rename_{template_pk}_%s", **kwargs)
+
+
+def template_values_from_form(form: MeetingForm) -> dict:
+    """The template's values from a submitted meeting form: each field that is valid on its own.
+
+    The rest of the form need not be valid (a template is usually saved before a start is chosen).
+    """
+    form.is_valid()
+    cleaned = form.cleaned_data
+    values = {name: cleaned[name] for name in TEMPLATE_FIELDS if name in cleaned and name not in form.errors}
+    values["reminders"] = [
+        {"number": row.cleaned_data["number"], "unit": row.cleaned_data["unit"]}
+        for row in form.reminders.forms if row.is_valid() and row.cleaned_data
+    ]
+    return values
+
+
+def typed_values(form: MeetingForm) -> dict:
+    """Everything the rep typed, as initial values: the form shown again as it was, without error marks."""
+    typed = {name: form[name].data for name in form.fields if name != "attachments"}
+    typed["reminders"] = [{"number": row["number"].data, "unit": row["unit"].data} for row in form.reminders.forms]
+    return typed
