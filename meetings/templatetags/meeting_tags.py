@@ -1,5 +1,4 @@
 import json
-import time
 from datetime import datetime
 
 from django import template
@@ -11,6 +10,7 @@ from meetings.forms import KIND_LABELS, STANDARD_OUTCOMES, MeetingForm, Reminder
 from meetings.models import MeetingRecord
 from meetings.payload import form_values_from_request
 from meetings.selectors import can_view_all
+from meetings.shown_permissions import shown_to
 from meetings.timezones import get_zone
 
 register = template.Library()
@@ -104,28 +104,10 @@ def association_kind(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
-# The navigation's "All meetings" link asks the permissions (two queries) once per session, process and five
-# minutes, not on every page. Only the link lags a change of rights; the admin pages check them on every
-# request. Kept in the process, not the session: a session written back from a page render could overwrite
-# what another tab wrote meanwhile (a sign-in's state, a parked form).
-ALL_MEETINGS_LINK_SECONDS = 300
-ALL_MEETINGS_LINK_MEMO: dict[tuple[str, int], tuple[float, bool]] = {}
-ALL_MEETINGS_LINK_MEMO_LIMIT = 10_000
-
-
 @register.filter
 def offers_all_meetings(request) -> bool:
-    """Whether the navigation shows "All meetings" to this signed-in viewer."""
-    key = (request.session.session_key, request.user.pk)
-    checked_until, allowed = ALL_MEETINGS_LINK_MEMO.get(key, (0.0, False))
-    if key[0] and time.monotonic() < checked_until:
-        return allowed
-    allowed = can_view_all(request.user)
-    if len(ALL_MEETINGS_LINK_MEMO) >= ALL_MEETINGS_LINK_MEMO_LIMIT:
-        ALL_MEETINGS_LINK_MEMO.clear()  # sessions that ended are never asked again: forget them all at once
-    if key[0]:
-        ALL_MEETINGS_LINK_MEMO[key] = (time.monotonic() + ALL_MEETINGS_LINK_SECONDS, allowed)
-    return allowed
+    """Whether the navigation shows "All meetings" (asked once per session and five minutes: only a link)."""
+    return shown_to(request, "all_meetings", can_view_all)
 
 
 @register.simple_tag
