@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
 from meetings.payload import Association, MeetingInput, Reminder, form_values_from_request
 from meetings.timezones import NonexistentLocalTime, get_zone, occurrences, reminder_offset, resolve_local
+from meetings.widget_html import INLINE_WIDGETS
 
 MAX_REMINDERS = 3  # HubSpot's own UI allows three
 DEFAULT_REMINDERS = [{"number": 1, "unit": "HOURS"}]
@@ -153,11 +154,12 @@ class BaseReminderFormSet(forms.BaseFormSet):
 
 ReminderFormSet = forms.formset_factory(
     ReminderForm, formset=BaseReminderFormSet, extra=0, max_num=MAX_REMINDERS, validate_max=True,
-    absolute_max=MAX_REMINDERS, can_delete=False,
+    absolute_max=MAX_REMINDERS, can_delete=False, renderer=INLINE_WIDGETS,
 )
 
 
 class MeetingForm(forms.Form):
+    default_renderer = INLINE_WIDGETS
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     # The portal the page showed: a sign-in to another portal elsewhere must not redirect this booking.
     portal = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -251,6 +253,14 @@ class MeetingForm(forms.Form):
             initial=None if self.is_bound else self.initial.get("reminders", DEFAULT_REMINDERS),
         )
         self.ambiguous_times: list[str] = []
+
+    def picker_fields(self) -> list[forms.BoundField]:
+        """The record pickers (contacts, companies, deals, tickets), in that order."""
+        return [self[kind] for kind in OBJECT_KINDS]
+
+    def association_label_fields(self) -> list[forms.BoundField]:
+        """A label chooser for each kind of record the portal has association labels for."""
+        return [self[f"{kind}_label"] for kind in OBJECT_KINDS if f"{kind}_label" in self.fields]
 
     def clean(self):
         cleaned = super().clean()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubspot_api.types import OBJECT_KINDS
 from meetings.forms import MeetingForm, MeetingFormOptions
 from meetings.models import MeetingTemplate
+from meetings.shown_permissions import shown_to
 from meetings.template_forms import (
     NAME_TAKEN,
     TEAM_NAME_TAKEN,
@@ -47,7 +48,8 @@ def template_form_context(request: HttpRequest, save_form: TemplateSaveForm | No
         "team_templates": [template for template in templates if template.is_team],
         "template_count": len(templates),
         "template_save_form": save_form or TemplateSaveForm(),
-        "may_publish": can_manage_team_templates(request.user),
+        # Only whether the control shows: the service asks the real permission when it is used.
+        "may_publish": shown_to(request, "publish_team_templates", can_manage_team_templates),
     }
 
 

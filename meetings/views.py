@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
@@ -131,7 +132,7 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and SAVE_BUTTON in request.POST:
         labels = _label_lookup(request, {})
         return meeting_template_save_page(request, options=options, owner_id=owner_id, labels=labels)
-    context = {"options": options, "kinds": OBJECT_KINDS, **template_form_context(request)}
+    context = {"options": options, **template_form_context(request)}
     if request.method == "POST":
         labels = _label_lookup(request, {})
         form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
@@ -224,6 +225,13 @@ def meeting_create_again_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meeting_done", pk=attempt.record.pk)
 
 
+# BREACH: the app compresses only answers that carry no secret (no CSRF token) — these JSON answers, each
+# marked below. Every page carries a CSRF token (the language switcher's form at least) and shows what the
+# rep typed, so pages are never compressed, by the app or by nginx (docs/deploy.md, "Compression").
+safe_to_compress = gzip_page
+
+
+@safe_to_compress
 @login_required
 @require_GET
 def meeting_status(request: HttpRequest, pk: int) -> JsonResponse:
@@ -239,6 +247,7 @@ def meeting_done(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting_done.html", {"record": record})
 
 
+@safe_to_compress
 @login_required
 @require_GET
 def picker_search(request: HttpRequest, kind: str) -> JsonResponse:
@@ -262,12 +271,14 @@ def picker_search(request: HttpRequest, kind: str) -> JsonResponse:
     return JsonResponse({"results": [{"value": h.id, "text": h.label, "detail": pickers.describe(h)} for h in hits]})
 
 
+@safe_to_compress
 @cache_control(max_age=86400, public=True)
 @require_GET
 def timezones(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"zones": zone_names()})
 
 
+@safe_to_compress
 @login_required
 @require_GET
 def meeting_preview(request: HttpRequest) -> JsonResponse:

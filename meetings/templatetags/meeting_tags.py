@@ -10,6 +10,7 @@ from meetings.forms import KIND_LABELS, STANDARD_OUTCOMES, MeetingForm, Reminder
 from meetings.models import MeetingRecord
 from meetings.payload import form_values_from_request
 from meetings.selectors import can_view_all
+from meetings.shown_permissions import shown_to
 from meetings.timezones import get_zone
 
 register = template.Library()
@@ -104,8 +105,9 @@ def association_kind(kind: str) -> str:
 
 
 @register.filter
-def views_all(user) -> bool:
-    return can_view_all(user)
+def offers_all_meetings(request) -> bool:
+    """Whether the navigation shows "All meetings" (asked once per session and five minutes: only a link)."""
+    return shown_to(request, "all_meetings", can_view_all)
 
 
 @register.simple_tag

@@ -81,3 +81,30 @@ def test_a_warm_form_load_reads_the_cache_and_starts_no_thread(rep_client, sandb
     page = rep_client.get(reverse("meeting_create")).content.decode()
 
     assert "Jonas Weiß" in page and len(sandbox.requests()) == calls
+
+
+@pytest.mark.django_db
+def test_a_warm_form_load_reads_all_option_sets_in_one_cache_round_trip(rep, sandbox, monkeypatch):
+    from meetings import pickers
+
+    pickers.form_options(rep)  # cold: the sets are fetched and cached
+    reads, depth = [], [0]
+
+    def recorded(method, original):
+        def call(*args, **kwargs):
+            if not depth[0]:  # the local-memory cache's get_many calls get: one call of ours is one entry
+                reads.append(method)
+            depth[0] += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+        return call
+
+    for method in ("get", "get_many", "add", "set"):
+        monkeypatch.setattr(shared_cache.cache, method, recorded(method, getattr(shared_cache.cache, method)))
+
+    options = pickers.form_options(rep)
+
+    assert reads == ["get_many"]  # one MGET with Redis, where each set used to cost two GETs
+    assert any(owner.name == "Jonas Weiß" for owner in options.owners) and not options.unavailable

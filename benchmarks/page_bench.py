@@ -1,0 +1,164 @@
+"""The meeting form page's cost: CPU per GET /meetings/new/ with warm option caches, queries and Redis round trips.
+
+    .venv/bin/python benchmarks/page_bench.py [--pages 300] [--profile]
+
+A signed-in rep connected to a real sandbox process; the option caches warmed by a first load; then
+each page through Django's whole middleware stack, in-process. CPU is this thread's own
+(`time.thread_time`), so other processes loading the machine change the wall figures, not the CPU ones.
+The cache is Redis (as in production) when TEST_REDIS_URL, or redis://127.0.0.1:6379/5, answers — under a
+key prefix of this script's own, removed afterwards — else Django's local-memory cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import time
+import uuid
+from datetime import timedelta
+
+from _django import bench_row, setup, summary
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+PREFIX = f"page-bench-{uuid.uuid4().hex[:8]}"
+TARGET_CPU_MS = 8
+
+
+def use_redis_if_it_answers() -> bool:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+    os.environ["REDIS_URL"], os.environ["REDIS_KEY_PREFIX"] = REDIS_URL, PREFIX
+    return True
+
+
+def count_redis_commands() -> list[int]:
+    """Commands sent to Redis (one MGET is one): the page's round trips."""
+    import redis
+
+    sent = [0]
+    execute = redis.Redis.execute_command
+
+    def counted(self, *args, **options):
+        sent[0] += 1
+        return execute(self, *args, **options)
+
+    redis.Redis.execute_command = counted
+    return sent
+
+
+def signed_in_rep(sandbox):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from hubspot_login.models import HubSpotConnection
+
+    lena = next(u for u in sandbox.demo()["users"] if u["email"].startswith("lena"))
+    token = sandbox.issue_token(lena["user_id"], scopes=["oauth", "crm.objects.contacts.read",
+                                                          "crm.objects.contacts.write", "crm.objects.owners.read"])
+    user = get_user_model().objects.create_user("lena", lena["email"], first_name="Lena", last_name="Müller")
+    HubSpotConnection.objects.create(
+        user=user, hub_id=token["hub_id"], hubspot_user_id=lena["user_id"], owner_id=lena["owner_id"],
+        email=lena["email"], scopes=token["scopes"], access_token=token["access_token"],
+        refresh_token=token["refresh_token"], expires_at=timezone.now() + timedelta(hours=2),
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def measure(client, url: str, pages: int) -> tuple[list[float], list[float]]:
+    cpu_ms, wall_ms = [], []
+    for _ in range(pages):
+        cpu, wall = time.thread_time(), time.perf_counter()
+        response = client.get(url)
+        cpu_ms.append((time.thread_time() - cpu) * 1000)
+        wall_ms.append((time.perf_counter() - wall) * 1000)
+        assert response.status_code == 200, response.status_code
+    return cpu_ms, wall_ms
+
+
+def per_page(client, url: str, redis_sent: list[int] | None) -> tuple[int, int | None]:
+    """Database queries and Redis commands of one warm page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    before = redis_sent[0] if redis_sent else 0
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return len(queries), (redis_sent[0] - before) if redis_sent else None
+
+
+def profile(client, url: str, pages: int) -> str:
+    profiler = cProfile.Profile(time.thread_time)
+    profiler.enable()
+    for _ in range(pages):
+        client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+    return out.getvalue()
+
+
+def drop_keys() -> None:
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    for key in server.scan_iter(f"{PREFIX}:*"):
+        server.delete(key)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--profile", action="store_true", help="also print where the CPU goes (cProfile)")
+    args = parser.parse_args()
+    redis_used = use_redis_if_it_answers()
+    vendor = setup("page-bench")
+    redis_sent = count_redis_commands() if redis_used else None
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from hubspot_sandbox.testing import SandboxServer
+
+    try:
+        with SandboxServer.start("--rate-limit", "1000000/10") as sandbox:
+            settings.HUBSPOT_API_BASE = settings.HUBSPOT_APP_BASE = sandbox.url
+            client = signed_in_rep(sandbox)
+            url = reverse("meeting_create")
+            calls_before = len(sandbox.requests())
+            client.get(url)  # warm: owners, properties, labels
+            warm_calls = len(sandbox.requests()) - calls_before
+            measure(client, url, 20)  # warm: templates, translations
+            queries, redis_commands = per_page(client, url, redis_sent)
+            calls_before = len(sandbox.requests())
+            cpu_ms, wall_ms = measure(client, url, args.pages)
+            hubspot_calls = len(sandbox.requests()) - calls_before
+            report = profile(client, url, 50) if args.profile else ""
+    finally:
+        if redis_used:
+            drop_keys()
+
+    print(f"database: {vendor}, cache: {'Redis' if redis_used else 'local memory'}, "
+          f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"HubSpot calls: {warm_calls} for the first page, {hubspot_calls} for the next {args.pages}")
+    print(f"per warm page: {queries} database queries"
+          + (f", {redis_commands} Redis commands" if redis_commands is not None else ""))
+    print(summary("CPU per page", cpu_ms) + f"   target: median <= {TARGET_CPU_MS} ms")
+    print(summary("wall per page", wall_ms))
+    if report:
+        print(report)
+    bench_row("form page CPU", statistics.median(cpu_ms), "ms", TARGET_CPU_MS)
+
+
+if __name__ == "__main__":
+    main()
