@@ -84,8 +84,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "django_tasks_db",
     "meetings",
     # Our subclass of allauth's HubSpot provider (allauth's own is deliberately not installed).
@@ -196,8 +194,6 @@ STORAGES = {
     },
 }
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
