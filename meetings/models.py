@@ -39,7 +39,8 @@ class ChainedEntry(models.Model):
     audit_digests = models.JSONField(_("field digests"), default=dict, blank=True, editable=False)
     # The entry's digest, which its link signs: derived from the field digests, stored so that an export
     # does not derive it again for every row (verify_audit checks that it still fits them).
-    audit_entry_digest = models.CharField(_("entry digest"), max_length=64, blank=True, editable=False)
+    audit_entry_digest = models.CharField(_("entry digest"), max_length=64, blank=True, editable=False,
+                                          db_default="")
     audit_redactions = models.JSONField(_("redacted fields"), default=dict, blank=True, editable=False)
 
     class Meta:

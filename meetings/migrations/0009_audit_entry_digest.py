@@ -36,12 +36,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditerasure',
             name='audit_entry_digest',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='entry digest'),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=64, verbose_name='entry digest'),
         ),
         migrations.AddField(
             model_name='meetingrecord',
             name='audit_entry_digest',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='entry digest'),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=64, verbose_name='entry digest'),
         ),
         migrations.RunPython(store_entry_digests, migrations.RunPython.noop),
     ]
