@@ -29,6 +29,8 @@ REPS, ADMIN_PAGE_DEEP = 20, 200
 
 # One statement per batch of ids: titles, association names and statuses picked by the id so the run
 # is repeatable; created_at spread over two years; created_week its Monday in UTC, as the model stores it.
+# HubSpot meeting ids from 90,500,000,001 up: far from those the sandbox gives new meetings (a record holds a
+# unique one, and the load benchmark creates meetings beside the seeded history).
 SEED_SQL = """
 INSERT INTO meetings_meetingrecord (
     idempotency_key, user_id, hubspot_user_id, owner_id, hub_id, hub_domain, status, hubspot_meeting_id,
@@ -36,7 +38,7 @@ INSERT INTO meetings_meetingrecord (
     error_category, error_message, correlation_id, attempts, reconciliation, duration_ms, created_at,
     created_week, finished_at, audit_key_id, audit_link, audit_bridge, audit_digests, audit_redactions)
 SELECT gen_random_uuid(), rep.user_id, rep.n, rep.n::text, rep.hub_id, 'portal-' || rep.hub_id || '.example',
-       s.status, CASE WHEN s.status = 'created' THEN (50500000000 + g.i)::text ELSE '' END,
+       s.status, CASE WHEN s.status = 'created' THEN (90500000000 + g.i)::text ELSE '' END,
        t.title || ' ' || g.i, g.created + interval '7 days', g.created + interval '7 days 1 hour',
        'Europe/Berlin',
        jsonb_build_array(jsonb_build_object('type', 'contacts', 'id', (1000 + g.i %% 500)::text, 'label', a.name)),
