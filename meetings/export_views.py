@@ -6,6 +6,7 @@ with a page that shows its progress and, once done, the download.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -15,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from meetings import exports, tasks
 from meetings.history_views import AdminRecordFilterForm
@@ -24,15 +25,22 @@ from meetings.selectors import can_view_all, export_job_get, meeting_record_list
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export_csv(request: HttpRequest) -> HttpResponse:
-    """Exactly what the all-meetings list shows with the same filters: streamed, or written by the worker."""
+    """Exactly what the all-meetings list shows with the same filters: streamed, or written by the worker.
+
+    Filters come from the query string either way. Only a (CSRF-checked) post starts a job: a link
+    from elsewhere that lands here on a large export gets a page that asks first.
+    """
     if not can_view_all(request.user):
         raise PermissionDenied
     filters = AdminRecordFilterForm(request.GET or None).to_filters()
     records = meeting_record_list(viewer=request.user, filters=filters, everyone=True)
     language = translation.get_language()
     if exports.exceeds_stream_bound(records):
+        if request.method != "POST":
+            return render(request, "history/export_start.html", {"query": request.GET.urlencode(),
+                                                                 "bound": settings.EXPORT_STREAM_MAX_ROWS})
         job = exports.export_job_waiting(user=request.user, filters=filters, language=language)
         if job is None:
             job = exports.export_job_create(user=request.user, filters=filters, language=language)

@@ -1,6 +1,7 @@
 """Every page and state a rep or an admin meets, checked by axe-core: 0 violations, in English and German."""
 
 import pytest
+from django.test import override_settings
 from playwright.sync_api import expect
 
 from meetings.models import MeetingRecord, MeetingTemplate
@@ -88,6 +89,9 @@ def test_done_and_history_pages_for_every_status(language_page, audit, sandbox, 
     browser_login(page, admin)
     page.goto("/meetings/all/?status=created")
     audit("all meetings, filtered")
+    with override_settings(EXPORT_STREAM_MAX_ROWS=1):  # a link to a large export asks first
+        page.goto("/meetings/all/export.csv")
+        audit("a large export, asked first")
 
     assert audit.found == {}
 

@@ -46,7 +46,7 @@ def test_rep_books_and_finds_it_admin_reviews_and_exports(
     admin_page.get_by_role("button", name="Filter").click()
     expect(admin_page.get_by_role("row").filter(has_text="Jahresgespräch mit Jürgen Groß")).to_be_visible()
     with admin_page.expect_download() as download_info:
-        admin_page.get_by_role("link", name="Download CSV").click()
+        admin_page.get_by_role("button", name="Download CSV").click()
     with open(download_info.value.path(), encoding="utf-8-sig") as downloaded:
         rows = list(csv.reader(downloaded))
     assert rows[1][5] == "Jahresgespräch mit Jürgen Groß" and rows[1][1] == "Lena Müller"

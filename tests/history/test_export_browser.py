@@ -28,7 +28,7 @@ def test_an_export_over_the_bound_shows_progress_then_the_download(
     browser_login(page, admin)
 
     page.goto("/meetings/all/?status=failed")
-    page.get_by_role("link", name="Download CSV").click()
+    page.get_by_role("button", name="Download CSV").click()
 
     bar = page.get_by_role("progressbar", name="Export progress")
     expect(bar).to_have_attribute("aria-valuenow", "0")

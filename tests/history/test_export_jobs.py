@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -39,7 +40,7 @@ def chained(lena):
 
 def start_export(client, user, language: str = "en", **params) -> ExportJob:
     client.force_login(user)
-    response = client.get(reverse("history_export"), params, HTTP_ACCEPT_LANGUAGE=language)
+    response = client.post(f"{reverse('history_export')}?{urlencode(params)}", HTTP_ACCEPT_LANGUAGE=language)
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("export_job", args=[job.pk])
     return job
@@ -118,9 +119,32 @@ def test_a_reload_does_not_start_a_second_job(client, admin_user, chained, setti
     settings.EXPORT_STREAM_MAX_ROWS = 3
     first = start_export(client, admin_user)
 
-    again = client.get(reverse("history_export"))
+    again = client.post(reverse("history_export"))
 
     assert again["Location"] == reverse("export_job", args=[first.pk]) and ExportJob.objects.count() == 1
+
+
+def test_a_link_to_a_large_export_asks_before_it_starts_a_job(client, admin_user, chained, settings):
+    settings.EXPORT_STREAM_MAX_ROWS = 3
+    client.force_login(admin_user)
+
+    asked = client.get(reverse("history_export"), {"status": "created"})
+
+    page = asked.content.decode()
+    assert asked.status_code == 200 and not ExportJob.objects.exists()
+    assert "This export has more than 3 rows" in page and 'name="csrfmiddlewaretoken"' in page
+    assert f'action="{reverse("history_export")}?status=created"' in page
+
+
+def test_starting_a_job_needs_the_csrf_token(admin_user, chained, settings):
+    from django.test import Client
+
+    settings.EXPORT_STREAM_MAX_ROWS = 3
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(admin_user)
+
+    assert browser.post(reverse("history_export")).status_code == 403
+    assert not ExportJob.objects.exists()
 
 
 def test_the_page_shows_a_progress_bar_and_then_the_download(client, admin_user, chained, settings, run_due_tasks):
