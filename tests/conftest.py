@@ -249,3 +249,18 @@ def run_due_tasks(settings, monkeypatch):
         call_command("worker", "--batch", "--interval", "0", verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def latest_schema_afterwards():
+    """For tests that migrate the schema back: afterwards every app is at its latest migration again.
+
+    The test database is the worker's for the whole session: a schema left at an old migration breaks
+    every later test in that worker that needs a newer table.
+    """
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

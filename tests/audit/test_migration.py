@@ -22,6 +22,7 @@ def migrate(targets) -> MigrationExecutor:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_afterwards")
 def test_records_final_before_the_chain_join_it_in_id_order():
     old_apps = migrate(BEFORE).loader.project_state(BEFORE).apps
     user = old_apps.get_model("auth", "User").objects.create(username="lena", email="lena@example.de")

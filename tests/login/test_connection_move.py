@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("latest_schema_afterwards")]
 
 BEFORE = [("hubspot_login", None), ("meetings", "0001_initial")]
 AFTER = [("meetings", "0002_hubspotconnection_moved"), ("hubspot_login", "0002_rename_table")]

@@ -10,7 +10,7 @@ from hubspot_login.fields import seal
 from hubspot_login.models import HubSpotConnection
 from tests.login.test_tokens_at_rest import stored_rows
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("latest_schema_afterwards")]
 
 PLAIN = [("hubspot_login", "0002_rename_table")]
 SEALED = [("hubspot_login", "0003_seal_tokens")]

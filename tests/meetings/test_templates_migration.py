@@ -9,6 +9,7 @@ BEFORE = [("meetings", "0005_record_queued_for_worker")]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_afterwards")
 def test_the_meeting_admins_group_gets_the_team_template_permission():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
