@@ -21,11 +21,15 @@ from hubspot_api.errors import (
     HubSpotUnavailable,
     error_from_answer,
 )
+from hubspot_login.models import HubSpotConnection
 from hubspot_login.tokens import hubspot_client
 from meetings import audit, reconciliation
 from meetings.models import MeetingRecord
 
 logger = logging.getLogger("meetings")
+
+GONE_BEFORE_SENDING = ("Nothing was sent: before the worker's turn came, the rep's HubSpot connection was removed "
+                       "or moved to another portal.")
 
 
 @dataclass(frozen=True)
@@ -89,15 +93,20 @@ def send_queued(record_id: int) -> MeetingRecord | None:
     ).update(taken_at=timezone.now())
     if not taken:
         return None
-    record = MeetingRecord.objects.select_related("user__hubspot").get(pk=record_id)
+    record = MeetingRecord.objects.select_related("user").get(pk=record_id)
     user = record.user
     started = time.monotonic()
+    connection = HubSpotConnection.objects.filter(user=user).first()
+    if connection is None or connection.hub_id != record.hub_id:
+        # Disconnected, or signed in to another portal since: what was recorded names that portal's owner.
+        error = HubSpotAuthRequired(message=GONE_BEFORE_SENDING)
+        return finalise(record, MeetingRecord.Status.FAILED, record.request_payload, started, error=error)
     try:
         client = hubspot_client(user)
     except HubSpotError as error:
         return finalise(record, MeetingRecord.Status.FAILED, record.request_payload, started, error=error)
     try:
-        return create_in_hubspot(record, client, user.hubspot, record.request_payload, started).record
+        return create_in_hubspot(record, client, connection, record.request_payload, started).record
     except HubSpotAuthRequired:
         return record  # FAILED already: the rep signs in again and tries again from the record's page
 

@@ -191,3 +191,21 @@ def test_a_conflict_check_is_skipped_saying_so(rep_client, sandbox, settings):
     assert response.status_code == 200 and response.json()["conflicts"] == []
     assert "Could not check for conflicts right now" in response.json()["skipped"]
     assert sandbox.requests("/crm/objects/2026-03/meetings/search") == []
+
+
+@pytest.mark.parametrize("change", ["disconnected", "another portal"])
+def test_a_queued_create_is_not_sent_for_a_rep_who_left_its_portal(rep, rep_client, sandbox, settings,
+                                                                     run_due_tasks, change):
+    settings.HUBSPOT_WAITING_THREADS = 1
+    with slots_taken_elsewhere(1):
+        rep_client.post(reverse("meeting_create"), meeting_post())
+    if change == "disconnected":
+        rep.hubspot.delete()
+    else:
+        type(rep.hubspot).objects.filter(pk=rep.hubspot.pk).update(hub_id=13572468)
+
+    run_due_tasks()
+
+    record = MeetingRecord.objects.get()
+    assert record.status == MeetingRecord.Status.FAILED and "Nothing was sent" in record.error_message
+    assert sandbox.requests(CREATE_PATH) == []
