@@ -50,3 +50,33 @@ def bench_row(name: str, value: float, unit: str, target: float, *, better: str 
     """
     assert better in ("lower", "higher"), better
     print(f"BENCH\t{name}\t{value:.4g}\t{unit}\t{'<=' if better == 'lower' else '>='}\t{target:g}", flush=True)
+
+
+def connect_rep(sandbox):
+    """Lena with a real sandbox token, as the OAuth callback would leave her (needs Django set up)."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from hubspot_login.models import HubSpotConnection
+
+    lena = next(u for u in sandbox.demo()["users"] if u["email"].startswith("lena"))
+    token = sandbox.issue_token(lena["user_id"], scopes=[
+        "oauth", "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.owners.read"])
+    user = get_user_model().objects.create_user("lena", lena["email"], first_name="Lena", last_name="Müller")
+    HubSpotConnection.objects.create(
+        user=user, hub_id=token["hub_id"], hubspot_user_id=lena["user_id"], owner_id=lena["owner_id"],
+        email=lena["email"], scopes=token["scopes"], access_token=token["access_token"],
+        refresh_token=token["refresh_token"], expires_at=timezone.now() + timedelta(hours=6),
+    )
+    return user
+
+
+def signed_in_client(user):
+    """A Django test client with `user` signed in: requests through the whole middleware stack."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

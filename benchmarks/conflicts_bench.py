@@ -16,30 +16,9 @@ import statistics
 import time
 from datetime import timedelta
 
-from _django import bench_row, percentile, setup
+from _django import bench_row, connect_rep, percentile, setup, signed_in_client
 
 SEARCH = "/crm/objects/2026-03/meetings/search"
-
-
-def signed_in_rep(sandbox):
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-    from django.utils import timezone
-
-    from hubspot_login.models import HubSpotConnection
-
-    lena = next(u for u in sandbox.demo()["users"] if u["email"].startswith("lena"))
-    token = sandbox.issue_token(lena["user_id"], scopes=["oauth", "crm.objects.contacts.read",
-                                                          "crm.objects.owners.read"])
-    user = get_user_model().objects.create_user("lena", lena["email"], first_name="Lena", last_name="Müller")
-    HubSpotConnection.objects.create(
-        user=user, hub_id=token["hub_id"], hubspot_user_id=lena["user_id"], owner_id=lena["owner_id"],
-        email=lena["email"], scopes=token["scopes"], access_token=token["access_token"],
-        refresh_token=token["refresh_token"], expires_at=timezone.now() + timedelta(minutes=30),
-    )
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def main() -> None:
@@ -59,7 +38,7 @@ def main() -> None:
     with SandboxServer.start("--demo-meetings", "--search-rate-limit", "1000") as sandbox:
         settings.HUBSPOT_API_BASE = settings.HUBSPOT_APP_BASE = sandbox.url
         settings.HUBSPOT_SEARCHES_PER_SECOND = 1000  # the app's own window: not what is measured here
-        client = signed_in_rep(sandbox)
+        client = signed_in_client(connect_rep(sandbox))
         url = reverse("meeting_conflicts")
         first_day = timezone.now().date() + timedelta(days=1)
 

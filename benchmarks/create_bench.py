@@ -16,7 +16,7 @@ import uuid
 from collections import Counter
 from datetime import timedelta
 
-from _django import bench_row, percentile, setup, summary
+from _django import bench_row, connect_rep, percentile, setup, signed_in_client, summary
 
 
 def main() -> None:
@@ -27,13 +27,10 @@ def main() -> None:
     vendor = setup("create-bench")
 
     from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
 
     from hubspot_api import client as hubspot_client
-    from hubspot_login.models import HubSpotConnection
     from hubspot_sandbox.testing import SandboxServer
     from meetings.models import MeetingRecord
 
@@ -61,17 +58,8 @@ def main() -> None:
         settings.HUBSPOT_API_BASE = settings.HUBSPOT_APP_BASE = sandbox.url
         settings.HUBSPOT_SEARCHES_PER_SECOND = 10_000
         settings.HUBSPOT_CALLS_PER_TEN_SECONDS = 1_000_000  # the app's own rate windows: not what is measured
-        lena = next(u for u in sandbox.demo()["users"] if u["email"].startswith("lena"))
-        token = sandbox.issue_token(lena["user_id"], scopes=["oauth", "crm.objects.contacts.read",
-                                                              "crm.objects.contacts.write", "crm.objects.owners.read"])
-        user = get_user_model().objects.create_user("lena", lena["email"], first_name="Lena", last_name="Müller")
-        HubSpotConnection.objects.create(
-            user=user, hub_id=token["hub_id"], hubspot_user_id=lena["user_id"], owner_id=lena["owner_id"],
-            email=lena["email"], scopes=token["scopes"], access_token=token["access_token"],
-            refresh_token=token["refresh_token"], expires_at=timezone.now() + timedelta(minutes=30),
-        )
-        client = Client()
-        client.force_login(user)
+        user = connect_rep(sandbox)
+        client = signed_in_client(user)
         client.get(reverse("meeting_create"))  # warm: owners, properties, labels
         start = (timezone.now() + timedelta(days=7)).strftime("%Y-%m-%dT10:00")
         end = (timezone.now() + timedelta(days=7)).strftime("%Y-%m-%dT11:00")
@@ -117,13 +105,10 @@ def form_load_calls(sandbox, user) -> list[tuple[str, float, float]]:
     """HubSpot calls for one cold form load, one warm, and sixteen cold ones at once (each set once)."""
     from django.core.cache import cache
     from django.db import connections
-    from django.test import Client
     from django.urls import reverse
 
     def load() -> None:
-        client = Client()
-        client.force_login(user)
-        assert client.get(reverse("meeting_create")).status_code == 200
+        assert signed_in_client(user).get(reverse("meeting_create")).status_code == 200
         connections.close_all()
 
     def calls_of(run) -> list[str]:

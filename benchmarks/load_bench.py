@@ -36,7 +36,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from _django import ROOT, bench_row, percentile
+from _django import ROOT, bench_row, connect_rep, percentile
 
 PUBLIC_HOST = "localhost"
 CSRF_SECRET = secrets.token_hex(16)  # a 32-character CSRF secret of our choosing, sent as cookie and form field
@@ -179,25 +179,6 @@ def wait_until_up(server: Server, seconds: float = 120) -> None:
 
 
 # --- who signs in ------------------------------------------------------------------------------------------------
-def connect_rep(sandbox):
-    """Lena with a real sandbox token, as the OAuth callback would leave her."""
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from hubspot_login.models import HubSpotConnection
-
-    lena = next(u for u in sandbox.demo()["users"] if u["email"].startswith("lena"))
-    token = sandbox.issue_token(lena["user_id"], scopes=[
-        "oauth", "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.owners.read"])
-    user = get_user_model().objects.create_user("lena", lena["email"], first_name="Lena", last_name="Müller")
-    HubSpotConnection.objects.create(
-        user=user, hub_id=token["hub_id"], hubspot_user_id=lena["user_id"], owner_id=lena["owner_id"],
-        email=lena["email"], scopes=token["scopes"], access_token=token["access_token"],
-        refresh_token=token["refresh_token"], expires_at=timezone.now() + timedelta(hours=6),
-    )
-    return user
-
-
 def session_cookie(user) -> str:
     """A signed-in session in the shared database and cache, as a Cookie header with our CSRF secret."""
     from django.conf import settings

@@ -19,9 +19,8 @@ import pstats
 import statistics
 import time
 import uuid
-from datetime import timedelta
 
-from _django import bench_row, setup, summary
+from _django import bench_row, connect_rep, setup, signed_in_client, summary
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 PREFIX = f"page-bench-{uuid.uuid4().hex[:8]}"
@@ -52,27 +51,6 @@ def count_redis_commands() -> list[int]:
 
     redis.Redis.execute_command = counted
     return sent
-
-
-def signed_in_rep(sandbox):
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-    from django.utils import timezone
-
-    from hubspot_login.models import HubSpotConnection
-
-    lena = next(u for u in sandbox.demo()["users"] if u["email"].startswith("lena"))
-    token = sandbox.issue_token(lena["user_id"], scopes=["oauth", "crm.objects.contacts.read",
-                                                          "crm.objects.contacts.write", "crm.objects.owners.read"])
-    user = get_user_model().objects.create_user("lena", lena["email"], first_name="Lena", last_name="Müller")
-    HubSpotConnection.objects.create(
-        user=user, hub_id=token["hub_id"], hubspot_user_id=lena["user_id"], owner_id=lena["owner_id"],
-        email=lena["email"], scopes=token["scopes"], access_token=token["access_token"],
-        refresh_token=token["refresh_token"], expires_at=timezone.now() + timedelta(hours=2),
-    )
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def measure(client, url: str, pages: int) -> tuple[list[float], list[float]]:
@@ -133,7 +111,7 @@ def main() -> None:
     try:
         with SandboxServer.start("--rate-limit", "1000000/10") as sandbox:
             settings.HUBSPOT_API_BASE = settings.HUBSPOT_APP_BASE = sandbox.url
-            client = signed_in_rep(sandbox)
+            client = signed_in_client(connect_rep(sandbox))
             url = reverse("meeting_create")
             calls_before = len(sandbox.requests())
             client.get(url)  # warm: owners, properties, labels
