@@ -80,3 +80,24 @@ def signed_in_client(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU the processes have used so far, from /proc/<pid>/stat (0 for one that ended)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def memory_kb(pid: int, name: str) -> int:
+    """A /proc/<pid>/status figure in kB (VmRSS, VmHWM, …); 0 for a process that ended."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith(f"{name}:")), 0)

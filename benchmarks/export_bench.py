@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from _django import ROOT, bench_row, setup
+from _django import ROOT, bench_row, cpu_seconds, memory_kb, setup
 
 SERVER = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = f"export_bench_{os.getpid()}"
@@ -118,7 +118,7 @@ def export_in_a_child(expected: int, cap: float) -> tuple[float, float, float, i
                              stderr=subprocess.PIPE, text=True)
     started, peak_kib, cpu = time.perf_counter(), 0, 0.0
     while child.poll() is None and time.perf_counter() - started < cap:
-        peak_kib, cpu = max(peak_kib, _memory_kib(child.pid)), _cpu_seconds(child.pid) or cpu
+        peak_kib, cpu = max(peak_kib, memory_kb(child.pid, "VmHWM")), cpu_seconds([child.pid]) or cpu
         time.sleep(0.2)
     if child.poll() is None:
         wall = time.perf_counter() - started
@@ -136,23 +136,6 @@ def export_in_a_child(expected: int, cap: float) -> tuple[float, float, float, i
     if status != "done" or int(rows) != expected:
         raise SystemExit(f"the export ended {status} with {rows} rows, not {expected}:\n{stderr[-3000:]}")
     return float(wall), float(cpu), int(peak_kib) / 1024, int(size), True
-
-
-def _memory_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            return int(next(line for line in status if line.startswith("VmHWM")).split()[1])
-    except (OSError, StopIteration):
-        return 0
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(sizes: tuple[int, ...], cap: float) -> None:

@@ -36,11 +36,10 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from _django import ROOT, bench_row, connect_rep, percentile
+from _django import ROOT, bench_row, connect_rep, cpu_seconds, memory_kb, percentile
 
 PUBLIC_HOST = "localhost"
 CSRF_SECRET = secrets.token_hex(16)  # a 32-character CSRF secret of our choosing, sent as cookie and form field
-TICKS = os.sysconf("SC_CLK_TCK")
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -129,18 +128,6 @@ def cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU the processes have used so far, from /proc/<pid>/stat."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
 
 
 @contextmanager
@@ -306,13 +293,6 @@ def reset_peak_memory(pids: list[int]) -> dict[int, int]:
         Path(f"/proc/{pid}/clear_refs").write_text("5")
         resident[pid] = memory_kb(pid, "VmRSS")
     return resident
-
-
-def memory_kb(pid: int, name: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{name}:"):
-            return int(line.split()[1])
-    return 0
 
 
 def run_export(server: Server, scenario: Scenario, concurrency: int, count: int) -> tuple[Result, int, int]:
