@@ -32,7 +32,7 @@ class HubSpotBusy(HubSpotUnavailable):
 
 
 def in_use() -> int:
-    """Slots taken now in this process (for tests and the benchmark)."""
+    """Slots taken now in this process (what the tests look at)."""
     return _busy
 
 

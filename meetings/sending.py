@@ -21,7 +21,6 @@ from hubspot_api.errors import (
     HubSpotUnavailable,
     error_from_answer,
 )
-from hubspot_login.models import HubSpotConnection
 from hubspot_login.tokens import hubspot_client
 from meetings import audit, reconciliation
 from meetings.models import MeetingRecord
@@ -93,10 +92,10 @@ def send_queued(record_id: int) -> MeetingRecord | None:
     ).update(taken_at=timezone.now())
     if not taken:
         return None
-    record = MeetingRecord.objects.select_related("user").get(pk=record_id)
+    record = MeetingRecord.objects.select_related("user__hubspot").get(pk=record_id)
     user = record.user
     started = time.monotonic()
-    connection = HubSpotConnection.objects.filter(user=user).first()
+    connection = getattr(user, "hubspot", None)
     if connection is None or connection.hub_id != record.hub_id:
         # Disconnected, or signed in to another portal since: what was recorded names that portal's owner.
         error = HubSpotAuthRequired(message=GONE_BEFORE_SENDING)

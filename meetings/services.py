@@ -86,9 +86,9 @@ def meeting_create_again(*, user, record: MeetingRecord) -> MeetingAttempt:
 
 def _hand_to_worker(record: MeetingRecord) -> MeetingAttempt:
     # Marked before the task exists: the worker takes only records that are marked.
-    MeetingRecord.objects.filter(pk=record.pk).update(queued_at=timezone.now())
+    record.queued_at = timezone.now()
+    MeetingRecord.objects.filter(pk=record.pk).update(queued_at=record.queued_at)
     tasks.send_queued_record.enqueue(record.pk)
-    record.refresh_from_db()
     return MeetingAttempt(record)
 
 
