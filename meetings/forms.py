@@ -7,6 +7,7 @@ refusals are put on the form's fields by `meetings.form_errors`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import UTC, timedelta
 from django import forms
 from django.utils import formats, timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
@@ -79,6 +80,10 @@ UNKNOWN_ZONE = _("Choose a time zone from the list (e.g. Europe/Berlin).")
 REMINDER_DUPLICATE = _("This reminder is the same as another one.")
 REMINDER_IN_PAST = _("This reminder would go out in the past (%(when)s).")
 INVALID_RECORD_ID = _("This selection is not a valid HubSpot record.")
+
+
+# Initial values the page writes outside the fields it caches (meeting_form.html): each request's own.
+RENDERED_APART = {"idempotency_key", "portal"}
 
 
 @dataclass
@@ -218,6 +223,7 @@ class MeetingForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.options = options
+        self.owner_id = owner_id
         self.now = now or timezone.now()
         # No maxlength: a browser would cut a long pasted title silently. The page counts instead, and
         # the form says so if it is still too long.
@@ -253,6 +259,16 @@ class MeetingForm(forms.Form):
             initial=None if self.is_bound else self.initial.get("reminders", DEFAULT_REMINDERS),
         )
         self.ambiguous_times: list[str] = []
+
+    def pristine_key(self) -> str:
+        """What a fresh form's fields are rendered from, as a hash; "" for a form holding anything of the rep's.
+
+        Fresh forms with the same key show the same fields, so the page renders them once
+        (meeting_form.html). Typed values, errors, a template, linked records or a retry are the rep's own.
+        """
+        if self.is_bound or self.initial.keys() - RENDERED_APART:
+            return ""
+        return hashlib.sha256(repr((get_language(), self.owner_id, self.options)).encode()).hexdigest()
 
     def picker_fields(self) -> list[forms.BoundField]:
         """The record pickers (contacts, companies, deals, tickets), in that order."""

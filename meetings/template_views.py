@@ -27,6 +27,7 @@ from meetings.template_forms import (
 from meetings.templates_service import (
     TemplateNameTaken,
     can_manage_team_templates,
+    meeting_template_chooser,
     meeting_template_delete,
     meeting_template_editable,
     meeting_template_get,
@@ -42,11 +43,11 @@ SAVE_BUTTON = "save_template"
 
 def template_form_context(request: HttpRequest, save_form: TemplateSaveForm | None = None) -> dict:
     """What the meeting form's template partial shows: the chooser and the save controls."""
-    templates = list(meeting_template_list(viewer=request.user, hub_id=request.user.hubspot.hub_id))
+    mine, team = meeting_template_chooser(viewer=request.user, hub_id=request.user.hubspot.hub_id)
     return {
-        "my_templates": [template for template in templates if not template.is_team],
-        "team_templates": [template for template in templates if template.is_team],
-        "template_count": len(templates),
+        "my_templates": mine,
+        "team_templates": team,
+        "template_count": len(mine) + len(team),
         "template_save_form": save_form or TemplateSaveForm(),
         # Only whether the control shows: the service asks the real permission when it is used.
         "may_publish": shown_to(request, "publish_team_templates", can_manage_team_templates),

@@ -86,12 +86,14 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The local-memory cache lives as long as the test process; each test starts without it."""
-    from django.core.cache import cache
+    """The local-memory caches live as long as the test process; each test starts without them."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -194,3 +194,29 @@ def test_the_list_is_in_german_for_a_german_rep(rep_client, rep):
     page = rep_client.get("/meetings/templates/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
 
     assert "<h1 class=\"h3 mb-0\">Terminvorlagen</h1>" in page and "Umbenennen" in page
+
+
+def chooser(client) -> str:
+    page = client.get("/meetings/new/").content.decode()
+    return page[page.index('id="template-chooser"'):page.index("</details>")]
+
+
+def test_the_chooser_shows_a_template_changed_anywhere_at_once(rep_client, rep, jonas,
+                                                                django_capture_on_commit_callbacks):
+    assert "Teamvorlage" not in chooser(rep_client)  # the chooser's lists are remembered from here on
+    make_admin(jonas)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        team = own_template(jonas, name="Teamvorlage", team=True)
+    assert "Teamvorlage" in chooser(rep_client)
+
+    with django_capture_on_commit_callbacks(execute=True):  # changed in the admin, not through the service
+        team.name = "Erstgespräch"
+        team.save()
+        MeetingTemplate.objects.create(name="Meine", owner=rep, hub_id=PORTAL, values=SAVED)
+    assert "Erstgespräch" in chooser(rep_client) and "Teamvorlage" not in chooser(rep_client)
+    assert "Meine" in chooser(rep_client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        team.delete()
+    assert "Erstgespräch" not in chooser(rep_client) and "Meine" in chooser(rep_client)
