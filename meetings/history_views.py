@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -180,7 +181,9 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
     return render(request, "history/record_list.html", {
         "form": form, "page": page, "rows": history_rows_html(page.records, everyone=everyone),
         "everyone": everyone, "query": query.urlencode(), "searching": bool(filters.text),
-        "chart": weekly_chart(summary.weekly), "by_rep": summary.by_rep, "summary_version": summary.version,
+        # Drawn only when its cached fragment is not (record_list.html): most views find it cached.
+        "chart": SimpleLazyObject(lambda: weekly_chart(summary.weekly)), "by_rep": summary.by_rep,
+        "summary_version": summary.version,
         "summary_seconds": settings.HISTORY_SUMMARY_SECONDS, "form_key": form.rendering_key(),
         "audit_verification": audit.latest_verification() if everyone else None,
     })
