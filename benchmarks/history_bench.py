@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/history_bench.py                       # 100k, then 1M
     .venv/bin/python benchmarks/history_bench.py --records 1000000     # one size
     .venv/bin/python benchmarks/history_bench.py --postgres postgres://user@host:5432
+    .venv/bin/python benchmarks/history_bench.py --records 100000 --profile  # and where the CPU goes
 
 Makes a database of its own on the server (dropped at the end), seeds it in SQL with
 `INSERT … SELECT … FROM generate_series` (20 reps, two portals, every status, two years of
@@ -16,7 +17,10 @@ requests find them cached, and the "first view" lines show what a view that comp
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import signal
 import sys
 import time
@@ -168,11 +172,28 @@ def measure(label: str, admin, rep, repeat: int) -> tuple[dict, list[float]]:
     return walls, cpus
 
 
+def profile(admin, rep, repeat: int) -> str:
+    """cProfile of every case's cached views, on the request thread's CPU clock, as page_bench.py --profile."""
+    profiler = cProfile.Profile(time.thread_time)
+    for _who, _name, client, url, params in cases(admin, rep):
+        request(client, url, params)  # the charts cached, as the timed requests find them
+        profiler.enable()
+        for _ in range(repeat):
+            request(client, url, params)
+        profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(60)
+    stats.sort_stats("tottime").print_stats(30)
+    return out.getvalue()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL")
     parser.add_argument("--records", type=int, help="one size only (default: 100,000 then 1,000,000)")
     parser.add_argument("--repeat", type=int, default=25, help="timed requests per case")
+    parser.add_argument("--profile", action="store_true", help="also print where the CPU goes (cProfile)")
     args = parser.parse_args()
     name = f"history_bench_{os.getpid()}"
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a stopped run still drops its database
@@ -206,6 +227,8 @@ def run(args) -> None:
     print(f"CPU per history page request: median {percentile(cpus, 0.5):.1f} ms, p95 {percentile(cpus, 0.95):.1f} ms"
           f" (n={len(cpus)})")
     bench_row("history page CPU", percentile(cpus, 0.95), "ms", 8)
+    if args.profile:
+        print(profile(admin, reps[0], 10))
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

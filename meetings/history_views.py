@@ -12,16 +12,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from meetings import audit
 from meetings.chart import weekly_chart
-from meetings.history_rows import LISTED_FIELDS, history_rows_html
+from meetings.history_rows import LISTED_COLUMNS, ListedRecord, history_rows_html
 from meetings.models import MeetingRecord
 from meetings.selectors import (
     RecordFilters,
@@ -47,21 +49,22 @@ def _page_number(value) -> int:
 
 @dataclass
 class RecordPage:
-    """One page of records, newest first, without counting all of them.
+    """One page of records, newest first, as the list's rows, without counting all of them.
 
     A COUNT over a large filtered history costs more than the page itself; "newer" and
     "older" need only one row beyond the page.
     """
 
-    records: list
+    records: list[ListedRecord]
     number: int
     has_next: bool
 
     @classmethod
-    def of(cls, records, number) -> RecordPage:
+    def of(cls, records: QuerySet[MeetingRecord], number) -> RecordPage:
         number = _page_number(number)
         offset = (number - 1) * PAGE_SIZE
-        rows = list(records[offset:offset + PAGE_SIZE + 1])
+        rows = [ListedRecord._make(values)
+                for values in records.values_list(*LISTED_COLUMNS)[offset:offset + PAGE_SIZE + 1]]
         return cls(records=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
 
     def __iter__(self):
@@ -171,14 +174,16 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
         messages.warning(request, _("These filters were not understood and are ignored: %(filters)s")
                          % {"filters": ", ".join(ignored)})
     records = meeting_record_list(viewer=request.user, filters=filters, everyone=everyone)
-    page = RecordPage.of(records.only(*LISTED_FIELDS), request.GET.get("page"))
+    page = RecordPage.of(records, request.GET.get("page"))
     summary = meeting_record_summary(viewer=request.user, filters=filters, everyone=everyone)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "history/record_list.html", {
         "form": form, "page": page, "rows": history_rows_html(page.records, everyone=everyone),
         "everyone": everyone, "query": query.urlencode(), "searching": bool(filters.text),
-        "chart": weekly_chart(summary.weekly), "by_rep": summary.by_rep, "summary_version": summary.version,
+        # Drawn only when its cached fragment is not (record_list.html): most views find it cached.
+        "chart": SimpleLazyObject(lambda: weekly_chart(summary.weekly)), "by_rep": summary.by_rep,
+        "summary_version": summary.version,
         "summary_seconds": settings.HISTORY_SUMMARY_SECONDS, "form_key": form.rendering_key(),
         "audit_verification": audit.latest_verification() if everyone else None,
     })
