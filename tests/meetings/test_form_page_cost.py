@@ -78,7 +78,7 @@ def test_the_permissions_are_asked_once_per_session_not_on_every_page(rep_client
     first, _ = permission_queries(rep_client, reverse("meeting_create"))
     second, page = permission_queries(rep_client, reverse("meeting_create"))
 
-    assert first == 2 and second == 0  # the user's own permissions and their groups', once
+    assert first == 1 and second == 0  # the user's own permissions and their groups', in one query, once
     assert "Set-Cookie" not in rep_client.get(reverse("meeting_create"))  # the session is not written for it
     assert reverse("history_all") not in page and 'id="id_title"' in page
 
