@@ -82,10 +82,6 @@ REMINDER_IN_PAST = _("This reminder would go out in the past (%(when)s).")
 INVALID_RECORD_ID = _("This selection is not a valid HubSpot record.")
 
 
-# Initial values the page writes outside the fields it caches (meeting_form.html): each request's own.
-RENDERED_APART = {"idempotency_key", "portal"}
-
-
 @dataclass
 class MeetingFormOptions:
     """Choices read from the rep's portal (empty lists where HubSpot could not be reached)."""
@@ -96,6 +92,16 @@ class MeetingFormOptions:
     labels: dict[str, list[AssociationLabel]] = field(default_factory=dict)
     files_allowed: bool = False
     unavailable: bool = False  # some choices could not be loaded
+
+
+def fresh_form_key(options: MeetingFormOptions, owner_id: str) -> str:
+    """What a new, untouched form's fields are rendered from, as a hash.
+
+    Fresh forms with the same key show the same fields, so the page renders them once and then takes
+    them from the cache (meeting_form.html). Typed values, errors, a template, linked records or a retry
+    are the rep's own: such a form is rendered every time.
+    """
+    return hashlib.sha256(repr((get_language(), owner_id, options)).encode()).hexdigest()
 
 
 class WallClockDateTimeField(forms.DateTimeField):
@@ -223,7 +229,6 @@ class MeetingForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.options = options
-        self.owner_id = owner_id
         self.now = now or timezone.now()
         # No maxlength: a browser would cut a long pasted title silently. The page counts instead, and
         # the form says so if it is still too long.
@@ -259,16 +264,6 @@ class MeetingForm(forms.Form):
             initial=None if self.is_bound else self.initial.get("reminders", DEFAULT_REMINDERS),
         )
         self.ambiguous_times: list[str] = []
-
-    def pristine_key(self) -> str:
-        """What a fresh form's fields are rendered from, as a hash; "" for a form holding anything of the rep's.
-
-        Fresh forms with the same key show the same fields, so the page renders them once
-        (meeting_form.html). Typed values, errors, a template, linked records or a retry are the rep's own.
-        """
-        if self.is_bound or self.initial.keys() - RENDERED_APART:
-            return ""
-        return hashlib.sha256(repr((get_language(), self.owner_id, self.options)).encode()).hexdigest()
 
     def picker_fields(self) -> list[forms.BoundField]:
         """The record pickers (contacts, companies, deals, tickets), in that order."""

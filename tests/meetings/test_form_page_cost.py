@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from meetings import views
+from meetings.forms import MeetingForm, MeetingFormOptions
 from meetings.shown_permissions import MEMO
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +36,21 @@ def test_a_fresh_form_renders_its_fields_once_and_then_shows_them_alike(rep_clie
     keys = re.findall(r'name="idempotency_key" value="([^"]+)"', first.content.decode() + second.content.decode())
     assert len(set(keys)) == 2  # each form still submits under a key of its own
     assert 'id="id_title"' in second.content.decode() and "Jonas Weiß" in second.content.decode()
+
+
+def test_a_fresh_form_is_built_only_when_its_fields_are_rendered(rep_client, rep, sandbox, monkeypatch):
+    built = []
+    monkeypatch.setattr(views, "MeetingForm", lambda *args, **kwargs: built.append(1) or MeetingForm(*args, **kwargs))
+
+    rep_client.get(reverse("meeting_create"))
+    assert len(built) == 1
+    page = rep_client.get(reverse("meeting_create")).content.decode()
+    assert len(built) == 1
+
+    # Its hidden fields, written out without it, are what the form itself renders.
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)[1]
+    form = MeetingForm(initial={"idempotency_key": key, "portal": rep.hubspot.hub_id}, options=MeetingFormOptions())
+    assert str(form["idempotency_key"]) in page and str(form["portal"]) in page
 
 
 def test_the_fields_are_rendered_again_when_what_they_show_changes(rep_client, sandbox):
