@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, date, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -67,14 +69,13 @@ def delimiter_for(language: str) -> str:
     return ";" if language.startswith("de") else ","
 
 
-def _previous_links(batch: tuple[tuple, ...]) -> dict[int, str]:
-    """The link of each chained row's predecessor, by sequence number.
+def _previous_links(links: dict[int, str]) -> dict[int, str]:
+    """The links of a batch's chained rows ({sequence: link}), with those of their predecessors added.
 
     Rows newest first are mostly each other's neighbours in the chain, so most predecessors are in the
     batch itself; the rest (a filtered export, the batch's last row, an erasure) take one query per table
     for the whole batch instead of one lookup per row.
     """
-    links = {row[SEQ]: row[LINK] for row in batch if row[SEQ] is not None}
     wanted = [seq - 1 for seq in links if seq > 1 and seq - 1 not in links]
     if wanted:
         for model in (MeetingRecord, AuditErasure):
@@ -116,16 +117,26 @@ class _RowWriter:
 def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator[tuple[str, int]]:
     """The file as (text, rows in it): the header first, then one piece per batch of rows.
 
-    Header and status labels are translated when this starts, in the language active then.
+    Header and status labels are translated when this starts, in the language active then. On PostgreSQL
+    the database formats the cells (`_formatted_batches`); elsewhere Python does (`_python_batches`): the
+    same bytes either way (tests/history/test_export_formats.py proves it on PostgreSQL).
     """
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerow(csv_header())
+    # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
+    yield "\ufeff" + _drain(buffer), 0
+    if connections[records.db].vendor == "postgresql":
+        yield from _formatted_batches(records, delimiter=delimiter)
+    else:
+        yield from _python_batches(records, delimiter=delimiter)
+
+
+def _python_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator[tuple[str, int]]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter)
     rows = _RowWriter()
-    writer.writerow(csv_header())
-    # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
-    yield "\ufeff" + _drain(buffer), 0
     for batch in _batches(records):
-        links = _previous_links(batch)
+        links = _previous_links({row[SEQ]: row[LINK] for row in batch if row[SEQ] is not None})
         writer.writerows([rows.cells(row, links) for row in batch])
         yield _drain(buffer), len(batch)
 
@@ -144,6 +155,163 @@ def _batches(records: QuerySet[MeetingRecord]) -> Iterator[tuple[tuple, ...]]:
             return
         created_at, pk = batch[-1][CREATED_AT], batch[-1][PK]
         page = rows.filter(created_at__lte=created_at).exclude(created_at=created_at, pk__gte=pk)
+
+
+# --- PostgreSQL: the database formats the cells, Python seals them --------------------------------
+
+# What str.strip() strips (str.isspace), for the rep's name as the Python path joins it.
+PYTHON_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_ISO_MICROSECONDS = "'YYYY-MM-DD\"T\"HH24:MI:SS.US'"  # the first 19 characters: isoformat(timespec="seconds")
+_ISO_MINUTES = "'YYYY-MM-DD\"T\"HH24:MI\"+00:00\"'"  # datetime.isoformat(timespec="minutes") in UTC
+# The cells `defused` guards, and those whose format (a time, a number) never needs quotes, by their place.
+_DEFUSED = frozenset({1, 2, 3, 5, 8, 9, 10, 12, 13, 14})
+_NEVER_QUOTED = frozenset({0, 6, 7, 11, 15, 16, 17})
+
+
+def _association_labels(column: str) -> str:
+    """"; ".join(label or id) over the associations: by index for the usual few, else through the array."""
+    def label(n: int) -> str:
+        return f"coalesce(nullif({column} -> {n} ->> 'label', ''), {column} -> {n} ->> 'id', '')"
+
+    every = (f"(SELECT string_agg(coalesce(nullif(a ->> 'label', ''), a ->> 'id', ''), '; ' ORDER BY n) "
+             f"FROM jsonb_array_elements({column}) WITH ORDINALITY AS item(a, n))")
+    return (f"CASE jsonb_array_length({column}) WHEN 0 THEN '' WHEN 1 THEN {label(0)} "
+            f"WHEN 2 THEN {label(0)} || '; ' || {label(1)} ELSE {every} END")
+
+
+def _cell_values() -> list[str]:
+    """The cells up to the record digest as SQL over the batch's rows `r`, not yet defused nor quoted.
+
+    `_RowWriter.cells` in SQL; the first, the submission time, is cut from `at` (below) one level up.
+    """
+    status = " ".join(f"WHEN %(status_{n})s THEN %(label_{n})s" for n in range(len(MeetingRecord.Status.choices)))
+    chained = "CASE WHEN r.audit_seq IS NULL THEN '' ELSE {} END"
+    return [
+        "''", "btrim(r.first_name || ' ' || r.last_name, %(whitespace)s)", "r.email",
+        "coalesce(nullif(r.hub_domain, ''), r.hub_id::text)", f"CASE r.status {status} ELSE r.status END",
+        "r.title", f"to_char(r.start_at AT TIME ZONE 'UTC', {_ISO_MINUTES})",
+        f"to_char(r.end_at AT TIME ZONE 'UTC', {_ISO_MINUTES})", "r.time_zone", _association_labels("r.associations"),
+        "r.hubspot_meeting_id", "coalesce(nullif(r.response_status, 0)::text, '')", "r.error_category",
+        "r.error_message", "r.correlation_id", "r.attempts::text", "coalesce(r.duration_ms::text, '')",
+        "coalesce(r.audit_seq::text, '')", chained.format("r.audit_key_id"), chained.format("r.audit_entry_digest"),
+    ]
+
+
+def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, after: tuple[str, int] | None) -> str:
+    """One batch as COPY: per row the cells up to the digest as CSV text, the sequence number, link, id and time.
+
+    Three levels, so each value is computed once per row: the values; defused; quoted and joined. The
+    previous link and the seal are Python's (`_formatted_batches`).
+    """
+    connection = connections[records.db]
+    base, base_params = records.order_by().values_list(*COLUMNS).query.get_compiler(connection=connection).as_sql()
+    names = [column.rsplit("__", 1)[-1] for column in COLUMNS]
+    values = _cell_values()
+    cells = []
+    for n in range(len(values)):
+        value = "left(at, 19) || '+00:00'" if n == 0 else f"v{n}"
+        # ascii(): the first character's code, compared as numbers (a regular expression costs more).
+        cells.append(f"CASE WHEN ascii({value}) = ANY(%(formula)s) THEN '''' || {value} ELSE {value} END"
+                     if n in _DEFUSED else value)
+    quoted = [
+        f"c{n}" if n in _NEVER_QUOTED else
+        f"CASE WHEN strpos(c{n}, %(delimiter)s) + strpos(c{n}, '\"') + strpos(c{n}, chr(10)) + strpos(c{n}, chr(13))"
+        f" > 0 THEN '\"' || replace(c{n}, '\"', '\"\"') || '\"' ELSE c{n} END"
+        for n in range(len(values))]
+    keyset = "WHERE (r.created_at, r.pk) < (%(after_at)s::timestamp AT TIME ZONE 'UTC', %(after_pk)s)" if after else ""
+    head = (  # noqa: S608 - the SQL is this module's own; every value goes in as a parameter
+        f"COPY (SELECT {' || %(delimiter)s || '.join(quoted)}, seq, link, pk, at FROM ("
+        f"SELECT {', '.join(f'{cell} AS c{n}' for n, cell in enumerate(cells))}, seq, link, pk, at FROM ("
+        f"SELECT {', '.join(f'{value} AS v{n}' for n, value in enumerate(values) if n)},"
+        f" coalesce(r.audit_seq::text, '') AS seq, CASE WHEN r.audit_seq IS NULL THEN '' ELSE r.audit_link END AS link,"
+        f" r.pk,"
+        f" to_char(r.created_at AT TIME ZONE 'UTC', {_ISO_MICROSECONDS}) AS at FROM ("
+    )
+    tail = (f") AS r({', '.join(names)}) {keyset} ORDER BY r.created_at DESC, r.pk DESC LIMIT %(limit)s) AS v "
+            "OFFSET 0) AS c) TO STDOUT")
+    statuses = MeetingRecord.Status.choices
+    params = {
+        "formula": list(map(ord, FORMULA_STARTS)), "whitespace": PYTHON_WHITESPACE, "delimiter": delimiter,
+        "limit": BATCH_ROWS, "after_at": after[0] if after else None, "after_pk": after[1] if after else None,
+        **{f"status_{n}": value for n, (value, _label) in enumerate(statuses)},
+        **{f"label_{n}": str(label) for n, (_value, label) in enumerate(statuses)},
+    }
+    compose = connection.ops.compose_sql
+    return compose(head, params) + compose(base, base_params) + compose(tail, params)
+
+
+def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator[tuple[str, int]]:
+    """The rows as the database formats them, BATCH_ROWS at a time along the (created_at, id) index.
+
+    Each batch is one COPY, read as it arrives: the database formats the next rows while this process
+    seals the ones it has.
+    """
+    seal = audit.document_sealer()
+    after = None
+    while True:
+        with connections[records.db].cursor() as cursor, cursor.copy(
+                _formatted_query(records, delimiter=delimiter, after=after)) as copy:
+            batch = [_copy_fields(row) for row in iter(copy.read, b"")]
+        if not batch:
+            return
+        links = _previous_links({int(seq): link for _line, seq, link, _pk, _at in batch if seq})
+        lines = []
+        for line, seq, link, _pk, _at in batch:
+            if not seq:
+                previous = ""
+            else:
+                number = int(seq)
+                previous = audit.GENESIS if number == 1 else links.get(number - 1, "")
+            written = f"{line}{delimiter}{previous}{delimiter}{link}"
+            if document := _plain_document(written, delimiter):
+                lines.append(f"{written}{delimiter}{seal(document)}\r\n")
+            else:
+                lines.append(_written_line(line, previous, link, delimiter=delimiter, seal=seal))
+        yield "".join(lines), len(batch)
+        if len(batch) < BATCH_ROWS:
+            return
+        _line, _seq, _link, pk, created_at = batch[-1]
+        after = (created_at, int(pk))
+
+
+_COPY_ESCAPES = re.compile(r"\\(.)")
+_COPY_UNESCAPED = {"\\": "\\", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_ESCAPED_IN_JSON = re.compile(r'[\x00-\x1f\\]')
+
+
+def _copy_fields(row) -> list[str]:
+    """One row of COPY's text format: fields split at tabs, with its backslash escapes undone (no NULLs here)."""
+    text = bytes(row).decode()
+    fields = text.removesuffix("\n").split("\t")
+    if "\\" in text:
+        fields = [_COPY_ESCAPES.sub(lambda match: _COPY_UNESCAPED[match[1]], field) for field in fields]
+    return fields
+
+
+def _plain_document(written: str, delimiter: str) -> str | None:
+    """The seal's document (`audit.row_document`) read off a written row, or None when that takes more.
+
+    Without a backslash or control character, a cell's JSON string is the cell between quotes; and
+    without a doubled quote, the row's quotes are those around cells holding the delimiter, which the
+    delimiters outside them separate.
+    """
+    if _ESCAPED_IN_JSON.search(written) or '""' in written:
+        return None
+    if '"' not in written:
+        return '["' + written.replace(delimiter, '","') + '"]'
+    parts = written.split('"')  # outside a quoted cell, inside one, outside, …
+    parts[::2] = [part.replace(delimiter, '","') for part in parts[::2]]
+    return '["' + "".join(parts) + '"]'
+
+
+def _written_line(line: str, previous: str, link: str, *, delimiter: str, seal) -> str:
+    """A row with an escaped character or quote in a cell: its cells read back (the database quoted them as
+    the csv module does), then sealed and written as `_python_batches` does."""
+    cells = [*next(csv.reader([line], delimiter=delimiter)), previous, link]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerow([*cells, seal(audit.row_document(cells))])
+    return buffer.getvalue()
 
 
 def _drain(buffer: io.StringIO) -> str:
