@@ -84,10 +84,10 @@ def _previous_links(links: dict[int, str]) -> dict[int, str]:
 
 
 class _RowWriter:
-    """Turns one row of `COLUMNS` into the cells of the file, sealed. Translations are read once, at creation."""
+    """Turns one row of `COLUMNS` into the cells of the file, sealed."""
 
-    def __init__(self):
-        self.status_labels = {value: str(label) for value, label in MeetingRecord.Status.choices}
+    def __init__(self, status_labels: dict[str, str]):
+        self.status_labels = status_labels
         self.seal = audit.row_sealer()
 
     def cells(self, row: tuple, links: dict[int, str]) -> list[str]:
@@ -123,18 +123,25 @@ def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator
     """
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter).writerow(csv_header())
+    labels = status_labels()
     # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
     yield "\ufeff" + _drain(buffer), 0
     if connections[records.db].vendor == "postgresql":
-        yield from _formatted_batches(records, delimiter=delimiter)
+        yield from _formatted_batches(records, delimiter=delimiter, labels=labels)
     else:
-        yield from _python_batches(records, delimiter=delimiter)
+        yield from _python_batches(records, delimiter=delimiter, labels=labels)
 
 
-def _python_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator[tuple[str, int]]:
+def status_labels() -> dict[str, str]:
+    """Each status's label, in the language active now."""
+    return {value: str(label) for value, label in MeetingRecord.Status.choices}
+
+
+def _python_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
+                    labels: dict[str, str]) -> Iterator[tuple[str, int]]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter)
-    rows = _RowWriter()
+    rows = _RowWriter(labels)
     for batch in _batches(records):
         links = _previous_links({row[SEQ]: row[LINK] for row in batch if row[SEQ] is not None})
         writer.writerows([rows.cells(row, links) for row in batch])
@@ -163,7 +170,7 @@ def _batches(records: QuerySet[MeetingRecord]) -> Iterator[tuple[tuple, ...]]:
 PYTHON_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                      "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _ISO_MICROSECONDS = "'YYYY-MM-DD\"T\"HH24:MI:SS.US'"  # the first 19 characters: isoformat(timespec="seconds")
-_ISO_MINUTES = "'YYYY-MM-DD\"T\"HH24:MI\"+00:00\"'"  # datetime.isoformat(timespec="minutes") in UTC
+_ISO_MINUTES = "'YYYY-MM-DD\"T\"HH24:MI\"+00:00\"'"  # isoformat(timespec="minutes") in UTC
 # The cells `defused` guards, and those whose format (a time, a number) never needs quotes, by their place.
 _DEFUSED = frozenset({1, 2, 3, 5, 8, 9, 10, 12, 13, 14})
 _NEVER_QUOTED = frozenset({0, 6, 7, 11, 15, 16, 17})
@@ -174,18 +181,19 @@ def _association_labels(column: str) -> str:
     def label(n: int) -> str:
         return f"coalesce(nullif({column} -> {n} ->> 'label', ''), {column} -> {n} ->> 'id', '')"
 
-    every = (f"(SELECT string_agg(coalesce(nullif(a ->> 'label', ''), a ->> 'id', ''), '; ' ORDER BY n) "
+    # The query is this module's own text; only constants (the column's name) go into it.
+    every = ("(SELECT string_agg(coalesce(nullif(a ->> 'label', ''), a ->> 'id', ''), '; ' ORDER BY n) "  # noqa: S608
              f"FROM jsonb_array_elements({column}) WITH ORDINALITY AS item(a, n))")
     return (f"CASE jsonb_array_length({column}) WHEN 0 THEN '' WHEN 1 THEN {label(0)} "
             f"WHEN 2 THEN {label(0)} || '; ' || {label(1)} ELSE {every} END")
 
 
-def _cell_values() -> list[str]:
+def _cell_values(labels: dict[str, str]) -> list[str]:
     """The cells up to the record digest as SQL over the batch's rows `r`, not yet defused nor quoted.
 
     `_RowWriter.cells` in SQL; the first, the submission time, is cut from `at` (below) one level up.
     """
-    status = " ".join(f"WHEN %(status_{n})s THEN %(label_{n})s" for n in range(len(MeetingRecord.Status.choices)))
+    status = " ".join(f"WHEN %(status_{n})s THEN %(label_{n})s" for n in range(len(labels)))
     chained = "CASE WHEN r.audit_seq IS NULL THEN '' ELSE {} END"
     return [
         "''", "btrim(r.first_name || ' ' || r.last_name, %(whitespace)s)", "r.email",
@@ -198,7 +206,8 @@ def _cell_values() -> list[str]:
     ]
 
 
-def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, after: tuple[str, int] | None) -> str:
+def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
+                     after: tuple[str, int] | None) -> str:
     """One batch as COPY: per row the cells up to the digest as CSV text, the sequence number, link, id and time.
 
     Three levels, so each value is computed once per row: the values; defused; quoted and joined. The
@@ -207,7 +216,7 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, after:
     connection = connections[records.db]
     base, base_params = records.order_by().values_list(*COLUMNS).query.get_compiler(connection=connection).as_sql()
     names = [column.rsplit("__", 1)[-1] for column in COLUMNS]
-    values = _cell_values()
+    values = _cell_values(labels)
     cells = []
     for n in range(len(values)):
         value = "left(at, 19) || '+00:00'" if n == 0 else f"v{n}"
@@ -220,8 +229,9 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, after:
         f" > 0 THEN '\"' || replace(c{n}, '\"', '\"\"') || '\"' ELSE c{n} END"
         for n in range(len(values))]
     keyset = "WHERE (r.created_at, r.pk) < (%(after_at)s::timestamp AT TIME ZONE 'UTC', %(after_pk)s)" if after else ""
-    head = (  # noqa: S608 - the SQL is this module's own; every value goes in as a parameter
-        f"COPY (SELECT {' || %(delimiter)s || '.join(quoted)}, seq, link, pk, at FROM ("
+    # The query is this module's own text; every value (delimiter, labels, keyset) goes in as a parameter.
+    head = (
+        f"COPY (SELECT {' || %(delimiter)s || '.join(quoted)}, seq, link, pk, at FROM ("  # noqa: S608
         f"SELECT {', '.join(f'{cell} AS c{n}' for n, cell in enumerate(cells))}, seq, link, pk, at FROM ("
         f"SELECT {', '.join(f'{value} AS v{n}' for n, value in enumerate(values) if n)},"
         f" coalesce(r.audit_seq::text, '') AS seq, CASE WHEN r.audit_seq IS NULL THEN '' ELSE r.audit_link END AS link,"
@@ -230,18 +240,18 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, after:
     )
     tail = (f") AS r({', '.join(names)}) {keyset} ORDER BY r.created_at DESC, r.pk DESC LIMIT %(limit)s) AS v "
             "OFFSET 0) AS c) TO STDOUT")
-    statuses = MeetingRecord.Status.choices
     params = {
         "formula": list(map(ord, FORMULA_STARTS)), "whitespace": PYTHON_WHITESPACE, "delimiter": delimiter,
         "limit": BATCH_ROWS, "after_at": after[0] if after else None, "after_pk": after[1] if after else None,
-        **{f"status_{n}": value for n, (value, _label) in enumerate(statuses)},
-        **{f"label_{n}": str(label) for n, (_value, label) in enumerate(statuses)},
+        **{f"status_{n}": value for n, value in enumerate(labels)},
+        **{f"label_{n}": label for n, label in enumerate(labels.values())},
     }
     compose = connection.ops.compose_sql
     return compose(head, params) + compose(base, base_params) + compose(tail, params)
 
 
-def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator[tuple[str, int]]:
+def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
+                       labels: dict[str, str]) -> Iterator[tuple[str, int]]:
     """The rows as the database formats them, BATCH_ROWS at a time along the (created_at, id) index.
 
     Each batch is one COPY, read as it arrives: the database formats the next rows while this process
@@ -251,7 +261,7 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> I
     after = None
     while True:
         with connections[records.db].cursor() as cursor, cursor.copy(
-                _formatted_query(records, delimiter=delimiter, after=after)) as copy:
+                _formatted_query(records, delimiter=delimiter, labels=labels, after=after)) as copy:
             batch = [_copy_fields(row) for row in iter(copy.read, b"")]
         if not batch:
             return
