@@ -3,6 +3,22 @@
 Each row carries its place in the audit chain and a seal that `manage.py verify_audit --csv FILE` checks
 with the key alone (`meetings.audit`, docs/audit.md). Only the columns the file needs are read, through
 one query per batch that starts where the last one ended, so memory does not grow with the row count.
+
+Two ways to the same bytes (tests/history/test_export_formats.py compares them on PostgreSQL):
+
+- On PostgreSQL the database formats the cells: each batch is one `COPY (SELECT …) TO STDOUT` whose rows
+  arrive as the CSV text of their cells up to the record digest — times in UTC ISO form, statuses by their
+  translated labels, associations' labels joined, formula cells defused, quoted as the csv module quotes —
+  while this process appends the previous link (from a dictionary of the batch's links, plus one query per
+  table for those outside it) and the seal. The seal stays an HMAC per row, computed here: the key never
+  goes to the database, whose logs could keep it. Its document (the cells as a JSON array) is read off the
+  written row when no cell holds a backslash, control character or quote of its own, and otherwise made
+  from the cells read back. COPY streams: the database formats the next rows while this process seals.
+- Elsewhere (SQLite in development) Python formats each row (`_RowWriter`), as before.
+
+Why (measured on 2 cores, `benchmarks/export_bench.py`, README "Numbers we promise"): of the ~90 µs a row
+the ORM path cost, about two thirds were Python turning database values into objects and back into text
+(datetimes, JSON, the csv writer), which the database does for a fraction; the HMAC itself is ~1 µs.
 """
 
 from __future__ import annotations
@@ -253,35 +269,67 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
                        labels: dict[str, str]) -> Iterator[tuple[str, int]]:
     """The rows as the database formats them, BATCH_ROWS at a time along the (created_at, id) index.
 
-    Each batch is one COPY, read as it arrives: the database formats the next rows while this process
-    seals the ones it has.
+    Each batch is one COPY, sealed as it arrives, so the database formats the next rows while this process
+    seals the ones it has. A row waits only for the next one, which is mostly its predecessor in the chain;
+    the few whose predecessor is elsewhere are finished after the batch, with one query per table.
     """
     seal = audit.document_sealer()
     after = None
     while True:
+        lines: list[str | None] = []
+        waiting: list[tuple[int, tuple]] = []  # (place in lines, row) of rows whose previous link is elsewhere
+        links: dict[int, str] = {}
+        held = None  # the row before this one, until this one shows whether it holds its predecessor's link
         with connections[records.db].cursor() as cursor, cursor.copy(
                 _formatted_query(records, delimiter=delimiter, labels=labels, after=after)) as copy:
-            batch = list(copy.rows())
-        if not batch:
+            for row in copy.rows():
+                _line, seq, link, _pk, _at = row
+                if seq:
+                    links[int(seq)] = link
+                if held is not None:
+                    _finish(held, links, lines, waiting, delimiter=delimiter, seal=seal)
+                held = row
+        if held is None:
             return
-        links = _previous_links({int(seq): link for _line, seq, link, _pk, _at in batch if seq})
-        lines = []
-        for line, seq, link, _pk, _at in batch:
-            if not seq:
-                previous = ""
-            else:
-                number = int(seq)
-                previous = audit.GENESIS if number == 1 else links.get(number - 1, "")
-            written = f"{line}{delimiter}{previous}{delimiter}{link}"
-            if document := _plain_document(written, delimiter):
-                lines.append(f"{written}{delimiter}{seal(document)}\r\n")
-            else:
-                lines.append(_written_line(line, previous, link, delimiter=delimiter, seal=seal))
-        yield "".join(lines), len(batch)
-        if len(batch) < BATCH_ROWS:
+        _finish(held, links, lines, waiting, delimiter=delimiter, seal=seal)
+        if waiting:
+            _previous_links(links)
+            for place, row in waiting:
+                lines[place] = _sealed_line(row, links.get(int(row[1]) - 1, ""), delimiter=delimiter, seal=seal)
+        yield "".join(lines), len(lines)
+        if len(lines) < BATCH_ROWS:
             return
-        _line, _seq, _link, pk, created_at = batch[-1]
+        _line, _seq, _link, pk, created_at = held
         after = (created_at, int(pk))
+
+
+def _finish(row: tuple, links: dict[int, str], lines: list, waiting: list, *, delimiter: str, seal) -> None:
+    seq = row[1]
+    if not seq:
+        lines.append(_sealed_line(row, "", delimiter=delimiter, seal=seal))
+        return
+    number = int(seq)
+    previous = audit.GENESIS if number == 1 else links.get(number - 1)
+    if previous is None:
+        waiting.append((len(lines), row))
+        lines.append(None)
+    else:
+        lines.append(_sealed_line(row, previous, delimiter=delimiter, seal=seal))
+
+
+def _sealed_line(row: tuple, previous: str, *, delimiter: str, seal) -> str:
+    """The row with its previous link and its seal, as the file has it."""
+    line, _seq, link, _pk, _at = row
+    written = f"{line}{delimiter}{previous}{delimiter}{link}"
+    chain = previous + link  # hexadecimal as the app writes them: nothing to quote or escape
+    if (not chain or chain.isalnum()) and (document := _plain_document(written, delimiter)):
+        return f"{written}{delimiter}{seal(document)}\r\n"
+    # A backslash, control character or quote in a cell, or an edited link: the cells read back (the
+    # database quoted them as the csv module does), then sealed and written as `_python_batches` does.
+    cells = [*next(csv.reader([line], delimiter=delimiter)), previous, link]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerow([*cells, seal(audit.row_document(cells))])
+    return buffer.getvalue()
 
 
 def _plain_document(written: str, delimiter: str) -> str | None:
@@ -300,14 +348,6 @@ def _plain_document(written: str, delimiter: str) -> str | None:
     parts[::2] = [part.replace(delimiter, '","') for part in parts[::2]]
     return '["' + "".join(parts) + '"]'
 
-
-def _written_line(line: str, previous: str, link: str, *, delimiter: str, seal) -> str:
-    """A row with an escaped character or quote in a cell: its cells read back (the database quoted them as
-    the csv module does), then sealed and written as `_python_batches` does."""
-    cells = [*next(csv.reader([line], delimiter=delimiter)), previous, link]
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter).writerow([*cells, seal(audit.row_document(cells))])
-    return buffer.getvalue()
 
 
 def _drain(buffer: io.StringIO) -> str:
