@@ -304,6 +304,7 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
 
 
 def _finish(row: tuple, links: dict[int, str], lines: list, waiting: list, *, delimiter: str, seal) -> None:
+    """Append the row's line, or its place, to be filled once the batch's missing links are looked up."""
     seq = row[1]
     if not seq:
         lines.append(_sealed_line(row, "", delimiter=delimiter, seal=seal))
@@ -347,7 +348,6 @@ def _plain_document(written: str, delimiter: str) -> str | None:
     parts = written.split('"')  # outside a quoted cell, inside one, outside, …
     parts[::2] = [part.replace(delimiter, '","') for part in parts[::2]]
     return '["' + "".join(parts) + '"]'
-
 
 
 def _drain(buffer: io.StringIO) -> str:
