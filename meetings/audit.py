@@ -395,18 +395,30 @@ def latest_verification() -> AuditVerification | None:
 CSV_CHAIN_COLUMNS = 6
 
 
+def row_document(texts: list[str]) -> str:
+    """canonical(texts), spelled out for a list of strings: what a row's seal signs.
+
+    The general encoder's set-up per call costs more than the encoding itself, a million times over.
+    """
+    return "[" + ",".join(map(encode_basestring, texts)) + "]"
+
+
 def row_sealer() -> Callable[[list[str]], str]:
     """The export's own seal over a row's cells as written (strings): a cell edited in the file no longer fits.
 
     The key is looked up once, for all the rows an export seals.
     """
-    kid, key = signing_key()
+    seal_document = document_sealer()
+    return lambda texts: seal_document(row_document(texts))
 
-    def seal(texts: list[str]) -> str:
-        # canonical(texts), spelled out for a list of strings: the general encoder's set-up per call
-        # costs more than the encoding itself, a million times over.
-        document = "[" + ",".join(map(encode_basestring, texts)) + "]"
-        return f"{kid}:{hmac.digest(key, document.encode(), 'sha256').hex()}"
+
+def document_sealer() -> Callable[[str], str]:
+    """The seal of a row whose canonical document (`row_document`) the caller has already spelled out."""
+    kid, key = signing_key()
+    prefix = f"{kid}:"
+
+    def seal(document: str) -> str:
+        return prefix + hmac.digest(key, document.encode(), "sha256").hex()
 
     return seal
 

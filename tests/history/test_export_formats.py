@@ -1,0 +1,102 @@
+"""PostgreSQL formats the export's cells in SQL; Python does elsewhere: both must write the same bytes."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone, translation
+
+from meetings import audit, exports
+from meetings.models import MeetingRecord
+from tests.audit.conftest import finalise, open_record, verify
+
+Status = MeetingRecord.Status
+pytestmark = pytest.mark.django_db
+
+# Cells a spreadsheet would run, cells the csv module quotes (either delimiter, quotes, line breaks), backslashes
+# and control characters (escaped by COPY and in the seal's JSON), non-ASCII, and nothing at all.
+AWKWARD_TITLES = [
+    '=HYPERLINK("http://evil.example")', "+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Müller, Schröder; Weiß",
+    'Sagt "Hallo"', '"', "Zeile 1\nZeile 2", "Zeile 1\r\nZeile 2", "C:\\Pfad\\neu", "\\", "Klingel \x07", "Ende\x1f",
+    "Ünïcödé – 会议 🎉", " Leerzeichen ", "'schon mit Apostroph",
+]
+ASSOCIATIONS = [
+    [],
+    [{"type": "contacts", "id": "7", "label": "=Anna"}],
+    [{"type": "contacts", "id": "7", "label": ""}, {"type": "companies", "id": "8"}],
+    [{"type": "contacts", "id": "7", "label": None}, {"type": "companies", "id": "8", "label": "Müller; GmbH"},
+     {"type": "deals", "id": "9", "label": 'Deal "A"'}],
+]
+
+
+@pytest.fixture
+def awkward_records(postgres_db, make_user, record_factory, monkeypatch):
+    """Open and chained records of every awkward kind, across batches of two, with an erasure in the chain."""
+    monkeypatch.setattr(exports, "BATCH_ROWS", 2)
+    rep = make_user("rep@example.de", first_name="\u00a0Ayşe\u2003", last_name="=Demir ")
+    nameless = make_user("+nameless@example.de", first_name="", last_name="")
+    moment = timezone.now() - timedelta(hours=1)
+    for n, title in enumerate(AWKWARD_TITLES):
+        record = record_factory(
+            user=rep if n % 2 else nameless, title=title, status=Status.UNKNOWN,
+            created_at=moment if n < 5 else None,  # the same time: the batches' order falls to the id
+            hub_domain="" if n % 3 == 0 else "-portal.example", response_status=(None, 0, 201)[n % 3],
+            duration_ms=None if n % 2 else 7, error_message=title, error_category=title[:10],
+            correlation_id=title[:30], hubspot_meeting_id="=1" if n == 3 else "",
+        )
+        MeetingRecord.objects.filter(pk=record.pk).update(associations=ASSOCIATIONS[n % 4])
+    for n, title in enumerate(AWKWARD_TITLES[:6]):
+        finalise(open_record(user=rep, title=title, contact_id="4711" if n == 2 else None),
+                 Status.FAILED if n % 2 else Status.CREATED)
+    call_command("erase_person", "--contact", "4711", stdout=io.StringIO())  # an erasure: the next one's predecessor
+    finalise(open_record(user=nameless, title="Nach der Löschung"))
+
+
+def written(batches) -> str:
+    return "".join(text for text, _rows in batches)
+
+
+@pytest.mark.parametrize(("language", "delimiter"), [("en", ","), ("de", ";")])
+def test_the_database_writes_the_bytes_python_writes(awkward_records, tmp_path, language, delimiter):
+    records = MeetingRecord.objects.all()
+    with translation.override(language):
+        labels = exports.status_labels()
+        in_python = written(exports._python_batches(records, delimiter=delimiter, labels=labels))
+        in_sql = written(exports._formatted_batches(records, delimiter=delimiter, labels=labels))
+        whole = written(exports.csv_batches(records, delimiter=delimiter))
+
+    assert in_python.count("\r\n") >= MeetingRecord.objects.count() and "'=HYPERLINK" in in_python
+    assert in_sql == in_python
+    assert whole.startswith("\ufeff") and whole.endswith(in_python)
+    path = tmp_path / "export.csv"
+    path.write_text(whole, encoding="utf-8", newline="")
+    assert f"checked {MeetingRecord.objects.count()} rows" in verify("--csv", str(path))
+
+
+def test_a_filtered_export_is_the_same_too(awkward_records, admin_user):
+    # Created records only: their predecessors in the chain are mostly not in the file.
+    records = exports.meeting_record_list(viewer=admin_user, everyone=True,
+                                          filters=exports.filters_from_query("status=created"))
+    labels = exports.status_labels()
+
+    in_python = written(exports._python_batches(records, delimiter=",", labels=labels))
+
+    assert in_python.count("\r\n") >= 3
+    assert written(exports._formatted_batches(records, delimiter=",", labels=labels)) == in_python
+
+
+def test_the_names_are_stripped_of_what_python_strips():
+    assert "".join(char for char in map(chr, range(0x110000)) if char.isspace()) == exports.PYTHON_WHITESPACE
+
+
+def test_links_edited_into_something_to_quote_are_written_and_sealed_as_python_does(awkward_records):
+    chained = MeetingRecord.objects.filter(audit_seq__isnull=False).order_by("-audit_seq")
+    MeetingRecord.objects.filter(pk=chained[0].pk).update(audit_link='ab,"c;d"\\')
+    records = MeetingRecord.objects.all()
+    labels = exports.status_labels()
+
+    in_sql = written(exports._formatted_batches(records, delimiter=";", labels=labels))
+
+    assert in_sql == written(exports._python_batches(records, delimiter=";", labels=labels))
+    assert '"ab,""c;d""\\"' in in_sql and audit.GENESIS in in_sql
