@@ -1,7 +1,7 @@
 """Django's and allauth's sign-in backends, with fewer queries per request.
 
-Nearly every page reads `request.user.hubspot` (the nav, the form, the history's scope): fetched with the
-user, in one query, rather than in a second one on first use. An admin's pages ask for a permission on
+Nearly every page reads `request.user.hubspot` (the nav, the form, the history's scope): it comes with the
+user, read by key beside them, rather than on first use. An admin's pages ask for a permission on
 every request: the user's own and their groups' permissions come in one query, not one each.
 """
 
@@ -11,17 +11,30 @@ from allauth.account import auth_backends as allauth_backends
 from django.contrib.auth import backends as django_backends
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.db.models import Q
+
+from hubspot_login.models import HubSpotConnection
+
+_BY_KEY = "SELECT * FROM {} WHERE {} = %s"
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 class _FewerQueries:
     def get_user(self, user_id):
-        users = get_user_model()._default_manager
-        try:
-            user = users.select_related("hubspot").get(pk=user_id)
-        except users.model.DoesNotExist:
+        # Two plain reads by key: composing the ORM's join of both tables cost more CPU than the two reads
+        # together (1.5 against 1.0 ms on PostgreSQL), on every signed-in request.
+        user_model = get_user_model()
+        user = next(iter(user_model._default_manager.raw(_BY_KEY.format(_table(user_model), user_model._meta.pk.column), [user_id])), None)
+        if user is None or not self.user_can_authenticate(user):
             return None
-        return user if self.user_can_authenticate(user) else None
+        connection = next(iter(HubSpotConnection.objects.raw(
+            _BY_KEY.format(_table(HubSpotConnection), "user_id"), [user.pk])), None)
+        user_model.hubspot.related.set_cached_value(user, connection)  # as select_related leaves it, None included
+        return user
 
     def get_all_permissions(self, user_obj, obj=None):
         # Django's answer (the same cache attribute, inactive and anonymous users have none, a superuser has

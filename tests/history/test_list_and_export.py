@@ -181,9 +181,9 @@ def test_the_list_runs_a_constant_number_of_queries(client, lena, record_factory
     client.force_login(lena)
     client.get(reverse("history_mine"))  # session warm
 
-    # The same for 3 rows as for 30: the user with their connection, and the page; the chart comes from the
+    # The same for 3 rows as for 30: the user, their connection, and the page; the chart comes from the
     # cache the first view filled, and the nav's permission check is remembered.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(reverse("history_mine"), {"page": 1})
 
 
@@ -196,16 +196,16 @@ def test_the_admin_list_and_export_run_a_constant_number_of_queries(
     client.force_login(admin_user)
     client.get(reverse("history_all"))
 
-    # The same for 3 rows as for 30: the user with their connection, their permissions (one query), the
-    # audit chain's last verification and the page; the chart and the per-rep counts, and the rep and portal
+    # The same for 3 rows as for 30: the user, their connection, their permissions (one query), the audit
+    # chain's last verification and the page; the chart and the per-rep counts, and the rep and portal
     # choices, come from the cache the first view filled.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(reverse("history_all"))
     # The same for 3 rows as for 30: the rows stream from one query; the rep choices are the list's (cached),
     # so that the export validates its filters exactly as the list did; one count, up to the bound of what
-    # may stream, decides between streaming and a job for the worker; the user and their permissions are one
-    # query each.
-    with django_assert_num_queries(4):
+    # may stream, decides between streaming and a job for the worker; besides, the user, their connection and
+    # their permissions.
+    with django_assert_num_queries(5):
         response = client.get(reverse("history_export"))
         assert len(export_rows(response)) == rows + 1
 

@@ -16,12 +16,14 @@ def fresh(user):
     return ModelBackend().get_user(user.pk)
 
 
-def test_the_user_comes_with_their_connection_in_one_query(rep):
+def test_the_user_comes_with_their_connection_read_by_key(rep):
     with CaptureQueriesContext(connection) as queries:
         user = AuthenticationBackend().get_user(rep.pk)
         assert user.hubspot.hub_id == rep.hubspot.hub_id
+        assert user.hubspot.access_token == rep.hubspot.access_token  # decrypted as the field reads it
+        assert user.hubspot.scopes == rep.hubspot.scopes and user.email == rep.email
 
-    assert len(queries) == 1
+    assert len(queries) == 2  # the user, their connection; none on use
 
 
 def test_a_user_without_a_connection_or_gone_is_answered_as_django_would(django_user_model):
@@ -46,7 +48,7 @@ def test_permissions_held_directly_or_through_a_group_are_read_in_one_query(djan
         answers = [fresh(user).has_perm(VIEW_ALL) for user in (direct, grouped, neither)]
 
     assert answers == [True, True, False]
-    assert len(queries) == 3 + 3  # per user: the user, then their permissions
+    assert len(queries) == 3 * 3  # per user: the user, their connection, then their permissions in one
 
 
 def test_superusers_hold_every_permission_and_inactive_users_none(django_user_model):
