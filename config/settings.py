@@ -153,9 +153,10 @@ if REDIS_URL:
                           "KEY_PREFIX": env("REDIS_KEY_PREFIX", default="")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# `{% cache %}` fragments (the meeting form's fields): each process its own, no round trip to Redis, and
-# a deploy starts without fragments that name the old static files. Keys are hashes of what a fragment
-# is rendered from, so processes never disagree; a fragment is some 30 KB, and at most 300 are kept.
+# `{% cache %}` fragments (a fresh meeting form's fields, the history's filter bar and chart): each process
+# its own, no round trip to Redis, and a deploy starts without fragments that name the old static files.
+# Keys name what a fragment is rendered from (hashes, versions), so processes never disagree; the largest
+# fragment is some 30 KB, and at most 300 are kept.
 CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                 "LOCATION": "template-fragments", "OPTIONS": {"MAX_ENTRIES": 300}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
