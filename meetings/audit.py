@@ -401,23 +401,29 @@ _CSV_LINE_END = "\r\n"
 
 
 def row_sealer() -> Callable[[str], str]:
-    """The export's seal of one row: `v2:keyid:HMAC(key, the row's text up to its seal cell)`.
+    """The export's seals, one row after the other in the file's order: `v2:keyid:mac` with
 
-    The text is the line as the file has it before its last delimiter: the cells quoted as the csv module
-    quotes them (QUOTE_MINIMAL), without the line end. A cell edited in the file no longer fits, and
-    `verify_csv` gets the text back from the cells it reads (`row_text`). The key is looked up once, and
-    its HMAC pads hashed once: `hmac.digest` hashes them again for every call, half of a row's seal.
+        mac = HMAC(key, the previous row's mac ‖ the row's text up to its seal cell)
+
+    (GENESIS before the first row). The text is the line as the file has it before its last delimiter: the
+    cells quoted as the csv module quotes them (QUOTE_MINIMAL), without the line end; `verify_csv` gets it
+    back from the cells it reads (`row_text`). A cell edited in the file no longer fits its row's seal, and
+    a row deleted or moved no longer fits the seal of the row after it. The key is looked up once, and its
+    HMAC pads hashed once: `hmac.digest` hashes them again for every call, half of a row's seal.
     """
     kid, key = signing_key()
     inner, outer = _hmac_pads(key)
     prefix = f"{LINE_SEAL}:{kid}:"
+    previous = GENESIS
 
     def seal(text: str) -> str:
+        nonlocal previous
         keyed = inner.copy()
-        keyed.update(text.encode())
+        keyed.update(f"{previous}{text}".encode())
         signed = outer.copy()
         signed.update(keyed.digest())
-        return prefix + signed.hexdigest()
+        previous = signed.hexdigest()
+        return prefix + previous
 
     return seal
 
@@ -466,13 +472,15 @@ def verify_csv(path) -> Verification:
         # Commas, or semicolons as a German export has them (German spreadsheets expect those).
         delimiter = ";" if file.readline().count(";") > 0 else ","
         reader = csv.reader(file, delimiter=delimiter)
+        sealed_before = GENESIS  # the mac of the row before, which a v2 seal signs with its own row
         for cells in reader:
             line = reader.line_num + 1  # the header was read above
-            problem, row = _check_csv_row(line, cells, keys, delimiter)
+            problem, row = _check_csv_row(line, cells, keys, delimiter, sealed_before)
             if problem:
                 return Verification(checked, time.monotonic() - started,
                                     first_break=Break(row.seq if row else None, f"line {line}", problem))
             checked += 1
+            sealed_before = cells[-1].rpartition(":")[2]
             if row:
                 rows.append(row)
     rows.sort(key=lambda row: row.seq)
@@ -482,23 +490,27 @@ def verify_csv(path) -> Verification:
                         head_link=last.link if last else "", first_break=broken)
 
 
-def _check_csv_row(line: int, cells: list[str], keys: dict[str, bytes],
-                   delimiter: str) -> tuple[str | None, _CsvRow | None]:
+def _check_csv_row(line: int, cells: list[str], keys: dict[str, bytes], delimiter: str,
+                   sealed_before: str) -> tuple[str | None, _CsvRow | None]:
     if len(cells) < CSV_CHAIN_COLUMNS:
         return "not a row of this export: the chain columns are missing", None
     *_content, seq, kid, digest, previous, link, signature = cells
-    sealed_line = signature.startswith(f"{LINE_SEAL}:")
+    sealed_in_order = signature.startswith(f"{LINE_SEAL}:")
     sign_kid, _sep, mac = signature.removeprefix(f"{LINE_SEAL}:").partition(":")
     sign_key = keys.get(sign_kid)
     if sign_key is None:
         return f"sealed with key id {sign_kid!r}, which AUDIT_CHAIN_KEY does not hold", None
-    # A row's text cannot be the JSON array of any cells (its first cell would start with [ and hold a quote,
-    # which the csv module quotes): a seal moved from one kind to the other does not fit.
-    sealed_text = row_text(cells[:-1], delimiter).encode() if sealed_line else canonical(cells[:-1])
-    sealed = hmac.digest(sign_key, sealed_text, "sha256").hex()
+    # Files exported before v2 seal each row alone, its cells as a JSON array (which starts with "[", where a
+    # v2 seal's message starts with a mac in hexadecimal: neither passes for the other).
+    if sealed_in_order:
+        message = f"{sealed_before}{row_text(cells[:-1], delimiter)}".encode()
+        edited = "edited: the row's cells no longer match its seal, or the row before it is not the one it followed"
+    else:
+        message, edited = canonical(cells[:-1]), "edited: the row's cells no longer match its seal"
+    sealed = hmac.digest(sign_key, message, "sha256").hex()
     row = _CsvRow(line, int(seq), kid, digest, previous, link) if seq.isdigit() else None
     if not hmac.compare_digest(sealed, mac):
-        return "edited: the row's cells no longer match its seal", row
+        return edited, row
     if row is None:
         return None, None  # an open record: not in the chain yet
     key = keys.get(kid)
