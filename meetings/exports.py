@@ -27,8 +27,10 @@ import csv
 import io
 import logging
 import secrets
-from collections.abc import Iterator
-from datetime import UTC, date, timedelta
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -46,6 +48,7 @@ from meetings.selectors import RecordFilters, can_view_all, meeting_record_list
 logger = logging.getLogger("meetings.exports")
 
 BATCH_ROWS = 10000
+Keyset = tuple[datetime, int]  # (created_at, id): where a batch ends, along the index the export reads
 
 # What the file needs, and nothing else: no request or response bodies, no reconciliation steps.
 COLUMNS = (
@@ -167,14 +170,21 @@ def _batches(records: QuerySet[MeetingRecord]) -> Iterator[tuple[tuple, ...]]:
     Not one long-lived cursor: on PostgreSQL outside a transaction Django's server-side cursor is WITH
     HOLD, which the server materialises in full first; inside one, the job's progress would stay unseen.
     """
-    rows = records.order_by("-created_at", "-id").values_list(*COLUMNS)
-    page = rows
-    while batch := tuple(page[:BATCH_ROWS]):
+    after = None
+    while batch := tuple(_newest_first(records, after).values_list(*COLUMNS)[:BATCH_ROWS]):
         yield batch
         if len(batch) < BATCH_ROWS:
             return
-        created_at, pk = batch[-1][CREATED_AT], batch[-1][PK]
-        page = rows.filter(created_at__lte=created_at).exclude(created_at=created_at, pk__gte=pk)
+        after = (batch[-1][CREATED_AT], batch[-1][PK])
+
+
+def _newest_first(records: QuerySet[MeetingRecord], after: Keyset | None) -> QuerySet[MeetingRecord]:
+    """The records newest first (the (created_at, id) index), from just after `after` if given."""
+    records = records.order_by("-created_at", "-id")
+    if after is None:
+        return records
+    created_at, pk = after
+    return records.filter(created_at__lte=created_at).exclude(created_at=created_at, pk__gte=pk)
 
 
 # --- PostgreSQL: the database formats the cells, Python seals them --------------------------------
@@ -182,7 +192,7 @@ def _batches(records: QuerySet[MeetingRecord]) -> Iterator[tuple[tuple, ...]]:
 # What str.strip() strips (str.isspace), for the rep's name as the Python path joins it.
 PYTHON_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                      "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_ISO_MICROSECONDS = "'YYYY-MM-DD\"T\"HH24:MI:SS.US'"  # the first 19 characters: isoformat(timespec="seconds")
+_ISO_SECONDS = "'YYYY-MM-DD\"T\"HH24:MI:SS'"  # isoformat(timespec="seconds") without its "+00:00"
 _ISO_MINUTES = "'YYYY-MM-DD\"T\"HH24:MI\"+00:00\"'"  # isoformat(timespec="minutes") in UTC
 # The cells `defused` guards, and those whose format (a time, a number) never needs quotes, by their place.
 _DEFUSED = frozenset({1, 2, 3, 5, 8, 9, 10, 12, 13, 14})
@@ -220,8 +230,8 @@ def _cell_values(labels: dict[str, str]) -> list[str]:
 
 
 def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
-                     after: tuple[str, int] | None) -> str:
-    """One batch as COPY: its lines up to the seal, in one array, and where the next batch starts.
+                     after: Keyset, until: Keyset | None) -> str:
+    """One batch as COPY: the rows after `after` down to `until`, their lines up to the seal in one array.
 
     Four levels, so each value is computed once per row: the values; defused, with the previous link; quoted
     and joined; gathered. The previous link is the next row's (newest first, a row's predecessor in the
@@ -234,7 +244,7 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
     values = _cell_values(labels)
     cells = []
     for n in range(len(values)):
-        value = "left(at, 19) || '+00:00'" if n == 0 else f"v{n}"
+        value = "at || '+00:00'" if n == 0 else f"v{n}"
         # ascii(): the first character's code, compared as numbers (a regular expression costs more).
         cells.append(f"CASE WHEN ascii({value}) = ANY(%(formula)s) THEN '''' || {value} ELSE {value} END"
                      if n in _DEFUSED else value)
@@ -249,24 +259,25 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
         f"CASE WHEN strpos(c{n}, %(delimiter)s) + strpos(c{n}, '\"') + strpos(c{n}, chr(10)) + strpos(c{n}, chr(13))"
         f" > 0 THEN '\"' || replace(c{n}, '\"', '\"\"') || '\"' ELSE c{n} END"
         for n in range(len(cells))]
-    keyset = "WHERE (r.created_at, r.pk) < (%(after_at)s::timestamp AT TIME ZONE 'UTC', %(after_pk)s)" if after else ""
+    keyset = "WHERE (r.created_at, r.pk) < (%(after_at)s, %(after_pk)s)"
+    if until:
+        keyset += " AND (r.created_at, r.pk) >= (%(until_at)s, %(until_pk)s)"
     # The query is this module's own text; every value (delimiter, labels, keyset) goes in as a parameter.
     head = (
-        "COPY (SELECT array_agg(line), max(at) FILTER (WHERE n = %(limit)s), max(pk) FILTER (WHERE n = %(limit)s) "  # noqa: S608
-        f"FROM (SELECT {' || %(delimiter)s || '.join(quoted)} AS line, n, at, pk FROM ("
-        f"SELECT {', '.join(f'{cell} AS c{n}' for n, cell in enumerate(cells))}, row_number() OVER w AS n,"
-        " at, pk, created_at FROM ("
+        f"COPY (SELECT array_agg(line) FROM (SELECT {' || %(delimiter)s || '.join(quoted)} AS line FROM ("  # noqa: S608
+        f"SELECT {', '.join(f'{cell} AS c{n}' for n, cell in enumerate(cells))} FROM ("
         f"SELECT {', '.join(f'{value} AS v{n}' for n, value in enumerate(values) if n)},"
         " r.audit_seq AS seq, CASE WHEN r.audit_seq IS NULL THEN '' ELSE r.audit_link END AS link, r.pk,"
-        f" to_char(r.created_at AT TIME ZONE 'UTC', {_ISO_MICROSECONDS}) AS at, r.created_at FROM ("
+        f" to_char(r.created_at AT TIME ZONE 'UTC', {_ISO_SECONDS}) AS at, r.created_at FROM ("
     )
+    # The LIMIT only cuts what the keyset bounds already; without it the planner may read the whole table.
     tail = (f") AS r({', '.join(names)}) {keyset} ORDER BY r.created_at DESC, r.pk DESC LIMIT %(limit)s) AS v "
-            "WINDOW w AS (ORDER BY created_at DESC, pk DESC) OFFSET 0) AS c ORDER BY created_at DESC, pk DESC) AS l"
-            ") TO STDOUT (FORMAT binary)")
+            "WINDOW w AS (ORDER BY created_at DESC, pk DESC) OFFSET 0) AS c) AS l) TO STDOUT (FORMAT binary)")
     params = {
         "formula": list(map(ord, FORMULA_STARTS)), "whitespace": PYTHON_WHITESPACE, "delimiter": delimiter,
         "genesis": audit.GENESIS, "limit": BATCH_ROWS,
-        "after_at": after[0] if after else None, "after_pk": after[1] if after else None,
+        "after_at": after[0], "after_pk": after[1],
+        "until_at": until[0] if until else None, "until_pk": until[1] if until else None,
         **{f"status_{n}": value for n, value in enumerate(labels)},
         **{f"label_{n}": label for n, label in enumerate(labels.values())},
     }
@@ -276,38 +287,72 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
 
 def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
                        labels: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """The rows as the database formats them, BATCH_ROWS at a time along the (created_at, id) index.
+    """The rows as the database formats them, a batch of BATCH_ROWS at a time, each one COPY, sealed here.
 
-    Each batch is one COPY whose lines lack only their seal: this process seals and appends.
+    Outside a transaction two connections of their own, each read by a thread, keep a batch under way each:
+    while this process seals one batch the database formats the next two, on both cores (the formatting
+    costs the database several times what sealing costs here). Inside a transaction another connection
+    could not see what it wrote: there its own connection formats one batch after the other.
     """
+    main = connections[records.db]
     seal = audit.row_sealer()
-    connection = connections[records.db]
-    with connection.cursor() as cursor:
-        # The lookups of previous links make the planner's estimate large enough for JIT compilation, which
-        # took ~0.2 s a batch (PostgreSQL 15) to save nothing. For the export's batches only: the connection
-        # may be kept for other requests.
-        cursor.execute("SET jit = off")
+    queries = _batch_queries(records, delimiter=delimiter, labels=labels)
+    if main.in_atomic_block:
+        with main.cursor() as cursor:
+            cursor.execute(f"SET LOCAL {_NO_JIT}")
+        for query in queries:
+            yield _sealed(_copied(main, query), delimiter=delimiter, seal=seal)
+        return
+    pair = [connections.create_connection(records.db) for _ in range(2)]
     try:
-        yield from _sealed_batches(records, delimiter=delimiter, labels=labels, seal=seal)
+        for connection in pair:
+            connection.inc_thread_sharing()  # used by one thread at a time, the pool's
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET {_NO_JIT}")
+        with ThreadPoolExecutor(max_workers=len(pair)) as pool:
+            under_way: deque[Future] = deque()
+            for n, query in enumerate(queries):
+                # A connection takes its next batch only once its last one is read.
+                under_way.append(pool.submit(_copied, pair[n % len(pair)], query))
+                if len(under_way) == len(pair):
+                    yield _sealed(under_way.popleft().result(), delimiter=delimiter, seal=seal)
+            while under_way:
+                yield _sealed(under_way.popleft().result(), delimiter=delimiter, seal=seal)
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET jit")
+        for connection in pair:
+            connection.dec_thread_sharing()
+            connection.close()
 
 
-def _sealed_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
-                    seal) -> Iterator[tuple[str, int]]:
-    after = None
-    while True:
-        with connections[records.db].cursor() as cursor, cursor.copy(
-                _formatted_query(records, delimiter=delimiter, labels=labels, after=after)) as copy:
-            copy.set_types(["text[]", "text", "int8"])
-            ((lines, last_at, last_pk),) = copy.rows()
-        if not lines:
-            return
-        yield "".join([f"{line}{delimiter}{seal(line)}\r\n" for line in lines]), len(lines)
-        if last_at is None:  # fewer rows than a batch: the last
-            return
-        after = (last_at, last_pk)
+# The lookups of previous links make the planner's estimate large enough for JIT compilation, which took
+# ~0.2 s a batch (PostgreSQL 15) to save nothing.
+_NO_JIT = "jit = off"
+
+
+def _batch_queries(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str]) -> Iterator[str]:
+    """Each batch's COPY, bounded on both sides, so that a batch's query can run before the one above it is read.
+
+    The first starts just above the newest row: the file holds the rows there were when it started.
+    """
+    newest = _newest_first(records, None).values_list("created_at", "pk").first()
+    after = (newest[0], newest[1] + 1) if newest else None
+    while after:
+        last = _newest_first(records, after).values_list("created_at", "pk")[BATCH_ROWS - 1:BATCH_ROWS]
+        until = next(iter(last), None)
+        yield _formatted_query(records, delimiter=delimiter, labels=labels, after=after, until=until)
+        after = until
+
+
+def _copied(connection, query: str) -> list[str]:
+    """A batch's lines up to their seals, as one COPY brings them."""
+    with connection.cursor() as cursor, cursor.copy(query) as copy:
+        copy.set_types(["text[]"])
+        ((lines,),) = copy.rows()
+    return lines or []
+
+
+def _sealed(lines: list[str], *, delimiter: str, seal: Callable[[str], str]) -> tuple[str, int]:
+    return "".join([f"{line}{delimiter}{seal(line)}\r\n" for line in lines]), len(lines)
 
 
 def _drain(buffer: io.StringIO) -> str:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone, translation
 
 from meetings import audit, exports
@@ -126,3 +127,19 @@ def test_the_databases_file_shows_a_cell_edited_a_row_deleted_or_moved(awkward_r
         csv.writer(file, delimiter=";").writerows([header, *rows])
 
     assert "edited: the row's cells no longer match its seal" in broken("--csv", str(path))
+
+
+def test_outside_a_transaction_two_connections_take_turns_and_write_the_same_bytes(
+    transactional_db, awkward_records, admin_user
+):
+    records = MeetingRecord.objects.all()
+    labels = exports.status_labels()
+    assert not connection.in_atomic_block  # else one connection formats every batch
+
+    in_python = written(exports._python_batches(records, delimiter=";", labels=labels))
+
+    assert written(exports._formatted_batches(records, delimiter=";", labels=labels)) == in_python
+    created = exports.meeting_record_list(viewer=admin_user, everyone=True,
+                                          filters=exports.filters_from_query("status=created"))
+    assert (written(exports._formatted_batches(created, delimiter=",", labels=labels))
+            == written(exports._python_batches(created, delimiter=",", labels=labels)))
