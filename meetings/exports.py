@@ -2,23 +2,25 @@
 
 Each row carries its place in the audit chain and a seal that `manage.py verify_audit --csv FILE` checks
 with the key alone (`meetings.audit`, docs/audit.md). Only the columns the file needs are read, through
-one query per batch that starts where the last one ended, so memory does not grow with the row count.
+one query per batch bounded along the (created_at, id) index, so memory does not grow with the row count.
 
 Two ways to the same bytes (tests/history/test_export_formats.py compares them on PostgreSQL):
 
-- On PostgreSQL the database formats the cells: each batch is one `COPY (SELECT …) TO STDOUT` whose rows
-  arrive as the CSV text of their cells up to the record digest — times in UTC ISO form, statuses by their
-  translated labels, associations' labels joined, formula cells defused, quoted as the csv module quotes —
-  while this process appends the previous link (from a dictionary of the batch's links, plus one query per
-  table for those outside it) and the seal. The seal stays an HMAC per row, computed here: the key never
-  goes to the database, whose logs could keep it. Its document (the cells as a JSON array) is read off the
-  written row when no cell holds a backslash, control character or quote of its own, and otherwise made
-  from the cells read back. COPY streams: the database formats the next rows while this process seals.
+- On PostgreSQL the database writes each row's text up to its seal: each batch is one
+  `COPY (SELECT …) TO STDOUT (FORMAT binary)` of one array of lines — times in UTC ISO form, statuses by
+  their translated labels, associations' labels joined, formula cells defused, quoted as the csv module
+  quotes, the previous link taken from the next row (newest first, mostly the predecessor in the chain) or
+  looked up by sequence number. This process only seals each line and appends the seal. The seal stays an
+  HMAC per row, computed here: the key never goes to the database, whose logs could keep it. Outside a
+  transaction two connections of the export's own keep a batch under way each, so the database formats the
+  next batches on both cores while this process seals one (`_formatted_batches`).
 - Elsewhere (SQLite in development) Python formats each row (`_RowWriter`), as before.
 
 Why (measured on 2 cores, `benchmarks/export_bench.py`, README "Numbers we promise"): of the ~90 µs a row
 the ORM path cost, about two thirds were Python turning database values into objects and back into text
-(datetimes, JSON, the csv writer), which the database does for a fraction; the HMAC itself is ~1 µs.
+(datetimes, JSON, the csv writer), which the database does for a fraction. Then the worker's ~30 µs a row
+were reading COPY's rows one by one, spelling out the seal's JSON document, and `hmac.digest` (~5 µs, half
+of it hashing the key's pads again): a seal over the written line, with the pads hashed once, leaves ~6 µs.
 """
 
 from __future__ import annotations
