@@ -303,7 +303,8 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
         with main.cursor() as cursor:
             cursor.execute(f"SET LOCAL {_NO_JIT}")
         for query in queries:
-            yield _sealed(_copied(main, query), delimiter=delimiter, seal=seal)
+            if lines := _copied(main, query):
+                yield _sealed(lines, delimiter=delimiter, seal=seal)
         return
     pair = [connections.create_connection(records.db) for _ in range(2)]
     try:
@@ -316,10 +317,12 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
             for n, query in enumerate(queries):
                 # A connection takes its next batch only once its last one is read.
                 under_way.append(pool.submit(_copied, pair[n % len(pair)], query))
-                if len(under_way) == len(pair):
-                    yield _sealed(under_way.popleft().result(), delimiter=delimiter, seal=seal)
+                if len(under_way) == len(pair) and (lines := under_way.popleft().result()):
+                    yield _sealed(lines, delimiter=delimiter, seal=seal)
             while under_way:
-                yield _sealed(under_way.popleft().result(), delimiter=delimiter, seal=seal)
+                # The last batch is empty when the one before ended on the last row.
+                if lines := under_way.popleft().result():
+                    yield _sealed(lines, delimiter=delimiter, seal=seal)
     finally:
         for connection in pair:
             connection.dec_thread_sharing()
