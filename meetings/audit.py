@@ -21,6 +21,7 @@ import csv
 import hashlib
 import heapq
 import hmac
+import io
 import json
 import logging
 import time
@@ -393,34 +394,62 @@ def latest_verification() -> AuditVerification | None:
 
 # The columns every exported row ends with, in this order (the check finds them from the end).
 CSV_CHAIN_COLUMNS = 6
+# What a row seal starts with since it signs the row's text (`row_sealer`); seals without it sign the cells
+# as a JSON array (`row_document`), as exports made before did, and still verify.
+LINE_SEAL = "v2"
+_CSV_LINE_END = "\r\n"
+
+
+def row_sealer() -> Callable[[str], str]:
+    """The export's seals, one row after the other in the file's order: `v2:keyid:mac` with
+
+        mac = HMAC(key, the previous row's mac ‖ the row's text up to its seal cell)
+
+    (GENESIS before the first row). The text is the line as the file has it before its last delimiter: the
+    cells quoted as the csv module quotes them (QUOTE_MINIMAL), without the line end; `verify_csv` gets it
+    back from the cells it reads (`row_text`). A cell edited in the file no longer fits its row's seal, and
+    a row deleted or moved no longer fits the seal of the row after it. The key is looked up once, and its
+    HMAC pads hashed once: `hmac.digest` hashes them again for every call, half of a row's seal.
+    """
+    kid, key = signing_key()
+    inner, outer = _hmac_pads(key)
+    prefix = f"{LINE_SEAL}:{kid}:"
+    previous = GENESIS
+
+    def seal(text: str) -> str:
+        nonlocal previous
+        keyed = inner.copy()
+        keyed.update(f"{previous}{text}".encode())
+        signed = outer.copy()
+        signed.update(keyed.digest())
+        previous = signed.hexdigest()
+        return prefix + previous
+
+    return seal
+
+
+_INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
+_OUTER_PAD = bytes(byte ^ 0x5C for byte in range(256))
+
+
+def _hmac_pads(key: bytes):
+    """HMAC-SHA256's two keyed hashes (RFC 2104), ready to be copied and fed a message each."""
+    if len(key) > hashlib.sha256().block_size:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(hashlib.sha256().block_size, b"\0")
+    return hashlib.sha256(key.translate(_INNER_PAD)), hashlib.sha256(key.translate(_OUTER_PAD))
+
+
+def row_text(cells: list[str], delimiter: str) -> str:
+    """A row's cells as the export writes them, without the line end: what a line seal signs."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerow(cells)
+    return buffer.getvalue().removesuffix(_CSV_LINE_END)
 
 
 def row_document(texts: list[str]) -> str:
-    """canonical(texts), spelled out for a list of strings: what a row's seal signs.
-
-    The general encoder's set-up per call costs more than the encoding itself, a million times over.
-    """
+    """canonical(texts), spelled out for a list of strings: what a seal without a version signs."""
     return "[" + ",".join(map(encode_basestring, texts)) + "]"
-
-
-def row_sealer() -> Callable[[list[str]], str]:
-    """The export's own seal over a row's cells as written (strings): a cell edited in the file no longer fits.
-
-    The key is looked up once, for all the rows an export seals.
-    """
-    seal_document = document_sealer()
-    return lambda texts: seal_document(row_document(texts))
-
-
-def document_sealer() -> Callable[[str], str]:
-    """The seal of a row whose canonical document (`row_document`) the caller has already spelled out."""
-    kid, key = signing_key()
-    prefix = f"{kid}:"
-
-    def seal(document: str) -> str:
-        return prefix + hmac.digest(key, document.encode(), "sha256").hex()
-
-    return seal
 
 
 @dataclass(frozen=True)
@@ -443,13 +472,15 @@ def verify_csv(path) -> Verification:
         # Commas, or semicolons as a German export has them (German spreadsheets expect those).
         delimiter = ";" if file.readline().count(";") > 0 else ","
         reader = csv.reader(file, delimiter=delimiter)
+        sealed_before = GENESIS  # the mac of the row before, which a v2 seal signs with its own row
         for cells in reader:
             line = reader.line_num + 1  # the header was read above
-            problem, row = _check_csv_row(line, cells, keys)
+            problem, row = _check_csv_row(line, cells, keys, delimiter, sealed_before)
             if problem:
                 return Verification(checked, time.monotonic() - started,
                                     first_break=Break(row.seq if row else None, f"line {line}", problem))
             checked += 1
+            sealed_before = cells[-1].rpartition(":")[2]
             if row:
                 rows.append(row)
     rows.sort(key=lambda row: row.seq)
@@ -459,18 +490,27 @@ def verify_csv(path) -> Verification:
                         head_link=last.link if last else "", first_break=broken)
 
 
-def _check_csv_row(line: int, cells: list[str], keys: dict[str, bytes]) -> tuple[str | None, _CsvRow | None]:
+def _check_csv_row(line: int, cells: list[str], keys: dict[str, bytes], delimiter: str,
+                   sealed_before: str) -> tuple[str | None, _CsvRow | None]:
     if len(cells) < CSV_CHAIN_COLUMNS:
         return "not a row of this export: the chain columns are missing", None
-    *content, seq, kid, digest, previous, link, signature = cells
-    sign_kid, _sep, mac = signature.partition(":")
+    *_content, seq, kid, digest, previous, link, signature = cells
+    sealed_in_order = signature.startswith(f"{LINE_SEAL}:")
+    sign_kid, _sep, mac = signature.removeprefix(f"{LINE_SEAL}:").partition(":")
     sign_key = keys.get(sign_kid)
     if sign_key is None:
         return f"sealed with key id {sign_kid!r}, which AUDIT_CHAIN_KEY does not hold", None
-    sealed = hmac.digest(sign_key, canonical([*content, seq, kid, digest, previous, link]), "sha256").hex()
+    # Files exported before v2 seal each row alone, its cells as a JSON array (which starts with "[", where a
+    # v2 seal's message starts with a mac in hexadecimal: neither passes for the other).
+    if sealed_in_order:
+        message = f"{sealed_before}{row_text(cells[:-1], delimiter)}".encode()
+        edited = "edited: the row's cells no longer match its seal, or the row before it is not the one it followed"
+    else:
+        message, edited = canonical(cells[:-1]), "edited: the row's cells no longer match its seal"
+    sealed = hmac.digest(sign_key, message, "sha256").hex()
     row = _CsvRow(line, int(seq), kid, digest, previous, link) if seq.isdigit() else None
     if not hmac.compare_digest(sealed, mac):
-        return "edited: the row's cells no longer match its seal", row
+        return edited, row
     if row is None:
         return None, None  # an open record: not in the chain yet
     key = keys.get(kid)

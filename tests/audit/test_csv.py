@@ -1,11 +1,13 @@
 """The export carries its proof: `verify_audit --csv FILE` checks it with the key alone."""
 
 import csv
+import hmac
 import io
 
 import pytest
 from django.urls import reverse
 
+from meetings import audit
 from meetings.models import AuditErasure, MeetingRecord
 from tests.audit.conftest import broken, finalise, open_record, verify
 
@@ -118,3 +120,64 @@ def test_a_german_export_uses_semicolons_and_checks_out(records, client, admin_u
 
     assert header[0] == "Abgeschickt am (UTC)" and len(rows) == 5  # German Excel splits it into columns
     assert "The audit chain holds: checked 5 rows of" in verify("--csv", str(path))
+
+
+def test_each_seal_signs_the_row_as_written_after_the_row_before(records, export):
+    """v2:keyid:HMAC(key, previous row's mac ‖ the line up to its seal cell), HMAC as the standard library has it."""
+    path, (_header, *rows) = export()
+    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")[1:-1]
+    kid, key = audit.signing_key()
+
+    before = audit.GENESIS
+    for line, row in zip(lines, rows, strict=True):
+        text, _sep, seal = line.rpartition(",")
+        assert seal == row[-1] and seal.startswith(f"v2:{kid}:")
+        assert seal.removeprefix(f"v2:{kid}:") == hmac.digest(key, f"{before}{text}".encode(), "sha256").hex()
+        before = seal.rpartition(":")[2]
+
+
+def test_a_row_deleted_from_the_file_is_found_at_the_row_after_it(records, export):
+    path, (header, *rows) = export()
+    del rows[2]
+    write(path, [header, *rows])
+
+    assert "line 4: edited: the row's cells no longer match its seal, or the row before it is not the one it " \
+           "followed" in broken("--csv", str(path))
+
+
+def test_rows_moved_in_the_file_are_found(records, export):
+    path, (header, *rows) = export()
+    rows[1], rows[2] = rows[2], rows[1]
+    write(path, [header, *rows])
+
+    assert "line 3: edited" in broken("--csv", str(path))
+
+
+def sealed_alone(rows: list[list[str]]) -> list[list[str]]:
+    """The rows as exports before v2 sealed them: keyid:HMAC(key, the cells as a JSON array), each row alone."""
+    kid, key = audit.signing_key()
+    return [[*row[:-1], f"{kid}:{hmac.digest(key, audit.canonical(row[:-1]), 'sha256').hex()}"] for row in rows]
+
+
+def test_a_file_exported_before_v2_seals_still_checks_out_and_its_edits_are_found(records, export):
+    path, (header, *rows) = export()
+    old = sealed_alone(rows)
+    write(path, [header, *old])
+
+    assert "The audit chain holds: checked 5 rows of" in verify("--csv", str(path))
+    old[1][5] = "Anderer Titel"
+    write(path, [header, *old])
+    assert "line 3: edited: the row's cells no longer match its seal (" in broken("--csv", str(path))
+
+
+def test_a_seal_moved_from_one_kind_to_the_other_does_not_fit(records, export):
+    path, (header, *rows) = export()
+    kid = audit.signing_key()[0]
+    rows[0][-1] = rows[0][-1].removeprefix("v2:")  # a v2 mac offered as a seal of the cells alone
+    write(path, [header, *rows])
+    assert "line 2: edited" in broken("--csv", str(path))
+
+    old = sealed_alone(rows)
+    old[0][-1] = f"v2:{kid}:" + old[0][-1].rpartition(":")[2]  # and the other way round
+    write(path, [header, *old])
+    assert "line 2: edited" in broken("--csv", str(path))

@@ -1,15 +1,17 @@
 """PostgreSQL formats the export's cells in SQL; Python does elsewhere: both must write the same bytes."""
 
+import csv
 import io
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone, translation
 
 from meetings import audit, exports
 from meetings.models import MeetingRecord
-from tests.audit.conftest import finalise, open_record, verify
+from tests.audit.conftest import broken, finalise, open_record, verify
 
 Status = MeetingRecord.Status
 pytestmark = pytest.mark.django_db
@@ -100,3 +102,44 @@ def test_links_edited_into_something_to_quote_are_written_and_sealed_as_python_d
 
     assert in_sql == written(exports._python_batches(records, delimiter=";", labels=labels))
     assert '"ab,""c;d""\\"' in in_sql and audit.GENESIS in in_sql
+
+
+def edit_a_cell(rows):
+    rows[3][5] = "Anderer Titel"
+
+
+def delete_a_row(rows):
+    del rows[3]
+
+
+def move_a_row(rows):
+    rows.insert(1, rows.pop(4))
+
+
+@pytest.mark.parametrize("tamper", [edit_a_cell, delete_a_row, move_a_row])
+def test_the_databases_file_shows_a_cell_edited_a_row_deleted_or_moved(awkward_records, tmp_path, tamper):
+    with translation.override("de"):
+        whole = written(exports.csv_batches(MeetingRecord.objects.all(), delimiter=";"))
+    header, *rows = csv.reader(io.StringIO(whole.removeprefix("\ufeff"), newline=""), delimiter=";")
+    tamper(rows)
+    path = tmp_path / "export.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file, delimiter=";").writerows([header, *rows])
+
+    assert "edited: the row's cells no longer match its seal" in broken("--csv", str(path))
+
+
+def test_outside_a_transaction_two_connections_take_turns_and_write_the_same_bytes(
+    transactional_db, awkward_records, admin_user
+):
+    records = MeetingRecord.objects.all()
+    labels = exports.status_labels()
+    assert not connection.in_atomic_block  # else one connection formats every batch
+
+    in_python = written(exports._python_batches(records, delimiter=";", labels=labels))
+
+    assert written(exports._formatted_batches(records, delimiter=";", labels=labels)) == in_python
+    created = exports.meeting_record_list(viewer=admin_user, everyone=True,
+                                          filters=exports.filters_from_query("status=created"))
+    assert (written(exports._formatted_batches(created, delimiter=",", labels=labels))
+            == written(exports._python_batches(created, delimiter=",", labels=labels)))
