@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -135,8 +135,12 @@ class _RowWriter:
         return [str(seq), key_id, digest, previous, link]
 
 
-def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator[tuple[str, int]]:
+def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
+                parallel: bool = False) -> Iterator[tuple[str, int]]:
     """The file as (text, rows in it): the header first, then one piece per batch of rows.
+
+    `parallel`: on PostgreSQL, two connections of the export's own format batches side by side (the
+    worker's large exports); a streamed download, a batch or so, keeps to the request's connection.
 
     Header and status labels are translated when this starts, in the language active then. On PostgreSQL
     the database formats the cells (`_formatted_batches`); elsewhere Python does (`_python_batches`): the
@@ -148,7 +152,7 @@ def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str) -> Iterator
     # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
     yield "\ufeff" + _drain(buffer), 0
     if connections[records.db].vendor == "postgresql":
-        yield from _formatted_batches(records, delimiter=delimiter, labels=labels)
+        yield from _formatted_batches(records, delimiter=delimiter, labels=labels, parallel=parallel)
     else:
         yield from _python_batches(records, delimiter=delimiter, labels=labels)
 
@@ -287,8 +291,8 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
     return compose(head, params) + compose(base, base_params) + compose(tail, params)
 
 
-def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
-                       labels: dict[str, str]) -> Iterator[tuple[str, int]]:
+def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
+                       parallel: bool = True) -> Iterator[tuple[str, int]]:
     """The rows as the database formats them, a batch of BATCH_ROWS at a time, each one COPY, sealed here.
 
     Outside a transaction two connections of their own, each read by a thread, keep a batch under way each:
@@ -304,6 +308,15 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
             cursor.execute(f"SET LOCAL {_NO_JIT}")
         for query in queries:
             if lines := _copied(main, query):
+                yield _sealed(lines, delimiter=delimiter, seal=seal)
+        return
+    if not parallel:
+        for query in queries:
+            # A transaction per batch, only for SET LOCAL: none stays open while the client reads.
+            with transaction.atomic(using=records.db), main.cursor() as cursor:
+                cursor.execute(f"SET LOCAL {_NO_JIT}")
+                lines = _copied(main, query)
+            if lines:
                 yield _sealed(lines, delimiter=delimiter, seal=seal)
         return
     pair = [connections.create_connection(records.db) for _ in range(2)]
@@ -453,7 +466,7 @@ def _write(job: ExportJob) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     done = 0
     with translation.override(job.language), open(path, "w", encoding="utf-8", newline="") as file:
-        for text, rows in csv_batches(records, delimiter=job.delimiter):
+        for text, rows in csv_batches(records, delimiter=job.delimiter, parallel=True):
             file.write(text)
             if rows:
                 done += rows

@@ -129,8 +129,9 @@ def test_the_databases_file_shows_a_cell_edited_a_row_deleted_or_moved(awkward_r
     assert "edited: the row's cells no longer match its seal" in broken("--csv", str(path))
 
 
-def test_outside_a_transaction_two_connections_take_turns_and_write_the_same_bytes(
-    transactional_db, awkward_records, admin_user
+@pytest.mark.parametrize("parallel", [True, False], ids=["two connections (the worker)", "one (a download)"])
+def test_outside_a_transaction_either_way_writes_the_same_bytes(
+    transactional_db, awkward_records, admin_user, parallel
 ):
     records = MeetingRecord.objects.all()
     labels = exports.status_labels()
@@ -138,8 +139,9 @@ def test_outside_a_transaction_two_connections_take_turns_and_write_the_same_byt
 
     in_python = written(exports._python_batches(records, delimiter=";", labels=labels))
 
-    assert written(exports._formatted_batches(records, delimiter=";", labels=labels)) == in_python
+    assert written(exports._formatted_batches(records, delimiter=";", labels=labels, parallel=parallel)) == in_python
+    assert not connection.in_atomic_block  # no transaction left open between batches
     created = exports.meeting_record_list(viewer=admin_user, everyone=True,
                                           filters=exports.filters_from_query("status=created"))
-    assert (written(exports._formatted_batches(created, delimiter=",", labels=labels))
+    assert (written(exports._formatted_batches(created, delimiter=",", labels=labels, parallel=parallel))
             == written(exports._python_batches(created, delimiter=",", labels=labels)))
