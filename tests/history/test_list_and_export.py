@@ -250,3 +250,17 @@ def test_admins_see_values_on_the_chart_names_in_one_shape_and_the_rep_table_ope
     assert 'class="chart-value">3</text>' in content  # this week's bar says how many
     assert f">Lena Müller ({lena.email})</option>" in content and ">x@example.de</option>" in content
     assert '<details class="mb-3" open>' in content
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_id_a_filter_points_to_is_on_the_page(client, admin_user, lena, record_factory, language):
+    import re
+
+    record_factory(user=lena)
+    client.force_login(admin_user)
+    page = client.get(reverse("history_all"), {"submitted_from": "gestern", "q": "Müller"},
+                      HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    described = {name for ids in re.findall(r'aria-describedby="([^"]+)"', page) for name in ids.split()}
+    assert {"id_q_helptext", "id_submitted_from_error"} <= described  # the widgets do point to them
+    assert all(f'id="{name}"' in page for name in described)
