@@ -11,9 +11,9 @@ Two ways to the same bytes (tests/history/test_export_formats.py compares them o
   their translated labels, associations' labels joined, formula cells defused, quoted as the csv module
   quotes, the previous link taken from the next row (newest first, mostly the predecessor in the chain) or
   looked up by sequence number. This process only seals each line and appends the seal. The seal stays an
-  HMAC per row, computed here: the key never goes to the database, whose logs could keep it. Outside a
-  transaction two connections of the export's own keep a batch under way each, so the database formats the
-  next batches on both cores while this process seals one (`_formatted_batches`).
+  HMAC per row, computed here: the key never goes to the database, whose logs could keep it. For the
+  worker's jobs, outside a transaction, two connections of the export's own keep a batch under way each,
+  so the database formats the next batches on both cores while this process seals one (`_formatted_batches`).
 - Elsewhere (SQLite in development) Python formats each row (`_RowWriter`), as before.
 
 Why (measured on 2 cores, `benchmarks/export_bench.py`, README "Numbers we promise"): of the ~90 µs a row
@@ -295,10 +295,12 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labe
                        parallel: bool = True) -> Iterator[tuple[str, int]]:
     """The rows as the database formats them, a batch of BATCH_ROWS at a time, each one COPY, sealed here.
 
-    Outside a transaction two connections of their own, each read by a thread, keep a batch under way each:
-    while this process seals one batch the database formats the next two, on both cores (the formatting
-    costs the database several times what sealing costs here). Inside a transaction another connection
-    could not see what it wrote: there its own connection formats one batch after the other.
+    `parallel` (the worker's jobs), outside a transaction: two connections of their own, each read by a
+    thread, keep a batch under way each; while this process seals one batch the database formats the next
+    two, on both cores (the formatting costs the database several times what sealing costs here). Otherwise
+    the caller's connection formats one batch after the other: inside a transaction because another
+    connection could not see what it wrote, and for a streamed download (a batch or so) because two more
+    connections would cost it more than they save.
     """
     main = connections[records.db]
     seal = audit.row_sealer()
