@@ -80,8 +80,8 @@ def test_progress_counts_every_batch_up_to_the_total(admin_user, chained, settin
     seen = []
     write = exports.csv_batches
 
-    def watched(records, *, delimiter):
-        for piece in write(records, delimiter=delimiter):
+    def watched(records, **options):
+        for piece in write(records, **options):
             seen.append(ExportJob.objects.values_list("rows_done", "rows_total").get(pk=job.pk))
             yield piece
 
