@@ -193,7 +193,7 @@ def test_only_the_admin_who_asked_or_a_superuser_gets_the_job(
 def test_a_failed_job_says_so_and_leaves_no_file(client, admin_user, chained, settings, run_due_tasks, monkeypatch):
     settings.EXPORT_STREAM_MAX_ROWS = 3
 
-    def broken_disk(records, *, delimiter):
+    def broken_disk(records, **options):
         yield "\ufeffheader\r\n", 0
         raise OSError("No space left on device")
 
