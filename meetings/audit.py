@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from json.encoder import encode_basestring  # the canonical encoder's, with ensure_ascii off
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -395,7 +394,7 @@ def latest_verification() -> AuditVerification | None:
 # The columns every exported row ends with, in this order (the check finds them from the end).
 CSV_CHAIN_COLUMNS = 6
 # What a row seal starts with since it signs the row's text (`row_sealer`); seals without it sign the cells
-# as a JSON array (`row_document`), as exports made before did, and still verify.
+# as a JSON array (`canonical`), as exports made before did, and still verify.
 LINE_SEAL = "v2"
 _CSV_LINE_END = "\r\n"
 
@@ -445,11 +444,6 @@ def row_text(cells: list[str], delimiter: str) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter).writerow(cells)
     return buffer.getvalue().removesuffix(_CSV_LINE_END)
-
-
-def row_document(texts: list[str]) -> str:
-    """canonical(texts), spelled out for a list of strings: what a seal without a version signs."""
-    return "[" + ",".join(map(encode_basestring, texts)) + "]"
 
 
 @dataclass(frozen=True)

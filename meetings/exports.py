@@ -220,7 +220,7 @@ def _association_labels(column: str) -> str:
 def _cell_values(labels: dict[str, str]) -> list[str]:
     """The cells up to the record digest as SQL over the batch's rows `r`, not yet defused nor quoted.
 
-    `_RowWriter.cells` in SQL; the first, the submission time, is cut from `at` (below) one level up.
+    `_RowWriter.line`'s cells in SQL; the first, the submission time, is cut from `at` (below) one level up.
     """
     status = " ".join(f"WHEN %(status_{n})s THEN %(label_{n})s" for n in range(len(labels)))
     chained = "CASE WHEN r.audit_seq IS NULL THEN '' ELSE {} END"
@@ -292,7 +292,7 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
 
 
 def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
-                       parallel: bool = True) -> Iterator[tuple[str, int]]:
+                       parallel: bool = False) -> Iterator[tuple[str, int]]:
     """The rows as the database formats them, a batch of BATCH_ROWS at a time, each one COPY, sealed here.
 
     `parallel` (the worker's jobs), outside a transaction: two connections of their own, each read by a

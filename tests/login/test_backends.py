@@ -17,13 +17,14 @@ def fresh(user):
 
 
 def test_the_user_comes_with_their_connection_read_by_key(rep):
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as fetched:
         user = AuthenticationBackend().get_user(rep.pk)
+    with CaptureQueriesContext(connection) as used:
         assert user.hubspot.hub_id == rep.hubspot.hub_id
         assert user.hubspot.access_token == rep.hubspot.access_token  # decrypted as the field reads it
         assert user.hubspot.scopes == rep.hubspot.scopes and user.email == rep.email
 
-    assert len(queries) == 2  # the user, their connection; none on use
+    assert (len(fetched), len(used)) == (2, 0)  # the user and their connection, and nothing more on use
 
 
 def test_a_user_without_a_connection_or_gone_is_answered_as_django_would(django_user_model):
