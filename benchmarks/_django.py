@@ -6,6 +6,7 @@ import os
 import statistics
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,32 @@ def setup(name: str) -> str:
     if connection.vendor == "postgresql":
         call_command("flush", verbosity=0, interactive=False)
     return connection.vendor
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+def use_redis_if_it_answers(name: str) -> bool:
+    """The cache is Redis, as in production, when TEST_REDIS_URL (or redis://127.0.0.1:6379/5) answers.
+
+    Under a key prefix of this run's own (`drop_redis_keys` removes it); call before `setup`.
+    """
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+    os.environ["REDIS_URL"], os.environ["REDIS_KEY_PREFIX"] = REDIS_URL, f"{name}-{uuid.uuid4().hex[:8]}"
+    return True
+
+
+def drop_redis_keys() -> None:
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    for key in server.scan_iter(f"{os.environ['REDIS_KEY_PREFIX']}:*"):
+        server.delete(key)
 
 
 def percentile(values: list[float], share: float) -> float:

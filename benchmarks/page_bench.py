@@ -18,24 +18,10 @@ import os
 import pstats
 import statistics
 import time
-import uuid
 
-from _django import bench_row, connect_rep, setup, signed_in_client, summary
+from _django import bench_row, connect_rep, drop_redis_keys, setup, signed_in_client, summary, use_redis_if_it_answers
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-PREFIX = f"page-bench-{uuid.uuid4().hex[:8]}"
 TARGET_CPU_MS = 8
-
-
-def use_redis_if_it_answers() -> bool:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-    os.environ["REDIS_URL"], os.environ["REDIS_KEY_PREFIX"] = REDIS_URL, PREFIX
-    return True
 
 
 def count_redis_commands() -> list[int]:
@@ -86,20 +72,12 @@ def profile(client, url: str, pages: int) -> str:
     return out.getvalue()
 
 
-def drop_keys() -> None:
-    import redis
-
-    server = redis.Redis.from_url(REDIS_URL)
-    for key in server.scan_iter(f"{PREFIX}:*"):
-        server.delete(key)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--profile", action="store_true", help="also print where the CPU goes (cProfile)")
     args = parser.parse_args()
-    redis_used = use_redis_if_it_answers()
+    redis_used = use_redis_if_it_answers("page-bench")
     vendor = setup("page-bench")
     redis_sent = count_redis_commands() if redis_used else None
 
@@ -124,7 +102,7 @@ def main() -> None:
             report = profile(client, url, 50) if args.profile else ""
     finally:
         if redis_used:
-            drop_keys()
+            drop_redis_keys()
 
     print(f"database: {vendor}, cache: {'Redis' if redis_used else 'local memory'}, "
           f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -159,6 +159,12 @@ else:
 # fragment is some 30 KB, and at most 300 are kept.
 CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                 "LOCATION": "template-fragments", "OPTIONS": {"MAX_ENTRIES": 300}}
+# The history's drawn pages (meetings/history_pages.py): each process its own, under a version of the records
+# every process shares through Redis. Without Redis (development) the worker's writes would not reach the
+# app's memory, so every view draws its page. Some 25 KB each, at most 200 kept.
+HISTORY_PAGE_CACHE = bool(REDIS_URL)
+CACHES["history_pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                           "LOCATION": "history-pages", "OPTIONS": {"MAX_ENTRIES": 200}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTHENTICATION_BACKENDS = [
@@ -313,7 +319,8 @@ RECONCILE_AFTER_SECONDS = sorted(env.list("RECONCILE_AFTER_SECONDS", cast=float,
 STALE_PENDING_SECONDS = env.int("STALE_PENDING_SECONDS", default=180)
 SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=30)
 # The history's chart and per-rep counts are computed at most once per this many seconds per scope and
-# filters (meetings/selectors.py, meeting_record_summary); the list of records itself is always current.
+# filters (meetings/selectors.py, meeting_record_summary); the list of records itself is always current
+# (a drawn page is kept at most this long, and drawn anew after any write: meetings/history_pages.py).
 HISTORY_SUMMARY_SECONDS = env.int("HISTORY_SUMMARY_SECONDS", default=60)
 # How often the worker verifies the audit chain, and redacts bodies older than the admin's retention.
 AUDIT_VERIFY_INTERVAL_SECONDS = env.int("AUDIT_VERIFY_INTERVAL_SECONDS", default=24 * 3600)

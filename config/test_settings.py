@@ -30,6 +30,9 @@ WHITENOISE_AUTOREFRESH = True
 # Tests run many requests at once in one process (the live server, sixteen concurrent form loads);
 # the bulkhead's own tests set a small limit.
 HUBSPOT_WAITING_THREADS = 64
+# The history's pages are drawn once per state of the records, as in production: the suite is one process,
+# so its memory holds the records' version for every view and write.
+HISTORY_PAGE_CACHE = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not SQLite's shared-cache memory database: tests that write from several threads at once

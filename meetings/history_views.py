@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -15,13 +16,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from meetings import audit
+from meetings import audit, history_pages
 from meetings.chart import weekly_chart
 from meetings.history_rows import LISTED_COLUMNS, ListedRecord, history_rows_html
 from meetings.models import MeetingRecord
@@ -167,26 +170,43 @@ def _portals() -> list[tuple[int, str]]:
 
 
 def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
+    draw = partial(_list_body, request, everyone=everyone)
+    if settings.HISTORY_PAGE_CACHE:
+        body, ignored = history_pages.drawn_page(scope="all" if everyone else f"rep:{request.user.pk}",
+                                                 query=request.GET.urlencode(), draw=draw)
+    else:
+        body, ignored = draw()
+    if ignored:
+        messages.warning(request, _("These filters were not understood and are ignored: %(filters)s")
+                         % {"filters": ", ".join(ignored)})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "history/record_list.html", {
+        "body": mark_safe(body),  # noqa: S308 - drawn by the template engine, which escaped it
+        "everyone": everyone, "query": query.urlencode(),
+    })
+
+
+def _list_body(request: HttpRequest, *, everyone: bool) -> tuple[str, list[str]]:
+    """The page below its heading, and the filters it ignored: the same for everyone in its scope."""
     form_class = AdminRecordFilterForm if everyone else RecordFilterForm
     form = form_class(request.GET or None)
     filters = form.to_filters()
-    if ignored := form.ignored():
-        messages.warning(request, _("These filters were not understood and are ignored: %(filters)s")
-                         % {"filters": ", ".join(ignored)})
     records = meeting_record_list(viewer=request.user, filters=filters, everyone=everyone)
     page = RecordPage.of(records, request.GET.get("page"))
     summary = meeting_record_summary(viewer=request.user, filters=filters, everyone=everyone)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "history/record_list.html", {
+    body = render_to_string("history/record_list_body.html", {
         "form": form, "page": page, "rows": history_rows_html(page.records, everyone=everyone),
         "everyone": everyone, "query": query.urlencode(), "searching": bool(filters.text),
-        # Drawn only when its cached fragment is not (record_list.html): most views find it cached.
+        # Drawn only when its cached fragment is not (record_list_body.html): most views find it cached.
         "chart": SimpleLazyObject(lambda: weekly_chart(summary.weekly)), "by_rep": summary.by_rep,
         "summary_version": summary.version,
         "summary_seconds": settings.HISTORY_SUMMARY_SECONDS, "form_key": form.rendering_key(),
         "audit_verification": audit.latest_verification() if everyone else None,
-    })
+    }, request=request)
+    return str(body), [str(label) for label in form.ignored()]
 
 
 @login_required

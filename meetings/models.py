@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,30 @@ class ChainedEntry(models.Model):
     @property
     def is_chained(self) -> bool:
         return self.audit_seq is not None
+
+
+# Sent after an update, bulk create or delete of meeting records made on a queryset, which Django's
+# post_save and post_delete do not announce: what is drawn from the records (the history's pages,
+# `meetings.signals`) follows every write either way.
+records_written = Signal()
+
+
+class MeetingRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:  # bulk_update() goes through here too
+        rows = super().update(**kwargs)
+        if rows:
+            records_written.send(sender=self.model)
+        return rows
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        records_written.send(sender=self.model)
+        return created
+
+    def delete(self):
+        deleted = super().delete()
+        records_written.send(sender=self.model)
+        return deleted
 
 
 class MeetingRecord(ChainedEntry):
@@ -112,6 +137,8 @@ class MeetingRecord(ChainedEntry):
     # column instead of truncating every timestamp (SQLite does that in Python, row by row).
     created_week = models.DateField(_("week submitted"), editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = MeetingRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting record")

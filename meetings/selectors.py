@@ -128,8 +128,9 @@ def meeting_record_summary(*, viewer, filters: RecordFilters, everyone: bool = F
 
     The two 12-week aggregations cost more than the page of records itself, and do not need to
     be to the second: one request per scope and filters computes them, every process shares the
-    result through the cache (Redis in production) for HISTORY_SUMMARY_SECONDS. The list itself
-    is never cached: a new record shows in it at once, in the chart within the interval.
+    result through the cache (Redis in production) for HISTORY_SUMMARY_SECONDS. The list is drawn
+    anew after any write (`meetings.history_pages`): a new record shows in it at once, in the chart
+    within two intervals (the page drawn after the write keeps the chart of its moment for one).
     """
     sees_everyone = _sees_everyone(viewer, everyone)
     # Not the text search: counting every match of a common word over twelve weeks of everyone's

@@ -186,6 +186,9 @@ def test_the_list_runs_a_constant_number_of_queries(client, lena, record_factory
     # cache the first view filled, and the nav's permission check is remembered.
     with django_assert_num_queries(3):
         client.get(reverse("history_mine"), {"page": 1})
+    # Viewed again, no record changed: the page drawn before (meetings/history_pages.py).
+    with django_assert_num_queries(2):
+        client.get(reverse("history_mine"), {"page": 1})
 
 
 @pytest.mark.parametrize("rows", [3, 30])
@@ -201,7 +204,10 @@ def test_the_admin_list_and_export_run_a_constant_number_of_queries(
     # chain's last verification and the page; the chart and the per-rep counts, and the rep and portal
     # choices, come from the cache the first view filled.
     with django_assert_num_queries(5):
-        client.get(reverse("history_all"))
+        client.get(reverse("history_all"), {"page": 1})
+    # Viewed again, no record changed: the page drawn before; the user, connection and permissions remain.
+    with django_assert_num_queries(3):
+        client.get(reverse("history_all"), {"page": 1})
     # The same for 3 rows as for 30: the rows stream from one query; the rep choices are the list's (cached),
     # so that the export validates its filters exactly as the list did; one count, up to the bound of what
     # may stream, decides between streaming and a job for the worker; besides, the user, their connection and

@@ -1,0 +1,66 @@
+"""The history list's pages, drawn once per state of the records rather than once per view.
+
+A list page costs ~10 ms of CPU to draw (its query, 25 rows, the filter bar and chart), the same for
+every view until a record changes. So the drawn body — everything below the page's heading, which holds
+no CSRF token and nothing of one viewer's but what its scope selects — is kept in each process's memory
+under a key naming the scope (everyone's, or one rep's), the query, the language and time zone, and the
+records' *version*: a token in the shared cache that every write to the records replaces
+(`records_changed`, called from `meetings.signals` for saves and deletes and from
+`MeetingRecordQuerySet` for bulk writes). A page after any change is drawn anew, in every process.
+
+A body also expires after HISTORY_SUMMARY_SECONDS: its chart is the cached summary of that moment
+(`meeting_record_summary`), so the chart follows within two intervals, and a write made past the ORM
+(raw SQL, a restore) shows within one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import transaction
+from django.utils import timezone, translation
+
+VERSION_KEY = "history:records-version"
+
+
+def records_changed() -> None:
+    """A write to the records (or what their rows show): no page drawn before it is served again.
+
+    Now, so the writer's own next view (and a test's, inside its transaction) has it; and again once
+    the write commits, because a page drawn between the two read the records without it.
+    """
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+
+
+def records_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:  # a fresh or emptied cache
+        cache.add(VERSION_KEY, secrets.token_hex(8), None)
+        version = cache.get(VERSION_KEY, "")
+    return version
+
+
+def page_key(*, scope: str, query: str) -> str:
+    described = repr((scope, query, translation.get_language(), timezone.get_current_timezone_name(),
+                      records_version()))
+    return "history:page:" + hashlib.sha256(described.encode()).hexdigest()
+
+
+def drawn_page[T](*, scope: str, query: str, draw: Callable[[], T]) -> T:
+    """What `draw` returns for this scope and query, drawn once per records version in this process."""
+    pages = caches["history_pages"]
+    key = page_key(scope=scope, query=query)
+    page = pages.get(key)
+    if page is None:
+        page = draw()
+        pages.set(key, page, settings.HISTORY_SUMMARY_SECONDS)
+    return page
