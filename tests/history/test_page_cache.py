@@ -202,3 +202,13 @@ def test_without_the_page_cache_every_view_reads_the_records(client, lena, recor
 
     with django_assert_num_queries(2 if cached else 3):
         page(client)
+
+
+def test_a_filter_not_understood_is_named_on_every_view_of_the_page(client, lena, record_factory):
+    record_factory(user=lena)
+    client.force_login(lena)
+
+    views = [page(client, submitted_from="gestern") for _ in range(2)]
+
+    assert drawn_pages() == 1
+    assert all("These filters were not understood and are ignored: Submitted from" in shown for shown in views)
