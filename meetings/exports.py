@@ -42,6 +42,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from psycopg.types.string import ByteaBinaryLoader
 
 from meetings import audit
 from meetings.models import AuditErasure, ExportJob, MeetingRecord
@@ -111,7 +112,7 @@ class _RowWriter:
         self.delimiter = delimiter
         self.seal = audit.row_sealer()
 
-    def line(self, row: tuple, links: dict[int, str]) -> str:
+    def line(self, row: tuple, links: dict[int, str]) -> bytes:
         (pk, created_at, first_name, last_name, email, hub_domain, hub_id, status, title, start_at, end_at,
          time_zone, associations, meeting_id, response_status, error_category, error_message, correlation_id,
          attempts, duration_ms, seq, key_id, digest, link) = row
@@ -124,8 +125,8 @@ class _RowWriter:
             defused(correlation_id), str(attempts), "" if duration_ms is None else str(duration_ms),
             *self._chain_cells(seq, key_id, digest, link, links),
         ]
-        text = audit.row_text(cells, self.delimiter)
-        return f"{text}{self.delimiter}{self.seal(text)}\r\n"
+        text = audit.row_text(cells, self.delimiter).encode()
+        return b"%s%s%s\r\n" % (text, self.delimiter.encode(), self.seal(text))
 
     def _chain_cells(self, seq, key_id, digest, link, links: dict[int, str]) -> list[str]:
         """Sequence, key id, digest, previous link and link, the columns `audit.verify_csv` checks."""
@@ -136,8 +137,8 @@ class _RowWriter:
 
 
 def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
-                parallel: bool = False) -> Iterator[tuple[str, int]]:
-    """The file as (text, rows in it): the header first, then one piece per batch of rows.
+                parallel: bool = False) -> Iterator[tuple[bytes, int]]:
+    """The file as (UTF-8 text, rows in it): the header first, then one piece per batch of rows.
 
     `parallel`: on PostgreSQL, two connections of the export's own format batches side by side (the
     worker's large exports); a streamed download, a batch or so, keeps to the request's connection.
@@ -150,7 +151,7 @@ def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
     csv.writer(buffer, delimiter=delimiter).writerow(csv_header())
     labels = status_labels()
     # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
-    yield "\ufeff" + _drain(buffer), 0
+    yield ("\ufeff" + _drain(buffer)).encode(), 0
     if connections[records.db].vendor == "postgresql":
         yield from _formatted_batches(records, delimiter=delimiter, labels=labels, parallel=parallel)
     else:
@@ -163,11 +164,11 @@ def status_labels() -> dict[str, str]:
 
 
 def _python_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
-                    labels: dict[str, str]) -> Iterator[tuple[str, int]]:
+                    labels: dict[str, str]) -> Iterator[tuple[bytes, int]]:
     rows = _RowWriter(labels, delimiter)
     for batch in _batches(records):
         links = _previous_links({row[SEQ]: row[LINK] for row in batch if row[SEQ] is not None})
-        yield "".join([rows.line(row, links) for row in batch]), len(batch)
+        yield b"".join([rows.line(row, links) for row in batch]), len(batch)
 
 
 def _batches(records: QuerySet[MeetingRecord]) -> Iterator[tuple[tuple, ...]]:
@@ -307,7 +308,7 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
 
 
 def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
-                       parallel: bool = False) -> Iterator[tuple[str, int]]:
+                       parallel: bool = False) -> Iterator[tuple[bytes, int]]:
     """The rows as the database formats them, a batch of BATCH_ROWS at a time, each one COPY, sealed here.
 
     `parallel` (the worker's jobs), outside a transaction: two connections of their own, each read by a
@@ -378,16 +379,20 @@ def _batch_queries(records: QuerySet[MeetingRecord], *, delimiter: str, labels: 
         after = until
 
 
-def _copied(connection, query: str) -> list[str]:
-    """A batch's lines up to their seals, as one COPY brings them."""
-    with connection.cursor() as cursor, cursor.copy(query) as copy:
-        copy.set_types(["text[]"])
-        ((lines,),) = copy.rows()
+def _copied(connection, query: str) -> list[bytes]:
+    """A batch's lines up to their seals, as one COPY brings them: UTF-8, as sealed and written, not decoded."""
+    with connection.cursor() as cursor:
+        # A text's binary form is its bytes, as a bytea's is: read as one, it stays bytes.
+        cursor.adapters.register_loader("text", ByteaBinaryLoader)
+        with cursor.copy(query) as copy:
+            copy.set_types(["text[]"])
+            ((lines,),) = copy.rows()
     return lines or []
 
 
-def _sealed(lines: list[str], *, delimiter: str, seal: Callable[[str], str]) -> tuple[str, int]:
-    return "".join([f"{line}{delimiter}{seal(line)}\r\n" for line in lines]), len(lines)
+def _sealed(lines: list[bytes], *, delimiter: str, seal: Callable[[bytes], bytes]) -> tuple[bytes, int]:
+    delimiter = delimiter.encode()
+    return b"".join([b"%s%s%s\r\n" % (line, delimiter, seal(line)) for line in lines]), len(lines)
 
 
 def _drain(buffer: io.StringIO) -> str:
@@ -482,7 +487,7 @@ def _write(job: ExportJob) -> None:
     path = export_job_path(job)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     done = 0
-    with translation.override(job.language), open(path, "w", encoding="utf-8", newline="") as file:
+    with translation.override(job.language), open(path, "wb") as file:
         for text, rows in csv_batches(records, delimiter=job.delimiter, parallel=True):
             file.write(text)
             if rows:

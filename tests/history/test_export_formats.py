@@ -56,7 +56,7 @@ def awkward_records(postgres_db, make_user, record_factory, monkeypatch):
 
 
 def written(batches) -> str:
-    return "".join(text for text, _rows in batches)
+    return b"".join(text for text, _rows in batches).decode()
 
 
 @pytest.mark.parametrize(("language", "delimiter"), [("en", ","), ("de", ";")])
