@@ -399,7 +399,7 @@ LINE_SEAL = "v2"
 _CSV_LINE_END = "\r\n"
 
 
-def row_sealer() -> Callable[[str], str]:
+def row_sealer() -> Callable[[bytes], bytes]:
     """The export's seals, one row after the other in the file's order: `v2:keyid:mac` with
 
         mac = HMAC(key, the previous row's mac ‖ the row's text up to its seal cell)
@@ -408,20 +408,22 @@ def row_sealer() -> Callable[[str], str]:
     cells quoted as the csv module quotes them (QUOTE_MINIMAL), without the line end; `verify_csv` gets it
     back from the cells it reads (`row_text`). A cell edited in the file no longer fits its row's seal, and
     a row deleted or moved no longer fits the seal of the row after it. The key is looked up once, and its
-    HMAC pads hashed once: `hmac.digest` hashes them again for every call, half of a row's seal.
+    HMAC pads hashed once: `hmac.digest` hashes them again for every call, half of a row's seal. Text and
+    seal are UTF-8 bytes, as the file holds them: the export never decodes what it only signs and writes.
     """
     kid, key = signing_key()
     inner, outer = _hmac_pads(key)
-    prefix = f"{LINE_SEAL}:{kid}:"
-    previous = GENESIS
+    prefix = f"{LINE_SEAL}:{kid}:".encode()
+    previous = GENESIS.encode()
 
-    def seal(text: str) -> str:
+    def seal(text: bytes) -> bytes:
         nonlocal previous
         keyed = inner.copy()
-        keyed.update(f"{previous}{text}".encode())
+        keyed.update(previous)
+        keyed.update(text)
         signed = outer.copy()
         signed.update(keyed.digest())
-        previous = signed.hexdigest()
+        previous = signed.hexdigest().encode()
         return prefix + previous
 
     return seal

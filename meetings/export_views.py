@@ -54,7 +54,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _texts(header: str, pieces):
+def _texts(header: bytes, pieces):
     yield header
     for text, _rows in pieces:
         yield text

@@ -10,17 +10,22 @@ Two ways to the same bytes (tests/history/test_export_formats.py compares them o
   `COPY (SELECT …) TO STDOUT (FORMAT binary)` of one array of lines — times in UTC ISO form, statuses by
   their translated labels, associations' labels joined, formula cells defused, quoted as the csv module
   quotes, the previous link taken from the next row (newest first, mostly the predecessor in the chain) or
-  looked up by sequence number. This process only seals each line and appends the seal. The seal stays an
-  HMAC per row, computed here: the key never goes to the database, whose logs could keep it. For the
-  worker's jobs, outside a transaction, two connections of the export's own keep a batch under way each,
-  so the database formats the next batches on both cores while this process seals one (`_formatted_batches`).
+  looked up by sequence number. This process only seals each line and appends the seal, on the UTF-8 bytes
+  COPY sends, which it writes as they are (never decoded into text). The seal stays an HMAC per row,
+  computed here: the key never goes to the database, whose logs could keep it. For the worker's jobs,
+  outside a transaction, two connections of the export's own keep a batch under way each, so the database
+  formats the next batches on both cores while this process seals one (`_formatted_batches`).
 - Elsewhere (SQLite in development) Python formats each row (`_RowWriter`), as before.
 
 Why (measured on 2 cores, `benchmarks/export_bench.py`, README "Numbers we promise"): of the ~90 µs a row
 the ORM path cost, about two thirds were Python turning database values into objects and back into text
 (datetimes, JSON, the csv writer), which the database does for a fraction. Then the worker's ~30 µs a row
 were reading COPY's rows one by one, spelling out the seal's JSON document, and `hmac.digest` (~5 µs, half
-of it hashing the key's pads again): a seal over the written line, with the pads hashed once, leaves ~6 µs.
+of it hashing the key's pads again): a seal over the written line, with the pads hashed once, left ~6 µs.
+Then (1M rows 15.1 s -> 10.4 s at load 1.2, the worker's CPU 8.5 s -> 5.5 s): testing each cell for quotes
+with four strpos was a third of the database's ~13 µs a row, one test over the row's cells joined leaves
+~9 µs; and lines decoded from COPY, encoded again for the seal and again for the file cost the worker a
+third of its time, which bytes from end to end save.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from psycopg.types.string import ByteaBinaryLoader
 
 from meetings import audit
 from meetings.models import AuditErasure, ExportJob, MeetingRecord
@@ -111,7 +117,7 @@ class _RowWriter:
         self.delimiter = delimiter
         self.seal = audit.row_sealer()
 
-    def line(self, row: tuple, links: dict[int, str]) -> str:
+    def line(self, row: tuple, links: dict[int, str]) -> bytes:
         (pk, created_at, first_name, last_name, email, hub_domain, hub_id, status, title, start_at, end_at,
          time_zone, associations, meeting_id, response_status, error_category, error_message, correlation_id,
          attempts, duration_ms, seq, key_id, digest, link) = row
@@ -124,8 +130,8 @@ class _RowWriter:
             defused(correlation_id), str(attempts), "" if duration_ms is None else str(duration_ms),
             *self._chain_cells(seq, key_id, digest, link, links),
         ]
-        text = audit.row_text(cells, self.delimiter)
-        return f"{text}{self.delimiter}{self.seal(text)}\r\n"
+        text = audit.row_text(cells, self.delimiter).encode()
+        return b"%s%s%s\r\n" % (text, self.delimiter.encode(), self.seal(text))
 
     def _chain_cells(self, seq, key_id, digest, link, links: dict[int, str]) -> list[str]:
         """Sequence, key id, digest, previous link and link, the columns `audit.verify_csv` checks."""
@@ -136,8 +142,8 @@ class _RowWriter:
 
 
 def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
-                parallel: bool = False) -> Iterator[tuple[str, int]]:
-    """The file as (text, rows in it): the header first, then one piece per batch of rows.
+                parallel: bool = False) -> Iterator[tuple[bytes, int]]:
+    """The file as (UTF-8 text, rows in it): the header first, then one piece per batch of rows.
 
     `parallel`: on PostgreSQL, two connections of the export's own format batches side by side (the
     worker's large exports); a streamed download, a batch or so, keeps to the request's connection.
@@ -150,7 +156,7 @@ def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
     csv.writer(buffer, delimiter=delimiter).writerow(csv_header())
     labels = status_labels()
     # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
-    yield "\ufeff" + _drain(buffer), 0
+    yield ("\ufeff" + _drain(buffer)).encode(), 0
     if connections[records.db].vendor == "postgresql":
         yield from _formatted_batches(records, delimiter=delimiter, labels=labels, parallel=parallel)
     else:
@@ -163,11 +169,11 @@ def status_labels() -> dict[str, str]:
 
 
 def _python_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
-                    labels: dict[str, str]) -> Iterator[tuple[str, int]]:
+                    labels: dict[str, str]) -> Iterator[tuple[bytes, int]]:
     rows = _RowWriter(labels, delimiter)
     for batch in _batches(records):
         links = _previous_links({row[SEQ]: row[LINK] for row in batch if row[SEQ] is not None})
-        yield "".join([rows.line(row, links) for row in batch]), len(batch)
+        yield b"".join([rows.line(row, links) for row in batch]), len(batch)
 
 
 def _batches(records: QuerySet[MeetingRecord]) -> Iterator[tuple[tuple, ...]]:
@@ -203,6 +209,13 @@ _ISO_MINUTES = "'YYYY-MM-DD\"T\"HH24:MI\"+00:00\"'"  # isoformat(timespec="minut
 # The cells `defused` guards, and those whose format (a time, a number) never needs quotes, by their place.
 _DEFUSED = frozenset({1, 2, 3, 5, 8, 9, 10, 12, 13, 14})
 _NEVER_QUOTED = frozenset({0, 6, 7, 11, 15, 16, 17})
+_OFTEN_QUOTED = frozenset({9})  # the associations' labels, joined with "; "
+
+
+def _holds_special(text: str) -> str:
+    """Whether `text` holds what makes the csv module quote a cell: the delimiter, a quote, a line break."""
+    return (f"strpos({text}, %(delimiter)s) + strpos({text}, '\"') + strpos({text}, chr(10))"
+            f" + strpos({text}, chr(13)) > 0")
 
 
 def _association_labels(column: str) -> str:
@@ -260,17 +273,24 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
                  "WHEN lead(seq) OVER w = seq - 1 THEN lead(link) OVER w "
                  f"ELSE coalesce({', '.join(lookup.format(table) for table in tables)}, '') END")
     cells.append("link")
-    quoted = [
-        f"c{n}" if n in _NEVER_QUOTED else
-        f"CASE WHEN strpos(c{n}, %(delimiter)s) + strpos(c{n}, '\"') + strpos(c{n}, chr(10)) + strpos(c{n}, chr(13))"
-        f" > 0 THEN '\"' || replace(c{n}, '\"', '\"\"') || '\"' ELSE c{n} END"
-        for n in range(len(cells))]
+    # Quoting is rare but testing each cell for it cost a third of the query: one test over the cells joined
+    # (what none of them holds, their join does not hold either) decides for the row; only the associations,
+    # joined with "; " and so quoted in every German row, are tested on their own.
+    def quote(n: int) -> str:
+        return (f"CASE WHEN {_holds_special(f'c{n}')} THEN '\"' || replace(c{n}, '\"', '\"\"') || '\"' "
+                f"ELSE c{n} END")
+
+    quoted = ", ".join(f"c{n}" if n in _NEVER_QUOTED else quote(n) for n in range(len(cells)))
+    plain = ", ".join(quote(n) if n in _OFTEN_QUOTED else f"c{n}" for n in range(len(cells)))
+    joined = " || ".join(f"c{n}" for n in range(len(cells)) if n not in _NEVER_QUOTED | _OFTEN_QUOTED)
+    line = (f"CASE WHEN {_holds_special('joined')} THEN concat_ws(%(delimiter)s, {quoted}) "
+            f"ELSE concat_ws(%(delimiter)s, {plain}) END")
     keyset = "WHERE (r.created_at, r.pk) < (%(after_at)s, %(after_pk)s)"
     if until:
         keyset += " AND (r.created_at, r.pk) >= (%(until_at)s, %(until_pk)s)"
     # The query is this module's own text; every value (delimiter, labels, keyset) goes in as a parameter.
     head = (
-        f"COPY (SELECT array_agg(line) FROM (SELECT {' || %(delimiter)s || '.join(quoted)} AS line FROM ("  # noqa: S608
+        f"COPY (SELECT array_agg(line) FROM (SELECT {line} AS line FROM (SELECT *, {joined} AS joined FROM ("  # noqa: S608
         f"SELECT {', '.join(f'{cell} AS c{n}' for n, cell in enumerate(cells))} FROM ("
         f"SELECT {', '.join(f'{value} AS v{n}' for n, value in enumerate(values) if n)},"
         " r.audit_seq AS seq, CASE WHEN r.audit_seq IS NULL THEN '' ELSE r.audit_link END AS link, r.pk,"
@@ -278,7 +298,8 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
     )
     # The LIMIT only cuts what the keyset bounds already; without it the planner may read the whole table.
     tail = (f") AS r({', '.join(names)}) {keyset} ORDER BY r.created_at DESC, r.pk DESC LIMIT %(limit)s) AS v "
-            "WINDOW w AS (ORDER BY created_at DESC, pk DESC) OFFSET 0) AS c) AS l) TO STDOUT (FORMAT binary)")
+            "WINDOW w AS (ORDER BY created_at DESC, pk DESC) OFFSET 0) AS c OFFSET 0) AS k) AS l) "
+            "TO STDOUT (FORMAT binary)")
     params = {
         "formula": list(map(ord, FORMULA_STARTS)), "whitespace": PYTHON_WHITESPACE, "delimiter": delimiter,
         "genesis": audit.GENESIS, "limit": BATCH_ROWS,
@@ -292,7 +313,7 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
 
 
 def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
-                       parallel: bool = False) -> Iterator[tuple[str, int]]:
+                       parallel: bool = False) -> Iterator[tuple[bytes, int]]:
     """The rows as the database formats them, a batch of BATCH_ROWS at a time, each one COPY, sealed here.
 
     `parallel` (the worker's jobs), outside a transaction: two connections of their own, each read by a
@@ -363,16 +384,20 @@ def _batch_queries(records: QuerySet[MeetingRecord], *, delimiter: str, labels: 
         after = until
 
 
-def _copied(connection, query: str) -> list[str]:
-    """A batch's lines up to their seals, as one COPY brings them."""
-    with connection.cursor() as cursor, cursor.copy(query) as copy:
-        copy.set_types(["text[]"])
-        ((lines,),) = copy.rows()
+def _copied(connection, query: str) -> list[bytes]:
+    """A batch's lines up to their seals, as one COPY brings them: UTF-8, as sealed and written, not decoded."""
+    with connection.cursor() as cursor:
+        # A text's binary form is its bytes, as a bytea's is: read as one, it stays bytes.
+        cursor.adapters.register_loader("text", ByteaBinaryLoader)
+        with cursor.copy(query) as copy:
+            copy.set_types(["text[]"])
+            ((lines,),) = copy.rows()
     return lines or []
 
 
-def _sealed(lines: list[str], *, delimiter: str, seal: Callable[[str], str]) -> tuple[str, int]:
-    return "".join([f"{line}{delimiter}{seal(line)}\r\n" for line in lines]), len(lines)
+def _sealed(lines: list[bytes], *, delimiter: str, seal: Callable[[bytes], bytes]) -> tuple[bytes, int]:
+    delimiter = delimiter.encode()
+    return b"".join([b"%s%s%s\r\n" % (line, delimiter, seal(line)) for line in lines]), len(lines)
 
 
 def _drain(buffer: io.StringIO) -> str:
@@ -467,7 +492,7 @@ def _write(job: ExportJob) -> None:
     path = export_job_path(job)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     done = 0
-    with translation.override(job.language), open(path, "w", encoding="utf-8", newline="") as file:
+    with translation.override(job.language), open(path, "wb") as file:
         for text, rows in csv_batches(records, delimiter=job.delimiter, parallel=True):
             file.write(text)
             if rows:

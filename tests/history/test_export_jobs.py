@@ -194,7 +194,7 @@ def test_a_failed_job_says_so_and_leaves_no_file(client, admin_user, chained, se
     settings.EXPORT_STREAM_MAX_ROWS = 3
 
     def broken_disk(records, **options):
-        yield "\ufeffheader\r\n", 0
+        yield "\ufeffheader\r\n".encode(), 0
         raise OSError("No space left on device")
 
     monkeypatch.setattr(exports, "csv_batches", broken_disk)
@@ -251,7 +251,7 @@ def test_batches_keep_the_lists_order_when_records_share_a_time(admin_user, lena
 
     pieces = list(exports.csv_batches(records, delimiter=","))
 
-    rows = list(csv.reader(io.StringIO("".join(text for text, _rows in pieces).removeprefix("\ufeff"))))[1:]
+    rows = list(csv.reader(io.StringIO(b"".join(text for text, _rows in pieces).decode().removeprefix("\ufeff"))))[1:]
     assert [rows_in for _text, rows_in in pieces] == [0, 2, 2, 1]
     assert [row[5] for row in rows] == [f"Gleichzeitig {n}" for n in (4, 3, 2, 1, 0)]
 
