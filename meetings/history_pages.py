@@ -16,6 +16,7 @@ A body also expires after HISTORY_SUMMARY_SECONDS: its chart is the cached summa
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable
 
@@ -24,21 +25,30 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from django.utils import timezone, translation
 
+logger = logging.getLogger("meetings.history")
+
 VERSION_KEY = "history:records-version"
 
 
 def records_changed() -> None:
     """A write to the records (or what their rows show): no page drawn before it is served again.
 
-    Now, so the writer's own next view (and a test's, inside its transaction) has it; and again once
-    the write commits, because a page drawn between the two read the records without it.
+    Once the write commits (at once outside a transaction). Inside one, also now: the transaction's own
+    reads (a test's, which never commits) see the write before anyone else does.
     """
-    _new_version()
+    if transaction.get_connection().in_atomic_block:
+        _new_version()
     transaction.on_commit(_new_version)
 
 
 def _new_version() -> None:
-    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    # A page cache must never fail a write: without the new version, pages show the old records until
+    # they expire (HISTORY_SUMMARY_SECONDS).
+    try:
+        cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    except Exception:
+        logger.warning("history pages may show records as they were for up to %s s: the version was not "
+                       "replaced", settings.HISTORY_SUMMARY_SECONDS, exc_info=True)
 
 
 def records_version() -> str:

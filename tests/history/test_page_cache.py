@@ -212,3 +212,16 @@ def test_a_filter_not_understood_is_named_on_every_view_of_the_page(client, lena
 
     assert drawn_pages() == 1
     assert all("These filters were not understood and are ignored: Submitted from" in shown for shown in views)
+
+
+def test_a_cache_that_fails_never_fails_the_write(lena, record_factory, monkeypatch, caplog):
+    class Unreachable:
+        def set(self, *args, **kwargs):
+            raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(history_pages, "cache", Unreachable())
+
+    record = record_factory(user=lena, title="Trotzdem gespeichert")
+
+    assert MeetingRecord.objects.get(pk=record.pk).title == "Trotzdem gespeichert"
+    assert "history pages may show records as they were" in caplog.text
