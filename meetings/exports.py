@@ -213,7 +213,7 @@ _OFTEN_QUOTED = frozenset({9})  # the associations' labels, joined with "; "
 
 
 def _holds_special(text: str) -> str:
-    """Whether `text` holds what makes the csv module quote a cell: the delimiter, a quote, a line break."""
+    """SQL: whether `text` holds what makes the csv module quote a cell (the delimiter, a quote, a line break)."""
     return (f"strpos({text}, %(delimiter)s) + strpos({text}, '\"') + strpos({text}, chr(10))"
             f" + strpos({text}, chr(13)) > 0")
 
