@@ -68,7 +68,9 @@ def meeting_template_chooser(*, viewer, hub_id: int) -> tuple[list[TemplateLink]
 def meeting_template_changed(template: MeetingTemplate) -> None:
     """Drop the chooser lists the template is in, once its change is committed (a read before would keep the old)."""
     keys = [_chooser_key(template.hub_id, template.owner_id), _chooser_key(template.hub_id, None)]
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    # Robust: a cache that fails after the commit must not make a saved template look like an error (Django
+    # logs it); the lists then follow within CHOOSER_SECONDS.
+    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
 
 
 def _chooser_key(hub_id: int, owner_id: int | None) -> str:
