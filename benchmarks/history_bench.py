@@ -164,7 +164,10 @@ def forget_cached(redis_used: bool) -> None:
 
     from meetings import history_pages
 
-    drop_redis_keys() if redis_used else caches["default"].clear()
+    if redis_used:
+        drop_redis_keys()
+    else:
+        caches["default"].clear()
     caches["template_fragments"].clear()
     caches["history_pages"].clear()
     history_pages.records_changed()  # as the ORM would after the seeding's SQL

@@ -170,7 +170,9 @@ def _portals() -> list[tuple[int, str]]:
 
 
 def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
-    draw = partial(_list_body, request, everyone=everyone)
+    query = request.GET.copy()
+    query.pop("page", None)  # what the paging links and the export carry on
+    draw = partial(_list_body, request, everyone=everyone, query=query.urlencode())
     if settings.HISTORY_PAGE_CACHE:
         body, ignored = history_pages.drawn_page(scope="all" if everyone else f"rep:{request.user.pk}",
                                                  query=request.GET.urlencode(), draw=draw)
@@ -179,15 +181,13 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
     if ignored:
         messages.warning(request, _("These filters were not understood and are ignored: %(filters)s")
                          % {"filters": ", ".join(ignored)})
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "history/record_list.html", {
         "body": mark_safe(body),  # noqa: S308 - drawn by the template engine, which escaped it
         "everyone": everyone, "query": query.urlencode(),
     })
 
 
-def _list_body(request: HttpRequest, *, everyone: bool) -> tuple[str, list[str]]:
+def _list_body(request: HttpRequest, *, everyone: bool, query: str) -> tuple[str, list[str]]:
     """The page below its heading, and the filters it ignored: the same for everyone in its scope."""
     form_class = AdminRecordFilterForm if everyone else RecordFilterForm
     form = form_class(request.GET or None)
@@ -195,11 +195,9 @@ def _list_body(request: HttpRequest, *, everyone: bool) -> tuple[str, list[str]]
     records = meeting_record_list(viewer=request.user, filters=filters, everyone=everyone)
     page = RecordPage.of(records, request.GET.get("page"))
     summary = meeting_record_summary(viewer=request.user, filters=filters, everyone=everyone)
-    query = request.GET.copy()
-    query.pop("page", None)
     body = render_to_string("history/record_list_body.html", {
         "form": form, "page": page, "rows": history_rows_html(page.records, everyone=everyone),
-        "everyone": everyone, "query": query.urlencode(), "searching": bool(filters.text),
+        "everyone": everyone, "query": query, "searching": bool(filters.text),
         # Drawn only when its cached fragment is not (record_list_body.html): most views find it cached.
         "chart": SimpleLazyObject(lambda: weekly_chart(summary.weekly)), "by_rep": summary.by_rep,
         "summary_version": summary.version,
