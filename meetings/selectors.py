@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from meetings.core.shared_cache import get_or_fetch
 from meetings.models import ExportJob, MeetingRecord, week_of
-from meetings.shared_cache import get_or_fetch
 
 VIEW_ALL_PERMISSION = "meetings.view_all_meeting_records"
 

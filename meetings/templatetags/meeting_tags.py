@@ -5,10 +5,11 @@ from django import template
 from django.utils import formats
 from django.utils.html import format_html
 
-from meetings import links, pickers
+from meetings import links
 from meetings.forms import KIND_LABELS, STANDARD_OUTCOMES, MeetingForm, ReminderForm
 from meetings.models import MeetingRecord
 from meetings.payload import form_values_from_request
+from meetings.portal import pickers
 from meetings.selectors import can_view_all
 from meetings.shown_permissions import shown_to
 from meetings.timezones import get_zone

@@ -57,10 +57,11 @@ def test_the_per_rep_table_lists_statuses_in_the_charts_order(client, admin_user
 
 def test_the_record_page_shows_what_the_rep_entered_in_words(client, lena, record_factory):
     from hubspot_api.types import Owner
-    from meetings.shared_cache import get_or_fetch
+    from meetings.core.shared_cache import get_or_fetch
+    from meetings.portal.caches import OWNERS
 
     jonas = Owner("71234500102", "jonas@example.de", "Jonas", "Weiß", 5120002)
-    get_or_fetch("hubspot:24681357:owners", lambda: [jonas], 300)  # the portal's owners, as the form cached them
+    get_or_fetch(OWNERS.portal_key(24681357), lambda: [jonas], 300)  # the portal's owners, as the form cached them
     record = record_factory(user=lena, request_payload={
         "properties": {"hs_meeting_title": "Kick-off", "hs_meeting_outcome": "SCHEDULED",
                        "hs_meeting_location": "Friedrichstraße 1", "hs_meeting_location_type": "ADDRESS",

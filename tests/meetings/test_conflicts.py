@@ -9,7 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from hubspot_api.budget import PortalBudget
-from meetings.conflicts import CHECK_SKIPPED_BUDGET, CHECK_SKIPPED_UNAVAILABLE, conflict_summary, meeting_conflicts
+from meetings.portal.conflicts import (
+    CHECK_SKIPPED_BUDGET,
+    CHECK_SKIPPED_UNAVAILABLE,
+    conflict_summary,
+    meeting_conflicts,
+)
 from tests.clock import BERLIN, form_value, meeting_start
 from tests.meetings.conftest import connect, demo_user, meeting_post
 

@@ -5,6 +5,7 @@ import getpass
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from meetings.portal.caches import forget_everything_seen
 from meetings.redaction import person_erase_contact, person_erase_rep
 
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             if not contact.strip().isdigit():
                 raise CommandError("A HubSpot contact id is a number.")
             erased = person_erase_contact(contact_id=contact, requested_by=by)
+        # Names HubSpot showed a rep (a contact's, an owner's) may sit in the caches: none is read again.
+        forget_everything_seen()
         log = erased.log
         self.stdout.write(f"Erasure {log.pk} (chain sequence {log.audit_seq}): {len(log.record_ids)} records redacted "
                           f"({', '.join(log.redacted_fields)}).")

@@ -1,8 +1,8 @@
-"""What the form's pickers and choices show, read from the rep's portal and cached per portal.
+"""What the form's pickers and choices show, read from the rep's HubSpot.
 
-Owners and property options change rarely (minutes of caching); searches briefly (a rep
-typing "Mül", "Müll", "Mülle" sends three). HubSpot's CRM search allows 5 requests/s per
-portal across all reps, so cached answers also spare that budget.
+Whose answer each cache keeps, and for how long, is declared in `meetings.portal.caches`: what
+HubSpot answers per user (searches, records read by id) per HubSpot user, the portal's owners and
+option sets per portal.
 """
 
 from __future__ import annotations
@@ -21,51 +21,49 @@ from hubspot_api.errors import HubSpotOutcomeUnknown, HubSpotRateBudgetSpent, Hu
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
 from hubspot_login.tokens import hubspot_client
 from meetings import bulkhead
+from meetings.core.shared_cache import NotAvailable, fresh_values, get_or_fetch, peek
 from meetings.forms import MeetingFormOptions
-from meetings.shared_cache import NotAvailable, fresh_values, get_or_fetch, peek
+from meetings.portal.caches import (
+    ASSOCIATION_LABELS,
+    OWNERS,
+    PROPERTY_OPTIONS,
+    RECORDS_SEEN,
+    SEARCHES,
+    current_generation,
+)
 
 # HubSpot could not give an option set just now: the next form loads for a few seconds do not ask again.
 HUBSPOT_DOWN = (HubSpotUnavailable, HubSpotOutcomeUnknown)
 DEGRADING_ERRORS = (HubSpotRefused, *HUBSPOT_DOWN, NotAvailable)
 
-OPTIONS_TTL = 600
-OWNERS_TTL = 300
-SEARCH_TTL = 60
-# Labels of records the rep has seen in a picker: the audit record names associations by them.
-HIT_LABEL_TTL = 24 * 3600
-
-
-def _key(hub_id: int, *parts: object) -> str:
-    return ":".join(["hubspot", str(hub_id), *(str(p) for p in parts)])
-
 
 def owners(user) -> list[Owner]:
     return get_or_fetch(
-        _key(user.hubspot.hub_id, "owners"),
+        OWNERS.key(user.hubspot),
         lambda: [o for o in hubspot_client(user).list_owners() if not o.archived],
-        OWNERS_TTL, failures=HUBSPOT_DOWN,
+        OWNERS.seconds, failures=HUBSPOT_DOWN,
     )
 
 
 def cached_owners(hub_id: int) -> list[Owner]:
     """The portal's owners as far as the cache holds them (no HubSpot call: for names on record pages)."""
-    return peek(_key(hub_id, "owners"), [])
+    return peek(OWNERS.portal_key(hub_id), [])
 
 
 def property_options(user, name: str) -> list[PropertyOption]:
     return get_or_fetch(
-        _key(user.hubspot.hub_id, "meeting-property", name),
+        PROPERTY_OPTIONS.key(user.hubspot, name),
         lambda: hubspot_client(user).meeting_property_options(name),
-        OPTIONS_TTL, failures=HUBSPOT_DOWN,
+        PROPERTY_OPTIONS.seconds, failures=HUBSPOT_DOWN,
     )
 
 
 def association_labels(user, kind: str) -> list[AssociationLabel]:
     """The portal's *named* association labels from meetings to `kind` (the unlabeled default left out)."""
     return get_or_fetch(
-        _key(user.hubspot.hub_id, "labels", kind),
+        ASSOCIATION_LABELS.key(user.hubspot, kind),
         lambda: [label for label in hubspot_client(user).association_labels(kind) if label.label],
-        OPTIONS_TTL, failures=HUBSPOT_DOWN,
+        ASSOCIATION_LABELS.seconds, failures=HUBSPOT_DOWN,
     )
 
 
@@ -109,10 +107,11 @@ class SearchBudgetExhausted(Exception):
 
 
 def search(user, kind: str, query: str) -> list[SearchHit]:
+    """The rep's HubSpot's answer to a picker search, kept for this HubSpot user only (`caches.SEARCHES`)."""
     connection = user.hubspot
     normalised = " ".join(query.lower().split())
     # Hashed: a query may hold spaces and any letter, which not every cache takes in a key.
-    key = _key(connection.hub_id, "search", kind, hashlib.sha256(normalised.encode()).hexdigest()[:32])
+    key = SEARCHES.key(connection, kind, hashlib.sha256(normalised.encode()).hexdigest()[:32])
     found = cache.get(key)
     if found is None:
         with bulkhead.slot() as may_wait:
@@ -122,15 +121,23 @@ def search(user, kind: str, query: str) -> list[SearchHit]:
                 found = hubspot_client(user, patient=False).search(kind, query, limit=settings.PICKER_RESULTS)
             except HubSpotRateBudgetSpent:
                 raise SearchBudgetExhausted(connection.hub_id) from None
-        cache.set(key, found, SEARCH_TTL)
-        cache.set_many({_key(connection.hub_id, "hit", kind, hit.id): hit for hit in found}, HIT_LABEL_TTL)
+        cache.set(key, found, SEARCHES.seconds)
+        _remember_seen(connection, kind, found)
     return found
 
 
+def _remember_seen(connection, kind: str, hits: list[SearchHit]) -> None:
+    generation = current_generation()
+    cache.set_many({RECORDS_SEEN.key(connection, kind, hit.id, generation=generation): hit for hit in hits},
+                   RECORDS_SEEN.seconds)
+
+
 def known_hits(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
-    """Records of `kind` the rep was shown in a picker, by id (for labels after a submit)."""
-    hub_id = user.hubspot.hub_id
-    found = cache.get_many([_key(hub_id, "hit", kind, record_id) for record_id in ids])
+    """Records of `kind` this rep's HubSpot showed them, by id (for labels after a submit)."""
+    connection = user.hubspot
+    generation = current_generation()
+    found = cache.get_many([RECORDS_SEEN.key(connection, kind, record_id, generation=generation)
+                            for record_id in ids])
     return {hit.id: hit for hit in found.values()}
 
 
@@ -138,7 +145,7 @@ def records_by_id(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
     """The records of `kind` with these ids that the rep's HubSpot shows them, by id; the others are absent.
 
     Read by id, not searched: HubSpot's search finds a record only seconds after it was made, and a
-    link from a record just created must not call it unknown. What the pickers showed is cached.
+    link from a record just created must not call it unknown. What HubSpot showed this rep is cached.
     """
     found = known_hits(user, kind, ids)
     missing = [record_id for record_id in ids if record_id not in found]
@@ -147,7 +154,7 @@ def records_by_id(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
             if not may_wait:
                 raise bulkhead.HubSpotBusy(message="Every request slot for HubSpot is taken in this process.")
             read = hubspot_client(user).read_records(kind, missing)
-        cache.set_many({_key(user.hubspot.hub_id, "hit", kind, hit.id): hit for hit in read}, HIT_LABEL_TTL)
+        _remember_seen(user.hubspot, kind, read)
         found |= {hit.id: hit for hit in read}
     return found
 
@@ -160,15 +167,17 @@ def form_options(user):
     unreachable HubSpot degrades the form (default outcomes, no attendees) instead of breaking it;
     only a lost authorisation propagates, so the rep can sign in again.
     """
-    hub_id = user.hubspot.hub_id
-    options = MeetingFormOptions(files_allowed=user.hubspot.has_scope("files"))
+    connection = user.hubspot
+    generation = current_generation()
+    options = MeetingFormOptions(files_allowed=connection.has_scope("files"))
     loaders = {
-        "outcomes": (_key(hub_id, "meeting-property", "hs_meeting_outcome"),
+        "outcomes": (PROPERTY_OPTIONS.key(connection, "hs_meeting_outcome", generation=generation),
                      lambda: property_options(user, "hs_meeting_outcome")),
-        "activity_types": (_key(hub_id, "meeting-property", "hs_activity_type"),
+        "activity_types": (PROPERTY_OPTIONS.key(connection, "hs_activity_type", generation=generation),
                            lambda: property_options(user, "hs_activity_type")),
-        "owners": (_key(hub_id, "owners"), lambda: owners(user)),
-        **{f"labels:{kind}": (_key(hub_id, "labels", kind), lambda kind=kind: association_labels(user, kind))
+        "owners": (OWNERS.key(connection, generation=generation), lambda: owners(user)),
+        **{f"labels:{kind}": (ASSOCIATION_LABELS.key(connection, kind, generation=generation),
+                              lambda kind=kind: association_labels(user, kind))
            for kind in OBJECT_KINDS},
     }
     for name, value in _load(loaders).items():

@@ -3,14 +3,15 @@
 The check only warns; the form submits whatever it finds. It is shaped by HubSpot's search budget
 (5 searches per second per portal, for all reps and processes together):
 
-- what an owner has booked is cached per (portal, owner, UTC day) for a minute, in the shared cache
-  (Redis in production), so a rep moving the start within a day costs no search at all;
+- what HubSpot showed this rep of an owner's bookings is cached per (rep's HubSpot user, owner, UTC day)
+  for a minute (`caches.CALENDARS`), so a rep moving the start within a day costs no search at all.
+  Per rep, not per portal: HubSpot may show one rep meetings it refuses another;
 - the owners not cached are asked for in ONE search (`hubspot_owner_id IN [...]` over the days
   concerned), and the answer fills the entries of every owner asked, empty days too;
 - when the portal's searches for this second are spent, the check is skipped and says so
   (`pickers.SearchBudgetExhausted`), caching nothing; a failed search is never read as "free".
 
-Days are UTC days, not the meeting's zone: the same entries then serve reps in every zone, and
+Days are UTC days, not the meeting's zone: the same entries then serve the rep in every zone, and
 a meeting touches at most one more day than it lasts.
 """
 
@@ -29,8 +30,10 @@ from django.utils.translation import gettext_lazy
 from hubspot_api.errors import HubSpotRateBudgetSpent
 from hubspot_api.types import BusyMeeting
 from hubspot_login.tokens import hubspot_client
-from meetings import bulkhead, pickers
-from meetings.shared_cache import get_or_fetch
+from meetings import bulkhead
+from meetings.core.shared_cache import get_or_fetch
+from meetings.portal import pickers
+from meetings.portal.caches import CALENDARS, current_generation
 
 CHECK_SKIPPED_BUDGET = gettext_lazy(
     "Many searches at once in your portal: conflicts were not checked this time. "
@@ -38,7 +41,6 @@ CHECK_SKIPPED_BUDGET = gettext_lazy(
 )
 CHECK_SKIPPED_UNAVAILABLE = gettext_lazy("Could not check for conflicts right now. You can still create the meeting.")
 
-CALENDAR_TTL = 60  # seconds: long enough for a rep's typing, short enough that a new booking shows soon
 # A meeting with this outcome no longer holds anyone's time.
 FREEING_OUTCOMES = {"CANCELED"}
 
@@ -99,14 +101,11 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _key(hub_id: int, *parts: object) -> str:
-    return ":".join(["hubspot", str(hub_id), "conflicts", *(str(p) for p in parts)])
-
-
 def _calendars(user, owner_ids: list[str], days: list[date]) -> dict[tuple[str, date], list[BusyMeeting]]:
     """Each (owner, day)'s meetings: from the cache, the rest from one search."""
-    hub_id = user.hubspot.hub_id
-    keys = {(owner_id, day): _key(hub_id, owner_id, day.isoformat()) for owner_id in owner_ids for day in days}
+    connection, generation = user.hubspot, current_generation()
+    keys = {(owner_id, day): CALENDARS.key(connection, owner_id, day.isoformat(), generation=generation)
+            for owner_id in owner_ids for day in days}
     cached = cache.get_many(list(keys.values()))
     found = {pair: cached[key] for pair, key in keys.items() if key in cached}
     missing = [pair for pair in keys if pair not in found]
@@ -126,7 +125,7 @@ def _search(user, owner_ids: list[str], first: date, last: date) -> dict[tuple[s
     Callers asking for the same owners and days at once wait for the first one's answer
     (`shared_cache.get_or_fetch`) instead of each spending a search.
     """
-    hub_id = user.hubspot.hub_id
+    connection, generation = user.hubspot, current_generation()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
     def fetch() -> dict[tuple[str, date], list[BusyMeeting]]:
@@ -135,17 +134,19 @@ def _search(user, owner_ids: list[str], first: date, last: date) -> dict[tuple[s
                 owner_ids=owner_ids, start=_day_start(first), end=_day_start(last + timedelta(days=1)),
             )
         except HubSpotRateBudgetSpent:
-            raise pickers.SearchBudgetExhausted(hub_id) from None
+            raise pickers.SearchBudgetExhausted(connection.hub_id) from None
         calendars = {
             (owner_id, day): [m for m in meetings if m.owner_id == owner_id
                               and m.overlaps(_day_start(day), _day_start(day + timedelta(days=1)))]
             for owner_id in owner_ids for day in days
         }
-        cache.set_many({_key(hub_id, o, d.isoformat()): found for (o, d), found in calendars.items()}, CALENDAR_TTL)
+        cache.set_many({CALENDARS.key(connection, o, d.isoformat(), generation=generation): found
+                        for (o, d), found in calendars.items()}, CALENDARS.seconds)
         return calendars
 
     batch = hashlib.sha256(f"{','.join(owner_ids)}|{first}|{last}".encode()).hexdigest()[:32]
-    return get_or_fetch(_key(hub_id, "search", batch), fetch, CALENDAR_TTL, failures=pickers.HUBSPOT_DOWN)
+    return get_or_fetch(CALENDARS.key(connection, "search", batch, generation=generation), fetch, CALENDARS.seconds,
+                        failures=pickers.HUBSPOT_DOWN)
 
 
 def conflict_summary(conflict: Conflict, *, zone, day: date) -> dict:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from hubspot_api.errors import HubSpotAuthRequired, HubSpotError, HubSpotRefused
-from meetings import pickers
+from meetings.portal import pickers
 
 # The link's parameter for each kind of record, singular as a HubSpot URL template names one record.
 LINK_PARAMETERS = {"contact": "contacts", "company": "companies", "deal": "deals", "ticket": "tickets"}
