@@ -28,7 +28,7 @@ class Seeder:
     """Appends chained records as the app would, numbering them from 1 and keeping the head in memory."""
 
     def __init__(self, user_id: int):
-        from meetings import audit
+        from meetings.audit import chain as audit
 
         self.audit = audit
         self.user_id = user_id
@@ -72,7 +72,7 @@ class Seeder:
         record.audit_digests, record.audit_link = digests, self.last_link
 
     def seed_up_to(self, total: int) -> None:
-        from meetings.audit import HEAD_PK
+        from meetings.audit.chain import HEAD_PK
         from meetings.models import AuditChainHead, MeetingRecord
 
         while self.length < total:

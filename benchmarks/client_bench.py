@@ -59,7 +59,7 @@ class Tally:
 
 def representative_calls(user_id: int, owner_id: str) -> list[Call]:
     from hubspot_api.client import SEARCH_PROPERTIES
-    from meetings.payload import MeetingInput, Reminder, build_meeting_request
+    from meetings.core.payload import MeetingInput, Reminder, build_meeting_request
 
     start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=7)
     meeting = build_meeting_request(MeetingInput(

@@ -63,7 +63,7 @@ import django
 django.setup()
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from meetings import exports
+from meetings.history import exports
 from meetings.models import ExportJob
 
 job = ExportJob.objects.create(requested_by=get_user_model().objects.get(username="bench-admin"), language="de",
@@ -90,7 +90,7 @@ def seed(first: int, last: int, *, total: int) -> float:
     from django.db import connection
     from django.utils import timezone
 
-    from meetings import audit
+    from meetings.audit import chain as audit
 
     started = time.perf_counter()
     reps = list(get_user_model().objects.filter(username__startswith="rep").order_by("pk").values_list("pk", flat=True))

@@ -162,7 +162,7 @@ def forget_cached(redis_used: bool) -> None:
     """Each case's first view computes everything: the charts, the filter bar, the page."""
     from django.core.cache import caches
 
-    from meetings import history_pages
+    from meetings.history import pages as history_pages
 
     if redis_used:
         drop_redis_keys()
@@ -175,7 +175,7 @@ def forget_cached(redis_used: bool) -> None:
 
 def measure(label: str, admin, rep, repeat: int, redis_used: bool) -> tuple[dict, list[float], list[float]]:
     """Wall times per viewer, CPU of the views that find their page drawn, and CPU of views after a write."""
-    from meetings import history_pages
+    from meetings.history import pages as history_pages
 
     walls: dict[str, list[float]] = {"admin": [], "rep": []}
     cpus: list[float] = []

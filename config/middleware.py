@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from meetings.timezones import get_zone
+from meetings.core.timezones import get_zone
 
 
 class NoStoreWhenSignedInMiddleware:

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from meetings.models import AuditErasure, AuditRetention, AuditVerification, MeetingRecord
+from meetings.audit.models import AuditErasure, AuditRetention, AuditVerification
+from meetings.core.models import MeetingRecord
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -2,7 +2,7 @@
 
 No HTTP here: the choices that come from HubSpot (outcomes, activity types, owners,
 association labels) are handed in as `MeetingFormOptions` by the view. HubSpot's
-refusals are put on the form's fields by `meetings.form_errors`.
+refusals are put on the form's fields by `meetings.booking.form_errors`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
-from meetings.payload import Association, MeetingInput, Reminder, form_values_from_request
-from meetings.timezones import NonexistentLocalTime, get_zone, occurrences, reminder_offset, resolve_local
+from meetings.core.payload import Association, MeetingInput, Reminder, form_values_from_request
+from meetings.core.timezones import NonexistentLocalTime, get_zone, occurrences, reminder_offset, resolve_local
 from meetings.widget_html import INLINE_WIDGETS
 
 MAX_REMINDERS = 3  # HubSpot's own UI allows three

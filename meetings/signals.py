@@ -7,9 +7,11 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from hubspot_login.models import HubSpotConnection
-from meetings import history_pages
-from meetings.models import AuditVerification, MeetingRecord, MeetingTemplate, records_written
-from meetings.templates_service import meeting_template_changed
+from meetings.audit.models import AuditVerification
+from meetings.core.models import MeetingRecord, records_written
+from meetings.history import pages as history_pages
+from meetings.presets.models import MeetingTemplate
+from meetings.presets.services import meeting_template_changed
 
 
 @receiver([post_save, post_delete], sender=MeetingTemplate, dispatch_uid="meeting-template-chooser")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.forms import MeetingForm
 from meetings.models import MeetingTemplate
-from meetings.templates_service import TEMPLATE_FIELDS
+from meetings.presets.services import TEMPLATE_FIELDS
 
 NAME_TAKEN = _("You already have a template with this name. Choose another name.")
 TEAM_NAME_TAKEN = _("The team already has a template with this name. Choose another name.")

@@ -1,6 +1,6 @@
 """Meeting templates: saved from the meeting form, offered by it, listed, renamed and deleted.
 
-Thin like `meetings.views`: the rules live in `meetings.templates_service`.
+Thin like `meetings.views`: the rules live in `meetings.presets.services`.
 """
 
 from __future__ import annotations
@@ -15,16 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubspot_api.types import OBJECT_KINDS
 from meetings.forms import MeetingForm, MeetingFormOptions
 from meetings.models import MeetingTemplate
-from meetings.shown_permissions import shown_to
-from meetings.template_forms import (
-    NAME_TAKEN,
-    TEAM_NAME_TAKEN,
-    TemplateRenameForm,
-    TemplateSaveForm,
-    template_values_from_form,
-    typed_values,
-)
-from meetings.templates_service import (
+from meetings.presets.services import (
     TemplateNameTaken,
     can_manage_team_templates,
     meeting_template_chooser,
@@ -35,6 +26,15 @@ from meetings.templates_service import (
     meeting_template_list,
     meeting_template_rename,
     meeting_template_save,
+)
+from meetings.shown_permissions import shown_to
+from meetings.template_forms import (
+    NAME_TAKEN,
+    TEAM_NAME_TAKEN,
+    TemplateRenameForm,
+    TemplateSaveForm,
+    template_values_from_form,
+    typed_values,
 )
 
 # The name of the meeting form's second submit button: save what is typed as a template, send nothing.

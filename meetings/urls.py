@@ -1,6 +1,8 @@
 from django.urls import path
 
-from meetings import export_views, history_views, template_views, views
+from meetings import template_views, views
+from meetings.history import export_views
+from meetings.history import views as history_views
 
 urlpatterns = [
     path("", views.home, name="home"),

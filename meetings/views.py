@@ -19,8 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
 from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
+from meetings.booking.form_errors import add_hubspot_errors
+from meetings.booking.preview import meeting_preview_data
+from meetings.booking.services import IdempotencyKeyInUse, meeting_create, meeting_create_again
+from meetings.core.selectors import meeting_record_same_content, meeting_record_visible
 from meetings.core.shared_cache import NotAvailable
-from meetings.form_errors import add_hubspot_errors
+from meetings.core.timezones import zone_names
 from meetings.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, fresh_form_key, initial_from_record
 from meetings.models import MeetingRecord
 from meetings.portal import pickers
@@ -31,11 +35,7 @@ from meetings.portal.conflicts import (
     meeting_conflicts,
 )
 from meetings.portal.prefill import linked_records
-from meetings.preview import meeting_preview_data
-from meetings.selectors import meeting_record_same_content, meeting_record_visible
-from meetings.services import IdempotencyKeyInUse, meeting_create, meeting_create_again
 from meetings.template_views import SAVE_BUTTON, meeting_template_save_page, template_form_context, template_initial
-from meetings.timezones import zone_names
 
 
 @require_GET

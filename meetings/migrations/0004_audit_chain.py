@@ -12,10 +12,10 @@ BATCH = 2000
 def chain_final_records(apps, schema_editor):
     """The records final before the chain existed join it in id order, so verify_audit covers them too.
 
-    Uses the chain's own canonical form (meetings.audit) with this migration's models: the same digests
+    Uses the chain's own canonical form (meetings.audit.chain) with this migration's models: the same digests
     and links chain_append would have written.
     """
-    from meetings import audit
+    from meetings.audit import chain as audit
 
     records = apps.get_model("meetings", "MeetingRecord").objects
     head = apps.get_model("meetings", "AuditChainHead").objects.create(pk=audit.HEAD_PK)

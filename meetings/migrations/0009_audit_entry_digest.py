@@ -5,7 +5,7 @@ import json
 
 from django.db import migrations, models
 
-# meetings.audit.entry_digest as it is today, copied: a migration must not change with the code.
+# meetings.audit.chain.entry_digest as it is today, copied: a migration must not change with the code.
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from hubspot_api.errors import HubSpotRateBudgetSpent
 from hubspot_api.types import BusyMeeting
 from hubspot_login.tokens import hubspot_client
-from meetings import bulkhead
+from meetings.core import bulkhead
 from meetings.core.shared_cache import get_or_fetch
 from meetings.portal import pickers
 from meetings.portal.caches import CALENDARS, current_generation

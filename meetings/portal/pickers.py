@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from hubspot_api.errors import HubSpotOutcomeUnknown, HubSpotRateBudgetSpent, HubSpotRefused, HubSpotUnavailable
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
 from hubspot_login.tokens import hubspot_client
-from meetings import bulkhead
+from meetings.core import bulkhead
 from meetings.core.shared_cache import NotAvailable, fresh_values, get_or_fetch, peek
 from meetings.forms import MeetingFormOptions
 from meetings.portal.caches import (

@@ -5,14 +5,14 @@ from django import template
 from django.utils import formats
 from django.utils.html import format_html
 
-from meetings import links
+from meetings.core import links
+from meetings.core.models import MeetingRecord
+from meetings.core.payload import form_values_from_request
+from meetings.core.selectors import can_view_all
+from meetings.core.timezones import get_zone
 from meetings.forms import KIND_LABELS, STANDARD_OUTCOMES, MeetingForm, ReminderForm
-from meetings.models import MeetingRecord
-from meetings.payload import form_values_from_request
 from meetings.portal import pickers
-from meetings.selectors import can_view_all
 from meetings.shown_permissions import shown_to
-from meetings.timezones import get_zone
 
 register = template.Library()
 

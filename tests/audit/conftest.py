@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from meetings import sending
+from meetings.booking import sending
 from meetings.models import MeetingRecord
 from tests.clock import meeting_start
 from tests.history.conftest import admin_user, jonas, lena, make_user  # noqa: F401
@@ -22,7 +22,7 @@ _counter = itertools.count(1)
 
 
 def meeting_input(title: str):
-    from meetings.payload import MeetingInput
+    from meetings.core.payload import MeetingInput
 
     start = meeting_start(11)
     return MeetingInput(title=title, start=start, end=start + timedelta(hours=1), time_zone="Europe/Berlin")

@@ -6,9 +6,10 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from meetings import audit, reconciliation
+from meetings.audit import chain as audit
+from meetings.booking import reconciliation
+from meetings.booking.services import meeting_create
 from meetings.models import AuditChainHead, AuditVerification, MeetingRecord
-from meetings.services import meeting_create
 from tests.audit.conftest import broken, finalise, meeting_input, open_record, verify
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import audit, tasks
+from meetings.audit import chain as audit
+from meetings.audit import tasks
+from meetings.audit.redaction import CONTENT_FIELDS, audit_retention_apply
 from meetings.models import AuditRetention, AuditVerification, MeetingRecord
-from meetings.redaction import CONTENT_FIELDS, audit_retention_apply
 from tests.audit.conftest import broken, verify
 
 pytestmark = pytest.mark.django_db

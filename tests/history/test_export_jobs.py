@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import exports, tasks
+from meetings.history import exports, tasks
 from meetings.models import ExportJob, MeetingRecord
 from tests.audit.conftest import finalise, open_record, verify
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hubspot_login.models import HubSpotConnection
-from meetings import history_pages
+from meetings.history import pages as history_pages
 from meetings.models import AuditVerification, MeetingRecord
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import dateformat, translation
 
-from meetings.history_rows import _format, _parts
+from meetings.history.rows import _format, _parts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Past days on purpose: formatting does not care, and a future day by name would age (tests/clock.py).

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hubspot_login.models import HubSpotConnection
-from meetings import history_views
+from meetings.history import views as history_views
 from meetings.models import MeetingRecord
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings import bulkhead, tasks
+from meetings.booking import tasks
+from meetings.core import bulkhead
 from meetings.models import MeetingRecord
 from tests.meetings.conftest import meeting_post
 

@@ -10,7 +10,7 @@ import pytest
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 
-from meetings.payload import Association, MeetingInput, Reminder, build_meeting_request, hubspot_datetime
+from meetings.core.payload import Association, MeetingInput, Reminder, build_meeting_request, hubspot_datetime
 from tests.clock import BERLIN, at, meeting_start, next_clock_change
 
 SPEC = Path(__file__).resolve().parents[2] / "hubspot_sandbox" / "specs" / "scheduler-meetings-2026-03.json"

@@ -2,7 +2,7 @@
 
 from django.http import QueryDict
 
-from meetings.preview import meeting_preview_data
+from meetings.booking.preview import meeting_preview_data
 from tests.clock import BERLIN, next_clock_change
 
 

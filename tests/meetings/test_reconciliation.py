@@ -169,8 +169,8 @@ KILLED_MID_CREATE = textwrap.dedent("""
     from datetime import datetime, timedelta, timezone
     django.setup()
     from django.contrib.auth import get_user_model
-    from meetings.payload import MeetingInput
-    from meetings.services import meeting_create
+    from meetings.core.payload import MeetingInput
+    from meetings.booking.services import meeting_create
     start = datetime.fromisoformat("{start}")
     meeting_create(user=get_user_model().objects.get(pk={user_id}), idempotency_key=uuid.uuid4(),
                    data=MeetingInput(title="Abgestürzt", start=start, end=start + timedelta(hours=1),
@@ -277,7 +277,7 @@ def test_a_duplicate_check_task_does_not_start_a_second_chain_of_checks(rep_clie
                                                                         run_due_tasks):
     from django_tasks_db.models import DBTaskResult
 
-    from meetings.tasks import check_record
+    from meetings.booking.tasks import check_record
 
     sandbox.fault(CREATE_PATH, status=500)  # nothing made: checking goes on after the first search
     rep_client.post(reverse("meeting_create"), post_for("Doppelt geprüft"))

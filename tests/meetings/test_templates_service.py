@@ -8,7 +8,7 @@ from django.core.management import call_command
 from hubspot_api.types import Owner, PropertyOption
 from meetings.forms import MeetingFormOptions
 from meetings.models import MeetingTemplate
-from meetings.templates_service import (
+from meetings.presets.services import (
     TEMPLATE_FIELDS,
     TemplateNameTaken,
     meeting_template_delete,

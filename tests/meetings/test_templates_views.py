@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from meetings.models import MeetingRecord, MeetingTemplate
+from meetings.presets.services import meeting_template_save
 from meetings.template_forms import NAME_TAKEN
-from meetings.templates_service import meeting_template_save
 from tests.conftest import connect, demo_user, meeting_post
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +224,7 @@ def test_the_chooser_shows_a_template_changed_anywhere_at_once(rep_client, rep, 
 
 def test_a_template_saved_while_the_cache_fails_is_saved_all_the_same(rep, monkeypatch,
                                                                         django_capture_on_commit_callbacks):
-    from meetings import templates_service
+    from meetings.presets import services as templates_service
 
     class Unreachable:
         def delete_many(self, keys):

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from meetings.timezones import NonexistentLocalTime, offset_changes_between, resolve_local, zone_names
+from meetings.core.timezones import NonexistentLocalTime, offset_changes_between, resolve_local, zone_names
 from tests.clock import BERLIN, NEW_YORK, next_clock_change
 
 SPRING = next_clock_change(BERLIN, forward=True)

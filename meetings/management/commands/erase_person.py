@@ -5,8 +5,8 @@ import getpass
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from meetings.audit.redaction import person_erase_contact, person_erase_rep
 from meetings.portal.caches import forget_everything_seen
-from meetings.redaction import person_erase_contact, person_erase_rep
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Meeting history: reps see their own records, admins everyone's (the CSV export: `meetings.export_views`)."""
+"""Meeting history: reps see their own records, admins everyone's (the CSV export: `meetings.history.export_views`)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from meetings import audit, history_pages
-from meetings.chart import weekly_chart
-from meetings.history_rows import LISTED_COLUMNS, ListedRecord, history_rows_html
-from meetings.models import MeetingRecord
-from meetings.selectors import (
-    RecordFilters,
-    can_view_all,
-    meeting_record_get,
-    meeting_record_list,
-    meeting_record_summary,
-)
+from meetings.audit import chain as audit
+from meetings.core.models import MeetingRecord
+from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_get, meeting_record_list
+from meetings.history import pages as history_pages
+from meetings.history.chart import weekly_chart
+from meetings.history.rows import LISTED_COLUMNS, ListedRecord, history_rows_html
+from meetings.history.selectors import meeting_record_summary
 
 PAGE_SIZE = 25
 # 250,000 rows deep. Beyond that a filter finds a record sooner than paging does, and the offset

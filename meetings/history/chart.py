@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from meetings.models import MeetingRecord, week_of
+from meetings.core.models import MeetingRecord, week_of
 
 # Bottom to top; failures sit on top, in red, so a spike stands out.
 STACK = [MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingRecord.Status.UNKNOWN,

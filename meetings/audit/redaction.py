@@ -1,6 +1,6 @@
 """Keeping personal data only as long as the admin chose, and erasing one person's on request.
 
-Both replace values of final, chained records by markers (`meetings.audit.redact`): each field's
+Both replace values of final, chained records by markers (`meetings.audit.chain.redact`): each field's
 digest stays, so `manage.py verify_audit` still passes and still proves what the rest says.
 What stays of a record is who sent it (the rep's account), when, to which portal, how it ended,
 HubSpot's ids, HTTP status, attempts and durations. See docs/audit.md.
@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from hubspot_login.models import HubSpotConnection
 from hubspot_login.services import hubspot_connection_disconnect
-from meetings import audit
-from meetings.models import AuditErasure, AuditRetention, MeetingRecord
+from meetings.audit import chain as audit
+from meetings.audit.models import AuditErasure, AuditRetention
+from meetings.core.models import MeetingRecord
 
 logger = logging.getLogger("meetings.audit")
 

@@ -1,4 +1,4 @@
-"""The admins' CSV export of the all-meetings list (`meetings.exports` writes it).
+"""The admins' CSV export of the all-meetings list (`meetings.history.exports` writes it).
 
 Up to `EXPORT_STREAM_MAX_ROWS` rows stream from the request; more become a job the worker writes,
 with a page that shows its progress and, once done, the download.
@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from meetings import exports, tasks
-from meetings.history_views import AdminRecordFilterForm
-from meetings.models import ExportJob
-from meetings.selectors import can_view_all, export_job_get, meeting_record_list
+from meetings.core.selectors import can_view_all, meeting_record_list
+from meetings.history import exports, tasks
+from meetings.history.models import ExportJob
+from meetings.history.selectors import export_job_get
+from meetings.history.views import AdminRecordFilterForm
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from meetings.forms import MeetingFormOptions
-from meetings.models import MeetingTemplate
+from meetings.presets.models import MeetingTemplate
 
 TEAM_PERMISSION = "meetings.manage_team_meeting_templates"
 # What a template carries. Never times, the time zone, associations, attachments or an idempotency key:

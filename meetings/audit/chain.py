@@ -35,7 +35,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F
 
-from meetings.models import AuditChainHead, AuditErasure, AuditVerification, ChainedEntry, MeetingRecord
+from meetings.audit.models import AuditChainHead, AuditErasure, AuditVerification
+from meetings.core.models import ChainedEntry, MeetingRecord
 
 logger = logging.getLogger("meetings.audit")
 

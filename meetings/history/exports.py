@@ -1,7 +1,7 @@
 """The CSV export of the all-meetings list: written a batch of rows at a time, by a request or by the worker.
 
 Each row carries its place in the audit chain and a seal that `manage.py verify_audit --csv FILE` checks
-with the key alone (`meetings.audit`, docs/audit.md). Only the columns the file needs are read, through
+with the key alone (`meetings.audit.chain`, docs/audit.md). Only the columns the file needs are read, through
 one query per batch bounded along the (created_at, id) index, so memory does not grow with the row count.
 
 Two ways to the same bytes (tests/history/test_export_formats.py compares them on PostgreSQL):
@@ -49,11 +49,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from psycopg.types.string import ByteaBinaryLoader
 
-from meetings import audit
-from meetings.models import AuditErasure, ExportJob, MeetingRecord
-from meetings.selectors import RecordFilters, can_view_all, meeting_record_list
+from meetings.audit import chain as audit
+from meetings.audit.models import AuditErasure
+from meetings.core.models import MeetingRecord
+from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_list
+from meetings.history.models import ExportJob
 
-logger = logging.getLogger("meetings.exports")
+logger = logging.getLogger("meetings.history.exports")
 
 BATCH_ROWS = 10000
 Keyset = tuple[datetime, int]  # (created_at, id): where a batch ends, along the index the export reads

@@ -20,10 +20,10 @@ from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from meetings import links
-from meetings.models import MeetingRecord
+from meetings.core import links
+from meetings.core.models import MeetingRecord
+from meetings.core.timezones import get_zone
 from meetings.templatetags.meeting_tags import status_badge
-from meetings.timezones import get_zone
 
 # What the rows read, in ListedRecord's order; the JSON bodies and the audit chain's digests stay in the database.
 LISTED_COLUMNS = ("pk", "created_at", "user__first_name", "user__last_name", "user__email", "hub_id", "hub_domain",

@@ -1,8 +1,8 @@
 """Sending a recorded create to HubSpot and making its record final: shared by the request and the worker.
 
 A create is sent from the request that recorded it, or — when that process's slots for HubSpot were
-all taken (meetings.bulkhead) — from the worker. Both end here. A record that turns UNKNOWN needs
-its checks scheduled; the caller does that (meetings.tasks), so this module stays below the tasks.
+all taken (meetings.core.bulkhead) — from the worker. Both end here. A record that turns UNKNOWN needs
+its checks scheduled; the caller does that (meetings.booking.tasks), so this module stays below the tasks.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from hubspot_api.errors import (
     error_from_answer,
 )
 from hubspot_login.tokens import hubspot_client
-from meetings import audit, reconciliation
-from meetings.models import MeetingRecord
+from meetings.audit import chain as audit
+from meetings.booking import reconciliation
+from meetings.core.models import MeetingRecord
 
 logger = logging.getLogger("meetings")
 

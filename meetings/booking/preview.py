@@ -13,8 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from meetings.forms import REMINDER_IN_PAST, WallClockDateTimeField
-from meetings.timezones import (
+from meetings.core.timezones import (
     REMINDER_UNITS,
     NonexistentLocalTime,
     get_zone,
@@ -22,6 +21,7 @@ from meetings.timezones import (
     reminder_offset,
     resolve_local,
 )
+from meetings.forms import REMINDER_IN_PAST, WallClockDateTimeField
 
 UTC_ZONE = ZoneInfo("UTC")
 

@@ -28,8 +28,8 @@ from django.utils import timezone
 
 from hubspot_api.errors import HubSpotError
 from hubspot_login.tokens import hubspot_client
-from meetings import audit
-from meetings.models import MeetingRecord
+from meetings.audit import chain as audit
+from meetings.core.models import MeetingRecord
 
 logger = logging.getLogger("meetings")
 

@@ -7,8 +7,8 @@ import re
 from django.utils.translation import gettext_lazy as _
 
 from hubspot_api.errors import FieldError, HubSpotError, HubSpotRefused
-from meetings.bulkhead import HubSpotBusy
-from meetings.payload import field_for_property
+from meetings.core.bulkhead import HubSpotBusy
+from meetings.core.payload import field_for_property
 
 ASSOCIATION_PATH = re.compile(r"^associations\[(\d+)\]")
 HUBSPOT_FIELD_ERROR = _("HubSpot rejected this: %(message)s")

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from hubspot_api.errors import HubSpotAuthRequired, HubSpotError
 from hubspot_login.tokens import hubspot_client
-from meetings import bulkhead, tasks
-from meetings.models import MeetingRecord
-from meetings.payload import MeetingInput, build_meeting_request
-from meetings.sending import MeetingAttempt, create_in_hubspot, finalise
+from meetings.booking import tasks
+from meetings.booking.sending import MeetingAttempt, create_in_hubspot, finalise
+from meetings.core import bulkhead
+from meetings.core.models import MeetingRecord
+from meetings.core.payload import MeetingInput, build_meeting_request
 
 BUSY_WITH_FILES = ("HubSpot is slow to answer right now and this server is waiting on it for other requests. "
                    "A meeting with attachments cannot wait for the worker, so nothing was sent.")
@@ -38,7 +39,7 @@ def meeting_create(
     1. commit a PENDING record (its unique idempotency key makes a repeated submit
        return the first attempt instead of creating a second meeting);
     2. upload attachments and call HubSpot outside any database transaction — or, when this
-       process's requests already wait on HubSpot as many at a time as they may (meetings.bulkhead),
+       process's requests already wait on HubSpot as many at a time as they may (meetings.core.bulkhead),
        leave the record PENDING for the worker to send, and answer at once;
     3. finalise the record: CREATED or FAILED, or UNKNOWN for reconciliation to settle.
     The caller reads the outcome from the returned attempt's record (PENDING: the worker has it).

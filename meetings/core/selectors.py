@@ -1,0 +1,85 @@
+"""Reads that depend on who is looking. The one place that decides who sees which records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from meetings.core.models import MeetingRecord
+
+VIEW_ALL_PERMISSION = "meetings.view_all_meeting_records"
+
+
+def can_view_all(viewer) -> bool:
+    """Admins: superusers and whoever holds the permission (granted through the "Meeting admins" group)."""
+    return viewer.is_active and (viewer.is_superuser or viewer.has_perm(VIEW_ALL_PERMISSION))
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    status: str = ""
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    text: str = ""
+    rep_id: int | None = None  # admins only
+    hub_id: int | None = None  # admins only
+
+
+def _sees_everyone(viewer, everyone: bool) -> bool:
+    return everyone and can_view_all(viewer)
+
+
+def meeting_record_visible(*, viewer, everyone: bool = False) -> QuerySet[MeetingRecord]:
+    """Records the viewer may see: their own, or — for admins asking for everyone's — all."""
+    records = MeetingRecord.objects.all()
+    if not _sees_everyone(viewer, everyone):
+        records = records.filter(user=viewer)
+    return records
+
+
+def meeting_record_list(*, viewer, filters: RecordFilters, everyone: bool = False) -> QuerySet[MeetingRecord]:
+    records = meeting_record_visible(viewer=viewer, everyone=everyone)
+    if filters.status:
+        records = records.filter(status=filters.status)
+    if filters.submitted_from:
+        records = records.filter(created_at__gte=_start_of(filters.submitted_from))
+    if filters.submitted_to and filters.submitted_to < date.max:  # "until 9999-12-31" bounds nothing
+        records = records.filter(created_at__lt=_start_of(filters.submitted_to + timedelta(days=1)))
+    if filters.text:
+        records = records.filter(search_text__contains=filters.text.casefold())
+    if _sees_everyone(viewer, everyone):
+        if filters.rep_id:
+            records = records.filter(user_id=filters.rep_id)
+        if filters.hub_id:
+            records = records.filter(hub_id=filters.hub_id)
+    return records.select_related("user").order_by("-created_at", "-id")
+
+
+def meeting_record_get(*, viewer, pk: int) -> MeetingRecord:
+    """One record, if the viewer may see it (raises MeetingRecord.DoesNotExist otherwise)."""
+    return meeting_record_visible(viewer=viewer, everyone=True).select_related("user").get(pk=pk)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+SAME_MEETING_WINDOW = timedelta(hours=24)
+
+
+def meeting_record_same_content(*, viewer, title: str, start: datetime, associations) -> MeetingRecord | None:
+    """The rep's own meeting with this title, start and associations, created or being created in the last day.
+
+    A submit that matches is asked about before it is sent (Back and send again, a second tab).
+    """
+    wanted = {(a.kind, a.id) for a in associations}
+    candidates = MeetingRecord.objects.filter(
+        user=viewer, title=title, start_at=start, created_at__gte=timezone.now() - SAME_MEETING_WINDOW,
+        status__in=[MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingRecord.Status.UNKNOWN],
+    )
+    return next(
+        (r for r in candidates if {(a["type"], str(a["id"])) for a in r.associations} == wanted), None
+    )
