@@ -10,13 +10,6 @@ from hubspot_login.models import HubSpotConnection
 from meetings.audit.models import AuditVerification
 from meetings.core.models import MeetingRecord, records_written
 from meetings.history import pages as history_pages
-from meetings.presets.models import MeetingTemplate
-from meetings.presets.services import meeting_template_changed
-
-
-@receiver([post_save, post_delete], sender=MeetingTemplate, dispatch_uid="meeting-template-chooser")
-def _template_changed(sender, instance: MeetingTemplate, **kwargs) -> None:
-    meeting_template_changed(instance)
 
 
 @receiver([post_save, post_delete], sender=MeetingRecord, dispatch_uid="history-pages-record")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -38,12 +37,6 @@ def meeting_template_list(*, viewer, hub_id: int) -> QuerySet[MeetingTemplate]:
     return MeetingTemplate.objects.filter(Q(owner=viewer) | Q(owner__isnull=True), hub_id=hub_id)
 
 
-# The form page lists the rep's templates on every load, so the list is kept in the cache: one entry for
-# the portal's team templates, one per rep. A template's change drops both entries of its portal and owner
-# (meetings.signals); the time limit bounds what an owner changed in the admin could leave behind.
-CHOOSER_SECONDS = 10 * 60
-
-
 @dataclass(frozen=True)
 class TemplateLink:
     """A template as the form's chooser links to it."""
@@ -54,27 +47,10 @@ class TemplateLink:
 
 def meeting_template_chooser(*, viewer, hub_id: int) -> tuple[list[TemplateLink], list[TemplateLink]]:
     """The viewer's own templates of the portal and its team templates, each by name, as the chooser lists them."""
-    own_key, team_key = _chooser_key(hub_id, viewer.pk), _chooser_key(hub_id, None)
-    cached = cache.get_many([own_key, team_key])
-    if len(cached) < 2:
-        cached = {own_key: [], team_key: []}
-        templates = meeting_template_list(viewer=viewer, hub_id=hub_id).values_list("pk", "name", "owner")
-        for pk, name, owner_id in templates:
-            cached[team_key if owner_id is None else own_key].append(TemplateLink(pk, name))
-        cache.set_many(cached, CHOOSER_SECONDS)
-    return cached[own_key], cached[team_key]
-
-
-def meeting_template_changed(template: MeetingTemplate) -> None:
-    """Drop the chooser lists the template is in, once its change is committed (a read before would keep the old)."""
-    keys = [_chooser_key(template.hub_id, template.owner_id), _chooser_key(template.hub_id, None)]
-    # Robust: a cache that fails after the commit must not make a saved template look like an error (Django
-    # logs it); the lists then follow within CHOOSER_SECONDS.
-    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
-
-
-def _chooser_key(hub_id: int, owner_id: int | None) -> str:
-    return f"template-chooser:{hub_id}:{owner_id or 'team'}"
+    own, team = [], []
+    for pk, name, owner_id in meeting_template_list(viewer=viewer, hub_id=hub_id).values_list("pk", "name", "owner"):
+        (team if owner_id is None else own).append(TemplateLink(pk, name))
+    return own, team
 
 
 def meeting_template_get(*, viewer, hub_id: int, pk) -> MeetingTemplate:

@@ -220,19 +220,3 @@ def test_the_chooser_shows_a_template_changed_anywhere_at_once(rep_client, rep, 
     with django_capture_on_commit_callbacks(execute=True):
         team.delete()
     assert "Erstgespräch" not in chooser(rep_client) and "Meine" in chooser(rep_client)
-
-
-def test_a_template_saved_while_the_cache_fails_is_saved_all_the_same(rep, monkeypatch,
-                                                                        django_capture_on_commit_callbacks):
-    from meetings.presets import services as templates_service
-
-    class Unreachable:
-        def delete_many(self, keys):
-            raise ConnectionError("Redis is restarting")
-
-    monkeypatch.setattr(templates_service, "cache", Unreachable())
-
-    with django_capture_on_commit_callbacks(execute=True):
-        MeetingTemplate.objects.create(name="Trotzdem", owner=rep, hub_id=PORTAL, values=SAVED)
-
-    assert MeetingTemplate.objects.filter(name="Trotzdem").exists()
