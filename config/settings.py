@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's own widget templates, found by FORM_RENDERER below beside the project's
+    "crispy_forms",
+    "crispy_bootstrap5",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -126,6 +129,12 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render through the project's template engine, so a widget may use a template under templates/
+# (the record pickers: templates/meetings/widgets/). The meeting form's fields are laid out by crispy-forms.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
 # Database: SQLite in development, whatever DATABASE_URL names in production (where it
 # must be set: a forgotten variable must not mean a fresh SQLite file on one server).
 # ATOMIC_REQUESTS stays off on purpose: a transaction held open across a HubSpot
@@ -153,7 +162,7 @@ if REDIS_URL:
                           "KEY_PREFIX": env("REDIS_KEY_PREFIX", default="")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# `{% cache %}` fragments (a fresh meeting form's fields, the history's filter bar and chart): each process
+# `{% cache %}` fragments (the history's filter bar and chart): each process
 # its own, no round trip to Redis, and a deploy starts without fragments that name the old static files.
 # Keys name what a fragment is rendered from (hashes, versions), so processes never disagree; the largest
 # fragment is some 30 KB, and at most 300 are kept.

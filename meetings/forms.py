@@ -7,22 +7,23 @@ refusals are put on the form's fields by `meetings.booking.form_errors`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import formats, timezone
 from django.utils.functional import lazy
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
 from meetings.core.payload import Association, MeetingInput, Reminder, form_values_from_request
 from meetings.core.timezones import NonexistentLocalTime, get_zone, occurrences, reminder_offset, resolve_local
-from meetings.widget_html import INLINE_WIDGETS
 
 MAX_REMINDERS = 3  # HubSpot's own UI allows three
 DEFAULT_REMINDERS = [{"number": 1, "unit": "HOURS"}]
@@ -80,6 +81,7 @@ UNKNOWN_ZONE = _("Choose a time zone from the list (e.g. Europe/Berlin).")
 REMINDER_DUPLICATE = _("This reminder is the same as another one.")
 REMINDER_IN_PAST = _("This reminder would go out in the past (%(when)s).")
 INVALID_RECORD_ID = _("This selection is not a valid HubSpot record.")
+NOTHING_FOUND = _("Nothing found in HubSpot.")
 
 
 @dataclass
@@ -94,14 +96,28 @@ class MeetingFormOptions:
     unavailable: bool = False  # some choices could not be loaded
 
 
-def fresh_form_key(options: MeetingFormOptions, owner_id: str) -> str:
-    """What a new, untouched form's fields are rendered from, as a hash.
+def fields_helper(layout: Layout) -> FormHelper:
+    """A crispy helper for fields inside a `<form>` the page draws itself (its CSRF token included).
 
-    Fresh forms with the same key show the same fields, so the page renders them once and then takes
-    them from the cache (meeting_form.html). Typed values, errors, a template, linked records or a retry
-    are the rep's own: such a form is rendered every time.
+    Its template draws the layout alone: the page states a form's own (non-field) errors where the rep
+    is taken to them (meeting_form.html's alert, a reminder's row), not a second time at the top.
     """
-    return hashlib.sha256(repr((get_language(), owner_id, options)).encode()).hexdigest()
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.template = "meetings/layout/fields.html"
+    helper.layout = layout
+    return helper
+
+
+def _card(legend, *fields) -> Fieldset:
+    """One of the form's sections: a card whose legend names it."""
+    return Fieldset(legend, *fields, template="meetings/layout/card_fieldset.html")
+
+
+def _include(template_name: str) -> HTML:
+    """A part of the form that is not a field (a counter, a status line), from its own template."""
+    return HTML(f'{{% include "{template_name}" %}}')
 
 
 class WallClockDateTimeField(forms.DateTimeField):
@@ -116,8 +132,25 @@ class WallClockDateTimeField(forms.DateTimeField):
         return aware.replace(tzinfo=None) if aware else None
 
 
+class RecordPickerSelect(forms.SelectMultiple):
+    """Django's multiple select, then the status line the page's search writes to (static/js/meeting-form.js)."""
+
+    template_name = "meetings/widgets/record_picker.html"
+
+
+class RecordPickerBoundField(forms.BoundField):
+    """A picker is described by the search hint above the pickers and its own status line, then its error."""
+
+    @property
+    def aria_describedby(self) -> str:
+        return " ".join(["picker-help", f"{self.auto_id}_status", *([f"{self.auto_id}_error"] if self.errors else [])])
+
+
 class RecordPickerField(forms.MultipleChoiceField):
     """HubSpot record ids chosen in a search-as-you-type picker (choices are not known up front)."""
+
+    widget = RecordPickerSelect
+    bound_field_class = RecordPickerBoundField
 
     def valid_value(self, value) -> bool:
         return bool(RECORD_ID.match(str(value)))
@@ -150,12 +183,44 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
+class BeforeSelect(forms.Select):
+    """The units as the row reads them: "hours before"."""
+
+    def create_option(self, name, value, label, *args, **kwargs):
+        label = gettext("%(label)s before") % {"label": label}
+        return super().create_option(name, value, label, *args, **kwargs)
+
+
+class ReminderBoundField(forms.BoundField):
+    """A row's own errors (the same as another, in the past) mark its controls and describe them too."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.form.non_field_errors():
+            widget = widget or self.field.widget
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = " ".join(filter(None, [attrs.get("aria-describedby"), row_error_id(self.form)]))
+            if not self.errors:  # crispy marks a field with errors of its own already
+                attrs["class"] = " ".join(filter(None, [widget.attrs.get("class"), "is-invalid"]))
+        return attrs
+
+
+def row_error_id(reminder: forms.Form) -> str:
+    return f"{reminder.prefix}-error"
+
+
 class ReminderForm(forms.Form):
-    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=99)
+    bound_field_class = ReminderBoundField
+    number = forms.IntegerField(label=_("Remind"), min_value=1, max_value=99,
+                                widget=forms.NumberInput(attrs={"class": "reminder-number"}))
     unit = forms.ChoiceField(
-        label=_("Unit"),
+        label=_("Unit"), widget=BeforeSelect(attrs={"class": "reminder-unit"}),
         choices=[("MINUTES", _("minutes")), ("HOURS", _("hours")), ("DAYS", _("days")), ("WEEKS", _("weeks"))],
     )
+
+    @property
+    def helper(self) -> FormHelper:
+        return fields_helper(Layout(Column("number", css_class="col-auto"), Column("unit", css_class="col-auto")))
 
 
 class BaseReminderFormSet(forms.BaseFormSet):
@@ -165,18 +230,17 @@ class BaseReminderFormSet(forms.BaseFormSet):
 
 ReminderFormSet = forms.formset_factory(
     ReminderForm, formset=BaseReminderFormSet, extra=0, max_num=MAX_REMINDERS, validate_max=True,
-    absolute_max=MAX_REMINDERS, can_delete=False, renderer=INLINE_WIDGETS,
+    absolute_max=MAX_REMINDERS, can_delete=False,
 )
 
 
 class MeetingForm(forms.Form):
-    default_renderer = INLINE_WIDGETS
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     # The portal the page showed: a sign-in to another portal elsewhere must not redirect this booking.
     portal = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=255)
     time_zone = forms.CharField(
-        label=_("Time zone"), max_length=64,
+        label=_("Time zone"), max_length=64, widget=forms.Select(attrs={"data-zone-picker": True}),
         help_text=_("Start and end are in this zone. Defaults to your browser's zone."),
     )
     start = WallClockDateTimeField(label=_("Start"))
@@ -240,9 +304,17 @@ class MeetingForm(forms.Form):
         self.fields["attendees"].choices = [
             (o.id, f"{o.name} <{o.email}>" if o.email else o.name) for o in options.owners if o.id != owner_id
         ]
+        # Only the chosen zone is an option: the page's script offers the others (from the time zone list).
+        zone_widget = self.fields["time_zone"].widget
+        zone_widget.attrs.pop("maxlength", None)  # the CharField's, meaningless on a select
+        zone = self["time_zone"].value()
+        zone_widget.choices = [(zone, zone)] if zone else []
         for kind in OBJECT_KINDS:
             picker = self.fields[kind]
-            picker.widget.attrs.update({"placeholder": KIND_PLACEHOLDERS[kind]})
+            picker.widget.attrs.update({
+                "data-picker-url": reverse_lazy("picker_search", args=[kind]),
+                "data-placeholder": KIND_PLACEHOLDERS[kind], "data-no-results": NOTHING_FOUND,
+            })
             labels = options.labels.get(kind) or []
             if labels:
                 self.fields[f"{kind}_label"] = forms.TypedChoiceField(
@@ -265,13 +337,30 @@ class MeetingForm(forms.Form):
         )
         self.ambiguous_times: list[str] = []
 
-    def picker_fields(self) -> list[forms.BoundField]:
-        """The record pickers (contacts, companies, deals, tickets), in that order."""
-        return [self[kind] for kind in OBJECT_KINDS]
+    @property
+    def helper(self) -> FormHelper:
+        """The form's sections and fields as crispy-forms lays them out (templates/meetings/partials/form_body.html).
 
-    def association_label_fields(self) -> list[forms.BoundField]:
-        """A label chooser for each kind of record the portal has association labels for."""
-        return [self[f"{kind}_label"] for kind in OBJECT_KINDS if f"{kind}_label" in self.fields]
+        Built when the page renders, after validation: a time that happens twice adds its question then.
+        """
+        return fields_helper(Layout(
+            _card(_("What"), "title", _include("meetings/partials/title_count.html"),
+                  Row(Column("outcome", css_class="col-md-6"), Column("activity_type", css_class="col-md-6"))),
+            _card(_("When"), "time_zone",
+                  Row(Column("start", css_class="col-md-5"), Column("duration", css_class="col-md-3"),
+                      Column("end", css_class="col-md-4")),
+                  *(f"{name}_occurrence" for name in ("start", "end") if name in self.ambiguous_times),
+                  _include("meetings/partials/conflicts.html")),
+            _card(_("Where"), Row(Column("location_type", css_class="col-md-4"),
+                                  Column("location", css_class="col-md-8"))),
+            _card(_("Who and what it belongs to"), "attendees", _include("meetings/partials/picker_help.html"),
+                  *(Div(kind, css_class="picker", data_kind=kind) for kind in OBJECT_KINDS),
+                  *(f"{kind}_label" for kind in OBJECT_KINDS if f"{kind}_label" in self.fields)),
+            _card(_("Details"), "body", "internal_notes", "attachments" if "attachments" in self.fields
+                  else _include("meetings/partials/attachments_off.html")),
+            _card(_("Email reminders"), _include("meetings/partials/reminders.html"),
+                  "include_description_in_reminders"),
+        ))
 
     def clean(self):
         cleaned = super().clean()

@@ -21,7 +21,12 @@ NAME_MAX = MeetingTemplate._meta.get_field("name").max_length
 class TemplateSaveForm(forms.Form):
     """Beside the meeting form, prefixed so its names never meet the meeting's own fields."""
 
-    name = forms.CharField(label=_("Template name"), max_length=NAME_MAX, required=False)
+    name = forms.CharField(
+        label=_("Template name"), max_length=NAME_MAX, required=False,
+        help_text=_("Keeps the title, duration, outcome, activity type, location, description, attendees and reminders "
+                    "— not the times, time zone, internal notes, contacts, companies, deals, tickets or attachments. "
+                    "Nothing is sent to HubSpot, and the form stays as it is."),
+    )
     team = forms.BooleanField(label=_("Team template (every rep of this portal can use it)"), required=False)
 
     def __init__(self, *args, **kwargs):

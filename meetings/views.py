@@ -10,7 +10,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.gzip import gzip_page
@@ -25,7 +24,7 @@ from meetings.booking.services import IdempotencyKeyInUse, meeting_create, meeti
 from meetings.core.selectors import meeting_record_same_content, meeting_record_visible
 from meetings.core.shared_cache import NotAvailable
 from meetings.core.timezones import zone_names
-from meetings.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, fresh_form_key, initial_from_record
+from meetings.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, initial_from_record
 from meetings.models import MeetingRecord
 from meetings.portal import pickers
 from meetings.portal.conflicts import (
@@ -152,18 +151,9 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     else:
         initial, known = _initial(request)
         initial.update(template_initial(request, options=options, owner_id=owner_id))
-        per_request = {"idempotency_key": uuid.uuid4(), "portal": request.user.hubspot.hub_id}
-
-        def new_form() -> MeetingForm:
-            return MeetingForm(initial={**initial, **per_request}, options=options, owner_id=owner_id,
-                               known_labels=_label_lookup(request, known))
-
-        if initial:
-            form = new_form()
-        else:
-            # Untouched: the page takes its fields from the cache, and builds the form only when they are not there.
-            form = SimpleLazyObject(new_form)
-            context["fresh_form"] = {"key": fresh_form_key(options, owner_id), **per_request}
+        initial.update(idempotency_key=uuid.uuid4(), portal=request.user.hubspot.hub_id)
+        form = MeetingForm(initial=initial, options=options, owner_id=owner_id,
+                           known_labels=_label_lookup(request, known))
     return render(request, "meetings/meeting_form.html", {"form": form, **context})
 
 

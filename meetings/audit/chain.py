@@ -35,10 +35,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F
 
-from meetings.audit.models import AuditChainHead, AuditErasure, AuditVerification
+from meetings.audit.chain.models import AuditChainHead, AuditErasure, AuditVerification
 from meetings.core.models import ChainedEntry, MeetingRecord
 
-logger = logging.getLogger("meetings.audit")
+logger = logging.getLogger("meetings.audit.chain")
 
 GENESIS = "0" * 64
 HEAD_PK = 1

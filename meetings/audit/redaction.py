@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from hubspot_login.models import HubSpotConnection
 from hubspot_login.services import hubspot_connection_disconnect
-from meetings.audit import chain as audit
-from meetings.audit.models import AuditErasure, AuditRetention
+from meetings.audit.chain import chain as audit
+from meetings.audit.chain.models import AuditErasure, AuditRetention
 from meetings.core.models import MeetingRecord
 
-logger = logging.getLogger("meetings.audit")
+logger = logging.getLogger("meetings.audit.chain")
 
 # What a meeting says about the people in it: its title and associations name contacts and companies,
 # the bodies carry those plus the description and internal notes, and HubSpot's error messages may
