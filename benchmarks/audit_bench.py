@@ -28,7 +28,7 @@ class Seeder:
     """Appends chained records as the app would, numbering them from 1 and keeping the head in memory."""
 
     def __init__(self, user_id: int):
-        from meetings.audit.chain import chain as audit
+        from meetings.audit import chain as audit
 
         self.audit = audit
         self.user_id = user_id

@@ -90,7 +90,7 @@ def seed(first: int, last: int, *, total: int) -> float:
     from django.db import connection
     from django.utils import timezone
 
-    from meetings.audit.chain import chain as audit
+    from meetings.audit import chain as audit
 
     started = time.perf_counter()
     reps = list(get_user_model().objects.filter(username__startswith="rep").order_by("pk").values_list("pk", flat=True))

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from meetings.audit.chain.models import AuditErasure, AuditRetention, AuditVerification
+from meetings.audit.models import AuditErasure, AuditRetention, AuditVerification
 from meetings.core.models import MeetingRecord
 
 

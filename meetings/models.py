@@ -1,6 +1,6 @@
 """Every model of the app, for Django to find: each lives in the feature it belongs to."""
 
-from meetings.audit.chain.models import AuditChainHead, AuditErasure, AuditRetention, AuditVerification
+from meetings.audit.models import AuditChainHead, AuditErasure, AuditRetention, AuditVerification
 from meetings.core.models import (
     ChainedEntry,
     FinalRecordError,

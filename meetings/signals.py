@@ -7,7 +7,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from hubspot_login.models import HubSpotConnection
-from meetings.audit.chain.models import AuditVerification
+from meetings.audit.models import AuditVerification
 from meetings.core.models import MeetingRecord, records_written
 from meetings.history import pages as history_pages
 

@@ -35,7 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F
 
-from meetings.audit.chain.models import AuditChainHead, AuditErasure, AuditVerification
+from meetings.audit.models import AuditChainHead, AuditErasure, AuditVerification
 from meetings.core.models import ChainedEntry, MeetingRecord
 
 logger = logging.getLogger("meetings.audit.chain")

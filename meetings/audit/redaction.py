@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from hubspot_login.models import HubSpotConnection
 from hubspot_login.services import hubspot_connection_disconnect
-from meetings.audit.chain import chain as audit
-from meetings.audit.chain.models import AuditErasure, AuditRetention
+from meetings.audit import chain as audit
+from meetings.audit.models import AuditErasure, AuditRetention
 from meetings.core.models import MeetingRecord
 
 logger = logging.getLogger("meetings.audit.chain")

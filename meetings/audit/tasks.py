@@ -8,8 +8,8 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from meetings.audit.chain import chain as audit
-from meetings.audit.chain import redaction
+from meetings.audit import chain as audit
+from meetings.audit import redaction
 from meetings.core.periodic import keep_one_waiting
 
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from hubspot_api.errors import HubSpotError
 from hubspot_login.tokens import hubspot_client
-from meetings.audit.chain import chain as audit
+from meetings.audit import chain as audit
 from meetings.core.models import MeetingRecord
 
 logger = logging.getLogger("meetings")

@@ -22,7 +22,7 @@ from hubspot_api.errors import (
     error_from_answer,
 )
 from hubspot_login.tokens import hubspot_client
-from meetings.audit.chain import chain as audit
+from meetings.audit import chain as audit
 from meetings.booking import reconciliation
 from meetings.core.models import MeetingRecord
 

@@ -49,8 +49,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from psycopg.types.string import ByteaBinaryLoader
 
-from meetings.audit.chain import chain as audit
-from meetings.audit.chain.models import AuditErasure
+from meetings.audit import chain as audit
+from meetings.audit.models import AuditErasure
 from meetings.core.models import MeetingRecord
 from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_list
 from meetings.history.models import ExportJob

@@ -15,7 +15,7 @@ def chain_final_records(apps, schema_editor):
     Uses the chain's own canonical form (meetings.audit.chain) with this migration's models: the same digests
     and links chain_append would have written.
     """
-    from meetings.audit.chain import chain as audit
+    from meetings.audit import chain as audit
 
     records = apps.get_model("meetings", "MeetingRecord").objects
     head = apps.get_model("meetings", "AuditChainHead").objects.create(pk=audit.HEAD_PK)

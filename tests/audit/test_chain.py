@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from meetings.audit.chain import chain as audit
+from meetings.audit import chain as audit
 from meetings.booking import reconciliation
 from meetings.booking.services import meeting_create
 from meetings.models import AuditChainHead, AuditVerification, MeetingRecord

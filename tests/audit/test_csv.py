@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from meetings.audit.chain import chain as audit
+from meetings.audit import chain as audit
 from meetings.models import AuditErasure, MeetingRecord
 from tests.audit.conftest import broken, finalise, open_record, verify
 

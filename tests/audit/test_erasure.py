@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from hubspot_login.models import HubSpotConnection
-from meetings.audit.chain import chain as audit
+from meetings.audit import chain as audit
 from meetings.models import AuditErasure, MeetingRecord
 from tests.audit.conftest import broken, finalise, open_record, verify
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.audit.chain import chain as audit
-from meetings.audit.chain import tasks
+from meetings.audit import chain as audit
+from meetings.audit import tasks
 from meetings.audit.redaction import CONTENT_FIELDS, audit_retention_apply
 from meetings.models import AuditRetention, AuditVerification, MeetingRecord
 from tests.audit.conftest import broken, verify

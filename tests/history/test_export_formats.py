@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone, translation
 
-from meetings.audit.chain import chain as audit
+from meetings.audit import chain as audit
 from meetings.history import exports
 from meetings.models import MeetingRecord
 from tests.audit.conftest import broken, finalise, open_record, verify

@@ -4,7 +4,7 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.audit.chain import chain as audit
+from meetings.audit import chain as audit
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from meetings.audit.chain.tasks import schedule_audit_tasks
+from meetings.audit.tasks import schedule_audit_tasks
 from meetings.booking.tasks import schedule_sweep
 from meetings.history.tasks import schedule_export_cleanup
 
