@@ -155,10 +155,12 @@ def test_a_typed_form_with_an_error_comes_back_as_typed(rep_client, sandbox):
 
 
 @pytest.mark.django_db
-def test_a_warm_form_page_asks_the_database_only_for_the_rep_and_their_connection(rep_client, sandbox):
+def test_a_warm_form_page_asks_the_database_for_the_rep_their_connection_and_their_templates(rep_client, sandbox):
     rep_client.get(reverse("meeting_create"))
 
     with CaptureQueriesContext(connection) as queries:
         assert rep_client.get(reverse("meeting_create")).status_code == 200
 
-    assert len(queries) == 2 and "hubspot_login_hubspotconnection" in queries[1]["sql"]
+    tables = [query["sql"] for query in queries]
+    assert len(tables) == 3
+    assert "hubspot_login_hubspotconnection" in tables[1] and "meetings_meetingtemplate" in tables[2]
