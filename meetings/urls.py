@@ -1,8 +1,9 @@
 from django.urls import path
 
-from meetings import template_views, views
+from meetings.booking import views
 from meetings.history import export_views
 from meetings.history import views as history_views
+from meetings.presets import views as template_views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from meetings.booking.forms import REMINDER_IN_PAST, WallClockDateTimeField
 from meetings.core.timezones import (
     REMINDER_UNITS,
     NonexistentLocalTime,
@@ -21,7 +22,6 @@ from meetings.core.timezones import (
     reminder_offset,
     resolve_local,
 )
-from meetings.forms import REMINDER_IN_PAST, WallClockDateTimeField
 
 UTC_ZONE = ZoneInfo("UTC")
 

@@ -21,9 +21,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from meetings.core import links
+from meetings.core.display import status_badge
 from meetings.core.models import MeetingRecord
 from meetings.core.timezones import get_zone
-from meetings.templatetags.meeting_tags import status_badge
 
 # What the rows read, in ListedRecord's order; the JSON bodies and the audit chain's digests stay in the database.
 LISTED_COLUMNS = ("pk", "created_at", "user__first_name", "user__last_name", "user__email", "hub_id", "hub_domain",

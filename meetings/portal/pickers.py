@@ -22,7 +22,6 @@ from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOpt
 from hubspot_login.tokens import hubspot_client
 from meetings.core import bulkhead
 from meetings.core.shared_cache import NotAvailable, fresh_values, get_or_fetch, peek
-from meetings.forms import MeetingFormOptions
 from meetings.portal.caches import (
     ASSOCIATION_LABELS,
     OWNERS,
@@ -31,6 +30,7 @@ from meetings.portal.caches import (
     SEARCHES,
     current_generation,
 )
+from meetings.portal.options import MeetingFormOptions
 
 # HubSpot could not give an option set just now: the next form loads for a few seconds do not ask again.
 HUBSPOT_DOWN = (HubSpotUnavailable, HubSpotOutcomeUnknown)

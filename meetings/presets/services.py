@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from meetings.forms import MeetingFormOptions
+from meetings.portal.options import MeetingFormOptions
 from meetings.presets.models import MeetingTemplate
 
 TEAM_PERMISSION = "meetings.manage_team_meeting_templates"

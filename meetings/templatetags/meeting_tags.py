@@ -3,16 +3,14 @@ from datetime import datetime
 
 from django import template
 from django.utils import formats
-from django.utils.html import format_html
 
+from meetings.booking.forms import KIND_LABELS, STANDARD_OUTCOMES, MeetingForm, ReminderForm
 from meetings.core import links
-from meetings.core.models import MeetingRecord
+from meetings.core.display import status_badge
 from meetings.core.payload import form_values_from_request
 from meetings.core.selectors import can_view_all
 from meetings.core.timezones import get_zone
-from meetings.forms import KIND_LABELS, STANDARD_OUTCOMES, MeetingForm, ReminderForm
 from meetings.portal import pickers
-from meetings.shown_permissions import shown_to
 
 register = template.Library()
 
@@ -72,21 +70,7 @@ def reconciliation_summary(record) -> dict:
     }
 
 
-STATUS_BADGES = {
-    MeetingRecord.Status.CREATED: "text-bg-success",
-    MeetingRecord.Status.FAILED: "text-bg-danger",
-    MeetingRecord.Status.UNKNOWN: "text-bg-warning",
-    MeetingRecord.Status.PENDING: "text-bg-secondary",
-    MeetingRecord.Status.NOT_CREATED: "text-bg-secondary",
-}
-
-
-@register.simple_tag
-def status_badge(record):
-    return format_html(
-        '<span class="badge {}" data-status="{}">{}</span>',
-        STATUS_BADGES.get(record.status, "text-bg-light"), record.status, record.get_status_display(),
-    )
+register.simple_tag(status_badge)
 
 
 @register.filter
@@ -108,7 +92,7 @@ def association_kind(kind: str) -> str:
 @register.filter
 def offers_all_meetings(request) -> bool:
     """Whether the navigation shows "All meetings" (asked once per session and five minutes: only a link)."""
-    return shown_to(request, "all_meetings", can_view_all)
+    return can_view_all(request.user)
 
 
 @register.simple_tag

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from hubspot_api.types import AssociationLabel, Owner, PropertyOption
-from meetings.forms import MeetingForm, MeetingFormOptions
+from meetings.booking.forms import MeetingForm
+from meetings.portal.options import MeetingFormOptions
 from tests.clock import BERLIN, next_clock_change, now
 from tests.conftest import meeting_post
 
@@ -155,12 +156,15 @@ def test_a_typed_form_with_an_error_comes_back_as_typed(rep_client, sandbox):
 
 
 @pytest.mark.django_db
-def test_a_warm_form_page_asks_the_database_for_the_rep_their_connection_and_their_templates(rep_client, sandbox):
+def test_a_warm_form_page_asks_the_database_for_the_rep_their_rights_and_their_templates(rep_client, sandbox):
     rep_client.get(reverse("meeting_create"))
 
     with CaptureQueriesContext(connection) as queries:
         assert rep_client.get(reverse("meeting_create")).status_code == 200
 
-    tables = [query["sql"] for query in queries]
-    assert len(tables) == 3
-    assert "hubspot_login_hubspotconnection" in tables[1] and "meetings_meetingtemplate" in tables[2]
+    asked = [query["sql"] for query in queries]
+    assert len(asked) == 4
+    assert "hubspot_login_hubspotconnection" in asked[1]
+    # The rep's permissions, asked for each page (no remembered answer outlives a revoked right).
+    assert sum("auth_permission" in sql for sql in asked) == 1
+    assert sum("meetings_meetingtemplate" in sql for sql in asked) == 1

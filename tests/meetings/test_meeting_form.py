@@ -6,8 +6,9 @@ import pytest
 from django.utils import translation
 
 from hubspot_api.types import AssociationLabel, Owner, PropertyOption
-from meetings import forms as meeting_forms
-from meetings.forms import MeetingForm, MeetingFormOptions
+from meetings.booking import forms as meeting_forms
+from meetings.booking.forms import MeetingForm
+from meetings.portal.options import MeetingFormOptions
 from tests.clock import BERLIN, form_value, meeting_start, next_clock_change, now
 from tests.conftest import meeting_post
 

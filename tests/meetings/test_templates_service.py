@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from hubspot_api.types import Owner, PropertyOption
-from meetings.forms import MeetingFormOptions
 from meetings.models import MeetingTemplate
+from meetings.portal.options import MeetingFormOptions
 from meetings.presets.services import (
     TEMPLATE_FIELDS,
     TemplateNameTaken,

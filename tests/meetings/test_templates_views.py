@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from meetings.models import MeetingRecord, MeetingTemplate
+from meetings.presets.forms import NAME_TAKEN
 from meetings.presets.services import meeting_template_save
-from meetings.template_forms import NAME_TAKEN
 from tests.conftest import connect, demo_user, meeting_post
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.forms import MeetingForm
-from meetings.models import MeetingTemplate
-from meetings.presets.services import TEMPLATE_FIELDS
+from meetings.presets.models import MeetingTemplate
 
 NAME_TAKEN = _("You already have a template with this name. Choose another name.")
 TEAM_NAME_TAKEN = _("The team already has a template with this name. Choose another name.")
@@ -47,25 +45,3 @@ class TemplateRenameForm(forms.Form):
     def __init__(self, *args, template_pk: int, **kwargs):
         # One form per row of the list: ids must not repeat on the page.
         super().__init__(*args, auto_id=f"id_rename_{template_pk}_%s", **kwargs)
-
-
-def template_values_from_form(form: MeetingForm) -> dict:
-    """The template's values from a submitted meeting form: each field that is valid on its own.
-
-    The rest of the form need not be valid (a template is usually saved before a start is chosen).
-    """
-    form.is_valid()
-    cleaned = form.cleaned_data
-    values = {name: cleaned[name] for name in TEMPLATE_FIELDS if name in cleaned and name not in form.errors}
-    values["reminders"] = [
-        {"number": row.cleaned_data["number"], "unit": row.cleaned_data["unit"]}
-        for row in form.reminders.forms if row.is_valid() and row.cleaned_data
-    ]
-    return values
-
-
-def typed_values(form: MeetingForm) -> dict:
-    """Everything the rep typed, as initial values: the form shown again as it was, without error marks."""
-    typed = {name: form[name].data for name in form.fields if name != "attachments"}
-    typed["reminders"] = [{"number": row["number"].data, "unit": row["unit"].data} for row in form.reminders.forms]
-    return typed

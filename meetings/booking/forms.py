@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
 from crispy_forms.helper import FormHelper
@@ -21,9 +20,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption
+from hubspot_api.types import OBJECT_KINDS
 from meetings.core.payload import Association, MeetingInput, Reminder, form_values_from_request
 from meetings.core.timezones import NonexistentLocalTime, get_zone, occurrences, reminder_offset, resolve_local
+from meetings.portal.options import DEFAULT_OUTCOMES, MeetingFormOptions
 
 MAX_REMINDERS = 3  # HubSpot's own UI allows three
 DEFAULT_REMINDERS = [{"number": 1, "unit": "HOURS"}]
@@ -32,14 +32,6 @@ MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 RECORD_ID = re.compile(r"^\d{1,20}$")
 
-# HubSpot's documented outcomes, used when the portal's own options cannot be read.
-DEFAULT_OUTCOMES = [
-    PropertyOption("SCHEDULED", _("Scheduled")),
-    PropertyOption("COMPLETED", _("Completed")),
-    PropertyOption("RESCHEDULED", _("Rescheduled")),
-    PropertyOption("NO_SHOW", _("No show")),
-    PropertyOption("CANCELED", _("Canceled")),
-]
 STANDARD_OUTCOMES = {option.value: option.label for option in DEFAULT_OUTCOMES}
 KIND_LABELS = {
     "contacts": _("Contacts"),
@@ -82,18 +74,6 @@ REMINDER_DUPLICATE = _("This reminder is the same as another one.")
 REMINDER_IN_PAST = _("This reminder would go out in the past (%(when)s).")
 INVALID_RECORD_ID = _("This selection is not a valid HubSpot record.")
 NOTHING_FOUND = _("Nothing found in HubSpot.")
-
-
-@dataclass
-class MeetingFormOptions:
-    """Choices read from the rep's portal (empty lists where HubSpot could not be reached)."""
-
-    outcomes: list[PropertyOption] = field(default_factory=lambda: list(DEFAULT_OUTCOMES))
-    activity_types: list[PropertyOption] = field(default_factory=list)
-    owners: list[Owner] = field(default_factory=list)
-    labels: dict[str, list[AssociationLabel]] = field(default_factory=dict)
-    files_allowed: bool = False
-    unavailable: bool = False  # some choices could not be loaded
 
 
 def fields_helper(layout: Layout) -> FormHelper:

@@ -19,13 +19,19 @@ from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
 from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
 from meetings.booking.form_errors import add_hubspot_errors
+from meetings.booking.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, initial_from_record
 from meetings.booking.preview import meeting_preview_data
 from meetings.booking.services import IdempotencyKeyInUse, meeting_create, meeting_create_again
+from meetings.booking.template_controls import (
+    SAVE_BUTTON,
+    meeting_template_save_page,
+    template_form_context,
+    template_initial,
+)
+from meetings.core.models import MeetingRecord
 from meetings.core.selectors import meeting_record_same_content, meeting_record_visible
 from meetings.core.shared_cache import NotAvailable
 from meetings.core.timezones import zone_names
-from meetings.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, initial_from_record
-from meetings.models import MeetingRecord
 from meetings.portal import pickers
 from meetings.portal.conflicts import (
     CHECK_SKIPPED_BUDGET,
@@ -34,7 +40,6 @@ from meetings.portal.conflicts import (
     meeting_conflicts,
 )
 from meetings.portal.prefill import linked_records
-from meetings.template_views import SAVE_BUTTON, meeting_template_save_page, template_form_context, template_initial
 
 
 @require_GET
