@@ -9,6 +9,7 @@ names what is missing.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -146,9 +147,31 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+
+def _code_release() -> str:
+    """A digest of the product's Python files and pinned requirements: the same on every host of one release.
+
+    Read from the files rather than from git, so an unpacked release archive has one too.
+    """
+    digest = hashlib.sha256()
+    for package in ("config", "meetings", "hubspot_login", "hubspot_api"):
+        for path in sorted((BASE_DIR / package).rglob("*.py")):
+            digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0" + path.read_bytes())
+    requirements = BASE_DIR / "requirements.txt"
+    if requirements.exists():
+        digest.update(requirements.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# Names the running code. The shared cache holds pickled objects of this code's classes: the cache's VERSION
+# is the release, so a new release never unpickles the previous one's objects (it starts with an empty cache,
+# sessions then come from the database). Set APP_RELEASE (a tag, a commit) to choose the name yourself.
+APP_RELEASE = env("APP_RELEASE", default="") or _code_release()
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": REDIS_URL,
+    # config/redis_cache.py: Redis down is a miss, not an error.
+    CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": REDIS_URL, "VERSION": APP_RELEASE,
                           # Apart when one Redis serves several installations (staging beside production, test runs).
                           "KEY_PREFIX": env("REDIS_KEY_PREFIX", default="")}}
 else:
@@ -305,6 +328,10 @@ HUBSPOT_SEARCHES_PER_SECOND = env.int("HUBSPOT_SEARCHES_PER_SECOND", default=4)
 # its GUNICORN_THREADS stay free for pages that do not call HubSpot when HubSpot is slow.
 HUBSPOT_WAITING_THREADS = env.int("HUBSPOT_WAITING_THREADS",
                                   default=max(1, env.int("GUNICORN_THREADS", default=4) // 2))
+# With Redis down each process keeps the windows itself, with this share of each limit: how many processes
+# call HubSpot, all hosts together (gunicorn's WEB_CONCURRENCY plus the worker, per host). hubspot_api/budget.py
+HUBSPOT_BUDGET_PROCESSES = env.int("HUBSPOT_BUDGET_PROCESSES",
+                                   default=max(2, env.int("WEB_CONCURRENCY", default=2)) + 1)
 # Keys of the rate windows in Redis: two deployments sharing one Redis need different prefixes.
 HUBSPOT_BUDGET_KEY_PREFIX = env("HUBSPOT_BUDGET_KEY_PREFIX", default="") or env("REDIS_KEY_PREFIX", default="") or (
     "meeting-booker")
