@@ -201,6 +201,13 @@ class RedisCache(django_redis.RedisCache):
         pattern = f"{self.key_prefix}:{self.version}:"
         self._options = {**self._options, "key_pattern": re.sub(r"([*?\[\]\\])", r"\\\1", pattern) + "*"}
 
+    def ping(self) -> bool:
+        """Whether Redis answers now (asked even while operations skip it after a failure: /healthz)."""
+        try:
+            return bool(self._cache.get_client(write=True).ping())
+        except UNAVAILABLE:
+            return False
+
     @property
     def _outage(self) -> _Outage:
         return self._cache._outage
