@@ -40,6 +40,8 @@ import time
 
 import redis
 from django.core.cache.backends import redis as django_redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 
 logger = logging.getLogger("config.redis_cache")
 
@@ -92,6 +94,22 @@ class _Outage:
                     logger.info("Redis cache answers again")
 
 
+_outages: dict[tuple, _Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_of(cache_id: tuple) -> _Outage:
+    with _outages_lock:
+        return _outages.setdefault(cache_id, _Outage())
+
+
+def redis_skipped() -> bool:
+    """Whether this process is serving without Redis just now."""
+    with _outages_lock:
+        outages = list(_outages.values())
+    return any(outage.skipping() for outage in outages)
+
+
 def _tolerant(*, miss, writes: bool = False):
     """Run the operation against Redis; when Redis cannot answer, `miss(self, *args)` is the answer instead.
 
@@ -130,7 +148,9 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         options.setdefault("socket_timeout", READ_TIMEOUT)
         super().__init__(*args, **options)
         self._clients: dict[int, object] = {}
-        self._outage = _Outage()
+        # Django keeps a cache object per thread; what Redis missed is the process's to settle, whichever
+        # thread missed it and whichever reads next.
+        self._outage = _outage_of((tuple(self._servers), key_pattern))
         self._key_pattern = key_pattern
 
     def get_client(self, key=None, *, write=False):
@@ -212,7 +232,7 @@ class RedisCache(django_redis.RedisCache):
     def _outage(self) -> _Outage:
         return self._cache._outage
 
-    def set_many(self, data, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         # Django's answers [] whatever happened; the keys Redis did not take are named, as its API documents.
         if not data:
             return []
@@ -220,3 +240,18 @@ class RedisCache(django_redis.RedisCache):
         failed = self._cache.set_many({made: data[key] for made, key in keys.items()},
                                       self.get_backend_timeout(timeout))
         return [keys[made] for made in failed or ()]
+
+
+class LocalWhileRedisAnswers(LocMemCache):
+    """A process's own cache of what it drew under a version kept in Redis (the history's pages).
+
+    Without Redis the version cannot be read — every process would draw under the same empty one and serve
+    a page from before a write — so while this process serves without Redis, nothing is kept or served.
+    """
+
+    def get(self, key, default=None, version=None):
+        return default if redis_skipped() else super().get(key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if not redis_skipped():
+            super().set(key, value, timeout, version)

@@ -186,7 +186,8 @@ CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.Lo
 # every process shares through Redis. Without Redis (development) the worker's writes would not reach the
 # app's memory, so every view draws its page. Some 25 KB each, at most 200 kept.
 HISTORY_PAGE_CACHE = bool(REDIS_URL)
-CACHES["history_pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+# While Redis is down the version cannot be read, and the pages are drawn for every view (config/redis_cache.py).
+CACHES["history_pages"] = {"BACKEND": "config.redis_cache.LocalWhileRedisAnswers",
                            "LOCATION": "history-pages", "OPTIONS": {"MAX_ENTRIES": 200}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
