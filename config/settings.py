@@ -10,6 +10,7 @@ names what is missing.
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -86,6 +87,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "django_tasks_db",
+    # The admin sign-in's lockout (config/lockout.py).
+    "axes",
     "meetings",
     # Our subclass of allauth's HubSpot provider (allauth's own is deliberately not installed).
     "hubspot_login",
@@ -105,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes asks: turns its refusal of a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -192,6 +197,8 @@ CACHES["history_pages"] = {"BACKEND": "config.redis_cache.LocalWhileRedisAnswers
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses to check a password while its username and address are locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     # Django's and allauth's, fetching the user with their HubSpot connection (hubspot_login/backends.py).
     "hubspot_login.backends.ModelBackend",
     "hubspot_login.backends.AuthenticationBackend",
@@ -202,11 +209,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The admin's password sign-in (config/admin_login.py) is refused for ADMIN_LOGIN_LOCKOUT_SECONDS after
-# this many failures for one username, or from one address (higher: an office shares one address).
-ADMIN_LOGIN_FAILURES_PER_USERNAME = env.int("DJANGO_ADMIN_LOGIN_FAILURES_PER_USERNAME", default=5)
-ADMIN_LOGIN_FAILURES_PER_ADDRESS = env.int("DJANGO_ADMIN_LOGIN_FAILURES_PER_ADDRESS", default=20)
-ADMIN_LOGIN_LOCKOUT_SECONDS = env.int("DJANGO_ADMIN_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# How many proxies in front of the app append to X-Forwarded-For (nginx: 1). 0: the header is not believed and
+# a client's address is the connection's. hubspot_login/addresses.py
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# The admin's password sign-in (django-axes, config/lockout.py) is refused for DJANGO_ADMIN_LOGIN_LOCKOUT_SECONDS
+# after this many failures for one username from one client address; a right password clears them. Counted in
+# the database, so the lockout holds with Redis down. (DJANGO_ADMIN_LOGIN_FAILURES_PER_USERNAME: its old name.)
+AXES_FAILURE_LIMIT = env.int("DJANGO_ADMIN_LOGIN_FAILURES",
+                             default=env.int("DJANGO_ADMIN_LOGIN_FAILURES_PER_USERNAME", default=5))
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("DJANGO_ADMIN_LOGIN_LOCKOUT_SECONDS", default=15 * 60))
+# The pair, not either alone: one address guessing does not lock out an admin elsewhere, and the many people
+# behind one proxy are not one address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "hubspot_login.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "config.lockout.admin_locked_out"
+# Reps never sign in with a password; only the admin's form is watched.
+AXES_ONLY_ADMIN_SITE = True
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
