@@ -227,6 +227,9 @@ AXES_CLIENT_IP_CALLABLE = "hubspot_login.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "config.lockout.admin_locked_out"
 # Reps never sign in with a password; only the admin's form is watched.
 AXES_ONLY_ADMIN_SITE = True
+# No banner on every start (it would be the first line of each manage.py command); failures and lockouts are
+# still logged, with the lockout's parameters.
+AXES_VERBOSE = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
