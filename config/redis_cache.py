@@ -6,12 +6,17 @@ Two changes to Django's backend:
   every get, set or delete, and a client's construction (its table of reply callbacks) costs more CPU than
   the round trip it serves. A client is safe to share: it takes a connection from its pool per command.
 - **Redis down is a miss, never an error page.** Every page, the sessions (`cached_db`: read from
-  PostgreSQL on a miss), the option caches and the locks keep working without Redis, only slower. When
-  Redis refuses a connection, times out, is out of memory or read-only, each operation answers as Django's
-  API documents for "not there": `get` the default, `get_many` `{}`, `has_key`/`touch`/`delete` False,
-  `set_many` every key as not stored, `incr` ValueError (the key is missing), and `add` **True**: callers use
-  `add` as a lock (`meetings/shared_cache.py`, the token refresh), and with nothing to coordinate through,
-  each caller proceeds on its own rather than waiting for a lock that can never be seen.
+  PostgreSQL on a miss), the option caches and the locks keep working without Redis. When Redis refuses a
+  connection, times out, is out of memory or read-only, the process carries on with a cache of its own
+  memory (`LOCAL_SECONDS` at most per entry, `LOCAL_MAX_ENTRIES` entries), emptied when Redis answers
+  again: what Redis held is a miss, what the process cached meanwhile is served to it. Without that, every
+  form load would ask HubSpot for its options while each process has only its share of HubSpot's budget
+  (hubspot_api/budget.py), and the budget would run out. `add` then locks within the process: callers use
+  it as a lock (`meetings/shared_cache.py`, the token refresh), and across processes nothing can be
+  coordinated, so each process's callers proceed on their own rather than wait for a lock no one can see.
+  Sessions are never kept in a process's memory (a sign-out through another process must end them here
+  too): for them every operation answers as Django's API documents for "not there" — `get` the default,
+  `add` True, `set_many` naming them as not stored.
 
 A dead Redis must cost milliseconds, not seconds: connections time out quickly (`CONNECT_TIMEOUT`,
 `READ_TIMEOUT`), are not retried, and after a failure the process does not ask Redis again for
@@ -53,6 +58,10 @@ READ_TIMEOUT = 0.5  # the largest entries (option sets, calendars) are tens of K
 DOWN_SECONDS = 2.0
 WARN_SECONDS = 60.0
 MAX_STALE_KEYS = 10_000
+LOCAL_SECONDS = 60
+LOCAL_MAX_ENTRIES = 2000
+# Never kept in a process's memory: a session signed out through another process must end here too.
+NOT_LOCAL = "django.contrib.sessions."
 
 
 class _Outage:
@@ -64,6 +73,8 @@ class _Outage:
         self._warned_at = -WARN_SECONDS
         self.stale: set[str] = set()
         self.overflowed = False
+        # What this process cached while Redis was away: its own, for LOCAL_SECONDS at most.
+        self.local = LocMemCache(f"redis-outage-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": LOCAL_MAX_ENTRIES}})
 
     def skipping(self) -> bool:
         return time.monotonic() < self.down_until
@@ -91,6 +102,7 @@ class _Outage:
             with self._lock:
                 if self.down_until:
                     self.down_until = 0.0
+                    self.local.clear()
                     logger.info("Redis cache answers again")
 
 
@@ -138,8 +150,18 @@ def _tolerant(*, miss, writes: bool = False):
     return decorate
 
 
-def _key_missing(self, key, delta):
-    raise ValueError(f"Key '{key}' not found.")
+def _not_local(key: str) -> bool:
+    return NOT_LOCAL in key
+
+
+def _local_timeout(timeout):
+    return LOCAL_SECONDS if timeout is None else min(timeout, LOCAL_SECONDS)
+
+
+def _set_many_locally(client, data: dict, timeout) -> list:
+    """Kept in the process's memory, except sessions: those are named as not stored, as Django's API does."""
+    client._local.set_many({k: v for k, v in data.items() if not _not_local(k)}, _local_timeout(timeout))
+    return [key for key in data if _not_local(key)]
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -178,19 +200,35 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             if overflowed:
                 outage.overflowed = False
 
-    add = _tolerant(miss=lambda self, key, value, timeout: True, writes=True)(django_redis.RedisCacheClient.add)
-    get = _tolerant(miss=lambda self, key, default: default)(django_redis.RedisCacheClient.get)
-    set = _tolerant(miss=lambda self, key, value, timeout: None, writes=True)(django_redis.RedisCacheClient.set)
-    touch = _tolerant(miss=lambda self, key, timeout: False)(django_redis.RedisCacheClient.touch)
-    delete = _tolerant(miss=lambda self, key: False, writes=True)(django_redis.RedisCacheClient.delete)
-    get_many = _tolerant(miss=lambda self, keys: {})(django_redis.RedisCacheClient.get_many)
-    has_key = _tolerant(miss=lambda self, key: False)(django_redis.RedisCacheClient.has_key)
-    incr = _tolerant(miss=_key_missing, writes=True)(django_redis.RedisCacheClient.incr)
-    set_many = _tolerant(miss=lambda self, data, timeout: list(data), writes=True)(
+    add = _tolerant(miss=lambda self, key, value, timeout: (
+        True if _not_local(key) else self._local.add(key, value, _local_timeout(timeout))), writes=True)(
+        django_redis.RedisCacheClient.add)
+    get = _tolerant(miss=lambda self, key, default: (
+        default if _not_local(key) else self._local.get(key, default)))(django_redis.RedisCacheClient.get)
+    set = _tolerant(miss=lambda self, key, value, timeout: (
+        None if _not_local(key) else self._local.set(key, value, _local_timeout(timeout))), writes=True)(
+        django_redis.RedisCacheClient.set)
+    touch = _tolerant(miss=lambda self, key, timeout: (
+        False if _not_local(key) else self._local.touch(key, _local_timeout(timeout))))(
+        django_redis.RedisCacheClient.touch)
+    delete = _tolerant(miss=lambda self, key: self._local.delete(key), writes=True)(
+        django_redis.RedisCacheClient.delete)
+    get_many = _tolerant(miss=lambda self, keys: self._local.get_many([k for k in keys if not _not_local(k)]))(
+        django_redis.RedisCacheClient.get_many)
+    has_key = _tolerant(miss=lambda self, key: not _not_local(key) and self._local.has_key(key))(
+        django_redis.RedisCacheClient.has_key)
+    incr = _tolerant(miss=lambda self, key, delta: self._local.incr(key, delta), writes=True)(
+        django_redis.RedisCacheClient.incr)
+    set_many = _tolerant(miss=lambda self, data, timeout: _set_many_locally(self, data, timeout), writes=True)(
         django_redis.RedisCacheClient.set_many)
-    delete_many = _tolerant(miss=lambda self, keys: None, writes=True)(django_redis.RedisCacheClient.delete_many)
+    delete_many = _tolerant(miss=lambda self, keys: self._local.delete_many(keys), writes=True)(
+        django_redis.RedisCacheClient.delete_many)
 
-    @_tolerant(miss=lambda self: False)
+    @property
+    def _local(self) -> LocMemCache:
+        return self._outage.local
+
+    @_tolerant(miss=lambda self: self._local.clear() or False)
     def clear(self):
         # This installation's keys of this release, not Django's FLUSHDB: one Redis may serve several
         # installations (REDIS_KEY_PREFIX), and the HubSpot rate windows live beside the cache.

@@ -92,30 +92,61 @@ def test_clear_deletes_this_installations_keys_and_nothing_else(redis_cache):
     direct.delete(neighbour)
 
 
-def test_every_operation_answers_as_a_miss_when_redis_is_down(cut_cache, proxy, caplog):
+def test_with_redis_down_its_values_are_misses_and_the_process_caches_in_its_own_memory(cut_cache, proxy, caplog):
     cut_cache.set("kept", "value", 60)
     proxy.cut()
     started = time.monotonic()
 
     with caplog.at_level(logging.WARNING, logger="config.redis_cache"):
-        assert cut_cache.get("kept") is None
+        assert cut_cache.get("kept") is None  # what Redis holds cannot be had
         assert cut_cache.get("kept", "default") == "default"
         assert cut_cache.get_many(["kept", "other"]) == {}
-        assert cut_cache.set("kept", "new", 60) is None
-        assert cut_cache.set_many({"a": 1, "b": 2}, 60) == ["a", "b"]  # Django's API: the keys not stored
-        assert cut_cache.add("lock", 1, 30) is True  # a lock nobody else can see: the caller goes ahead
-        assert cut_cache.delete("kept") is False
-        assert cut_cache.has_key("kept") is False
-        assert cut_cache.touch("kept", 60) is False
+        assert cut_cache.has_key("kept") is False and cut_cache.touch("kept", 60) is False
+        assert cut_cache.set("options", ["a"], 600) is None
+        assert cut_cache.get("options") == ["a"]  # this process's own, meanwhile
+        assert cut_cache.set_many({"a": 1, "b": 2}, 60) == []
+        assert cut_cache.get_many(["a", "b", "c"]) == {"a": 1, "b": 2}
+        assert cut_cache.add("lock", 1, 30) is True and cut_cache.add("lock", 1, 30) is False  # within the process
+        assert cut_cache.delete("lock") is True
         assert cut_cache.get_or_set("computed", lambda: 42, 60) == 42
         with pytest.raises(ValueError):
             cut_cache.incr("counter")
         cut_cache.delete_many(["a", "b"])
+        assert cut_cache.get("a") is None
 
     assert time.monotonic() - started < 0.5
     warnings = [r for r in caplog.records if r.name == "config.redis_cache"]
     assert len(warnings) == 1 and "unavailable" in warnings[0].getMessage()
     assert "kept" not in warnings[0].getMessage() and "value" not in warnings[0].getMessage()
+
+
+def test_with_redis_down_sessions_are_never_kept_in_a_process(cut_cache, proxy):
+    key = "django.contrib.sessions.cached_dbabc123"
+    proxy.cut()
+
+    cut_cache.set(key, {"_auth_user_id": "7"}, 60)
+
+    assert cut_cache.get(key) is None
+    assert cut_cache.add(key, {}, 60) is True and cut_cache.get(key) is None
+    assert cut_cache.set_many({key: {}, "other": 1}, 60) == [key]
+
+
+def test_what_a_process_cached_meanwhile_is_forgotten_when_redis_returns(cut_cache, proxy, quick_retry):
+    proxy.cut()
+    cut_cache.set("options", "local", 60)
+    proxy.restore()
+    time.sleep(0.1)
+
+    assert cut_cache.get("options") is None
+
+
+def test_the_process_keeps_its_own_entries_a_minute_at_most(cut_cache, proxy, monkeypatch):
+    proxy.cut()
+    cut_cache.set("forever", 1, None)
+    later = time.time() + module.LOCAL_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)  # the local cache's clock
+
+    assert cut_cache.get("forever") is None
 
 
 def test_a_redis_that_never_answers_costs_one_timeout_then_nothing(cut_cache, proxy):
