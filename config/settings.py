@@ -9,6 +9,8 @@ names what is missing.
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -88,6 +90,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "django_tasks_db",
+    # The admin sign-in's lockout (config/lockout.py).
+    "axes",
     "meetings",
     # Our subclass of allauth's HubSpot provider (allauth's own is deliberately not installed).
     "hubspot_login",
@@ -107,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes asks: turns its refusal of a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -155,9 +161,31 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+
+def _code_release() -> str:
+    """A digest of the product's Python files and pinned requirements: the same on every host of one release.
+
+    Read from the files rather than from git, so an unpacked release archive has one too.
+    """
+    digest = hashlib.sha256()
+    for package in ("config", "meetings", "hubspot_login", "hubspot_api"):
+        for path in sorted((BASE_DIR / package).rglob("*.py")):
+            digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0" + path.read_bytes())
+    requirements = BASE_DIR / "requirements.txt"
+    if requirements.exists():
+        digest.update(requirements.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# Names the running code. The shared cache holds pickled objects of this code's classes: the cache's VERSION
+# is the release, so a new release never unpickles the previous one's objects (it starts with an empty cache,
+# sessions then come from the database). Set APP_RELEASE (a tag, a commit) to choose the name yourself.
+APP_RELEASE = env("APP_RELEASE", default="") or _code_release()
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": REDIS_URL,
+    # config/redis_cache.py: Redis down is a miss, not an error.
+    CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": REDIS_URL, "VERSION": APP_RELEASE,
                           # Apart when one Redis serves several installations (staging beside production, test runs).
                           "KEY_PREFIX": env("REDIS_KEY_PREFIX", default="")}}
 else:
@@ -172,11 +200,14 @@ CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.Lo
 # every process shares through Redis. Without Redis (development) the worker's writes would not reach the
 # app's memory, so every view draws its page. Some 25 KB each, at most 200 kept.
 HISTORY_PAGE_CACHE = bool(REDIS_URL)
-CACHES["history_pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+# While Redis is down the version cannot be read, and the pages are drawn for every view (config/redis_cache.py).
+CACHES["history_pages"] = {"BACKEND": "config.redis_cache.LocalWhileRedisAnswers",
                            "LOCATION": "history-pages", "OPTIONS": {"MAX_ENTRIES": 200}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses to check a password while its username and address are locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     # Django's and allauth's, fetching the user with their HubSpot connection (hubspot_login/backends.py).
     "hubspot_login.backends.ModelBackend",
     "hubspot_login.backends.AuthenticationBackend",
@@ -187,11 +218,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The admin's password sign-in (config/admin_login.py) is refused for ADMIN_LOGIN_LOCKOUT_SECONDS after
-# this many failures for one username, or from one address (higher: an office shares one address).
-ADMIN_LOGIN_FAILURES_PER_USERNAME = env.int("DJANGO_ADMIN_LOGIN_FAILURES_PER_USERNAME", default=5)
-ADMIN_LOGIN_FAILURES_PER_ADDRESS = env.int("DJANGO_ADMIN_LOGIN_FAILURES_PER_ADDRESS", default=20)
-ADMIN_LOGIN_LOCKOUT_SECONDS = env.int("DJANGO_ADMIN_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# How many proxies in front of the app append to X-Forwarded-For (nginx: 1). 0: the header is not believed and
+# a client's address is the connection's. hubspot_login/addresses.py
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# The admin's password sign-in (django-axes, config/lockout.py) is refused for DJANGO_ADMIN_LOGIN_LOCKOUT_SECONDS
+# after this many failures for one username from one client address; a right password clears them. Counted in
+# the database, so the lockout holds with Redis down. (DJANGO_ADMIN_LOGIN_FAILURES_PER_USERNAME: its old name.)
+AXES_FAILURE_LIMIT = env.int("DJANGO_ADMIN_LOGIN_FAILURES",
+                             default=env.int("DJANGO_ADMIN_LOGIN_FAILURES_PER_USERNAME", default=5))
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("DJANGO_ADMIN_LOGIN_LOCKOUT_SECONDS", default=15 * 60))
+# The pair, not either alone: one address guessing does not lock out an admin elsewhere, and the many people
+# behind one proxy are not one address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "hubspot_login.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "config.lockout.admin_locked_out"
+# Reps never sign in with a password; only the admin's form is watched.
+AXES_ONLY_ADMIN_SITE = True
+# No banner on every start (it would be the first line of each manage.py command); failures and lockouts are
+# still logged, with the lockout's parameters.
+AXES_VERBOSE = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -314,6 +361,10 @@ HUBSPOT_SEARCHES_PER_SECOND = env.int("HUBSPOT_SEARCHES_PER_SECOND", default=4)
 # its GUNICORN_THREADS stay free for pages that do not call HubSpot when HubSpot is slow.
 HUBSPOT_WAITING_THREADS = env.int("HUBSPOT_WAITING_THREADS",
                                   default=max(1, env.int("GUNICORN_THREADS", default=4) // 2))
+# With Redis down each process keeps the windows itself, with this share of each limit: how many processes
+# call HubSpot, all hosts together (gunicorn's WEB_CONCURRENCY plus the worker, per host). hubspot_api/budget.py
+HUBSPOT_BUDGET_PROCESSES = env.int("HUBSPOT_BUDGET_PROCESSES",
+                                   default=max(2, env.int("WEB_CONCURRENCY", default=2)) + 1)
 # Keys of the rate windows in Redis: two deployments sharing one Redis need different prefixes.
 HUBSPOT_BUDGET_KEY_PREFIX = env("HUBSPOT_BUDGET_KEY_PREFIX", default="") or env("REDIS_KEY_PREFIX", default="") or (
     "meeting-booker")

@@ -4,13 +4,12 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from config.admin_login import ThrottledAdminAuthenticationForm
+from config.health import healthz
 from hubspot_login.urls import app_urlpatterns
 
-# The one password sign-in here (reps use HubSpot), so the one to throttle against guessing.
-admin.site.login_form = ThrottledAdminAuthenticationForm
-
 urlpatterns = [
+    # Plain HTTP is let through to it (SECURE_REDIRECT_EXEMPT): a load balancer's probe.
+    path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     # Browsers ask for /favicon.ico whatever the page links: send them to the icon instead of a 404
     # (its hashed name is looked up per request: at import, collectstatic may not have run yet).

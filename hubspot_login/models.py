@@ -62,3 +62,26 @@ class HubSpotConnection(models.Model):
 
     def token_expires_within(self, seconds: int) -> bool:
         return self.expires_at is None or self.expires_at <= timezone.now() + timedelta(seconds=seconds)
+
+
+class ParkedForm(models.Model):
+    """A form kept while its rep signs in again (hubspot_login/flows.py): one row, deleted when it is restored
+    or an hour after it was parked. Keys are stored as digests: the row alone does not bring a form back."""
+
+    key_digest = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=2000)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    browser_digest = models.CharField(max_length=64)
+    # The client's address (an IPv6 client's /64 network): what the caps count.
+    address = models.CharField(max_length=64)
+    data = models.JSONField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "created_at"], name="parked_form_address")]
+
+    def __str__(self) -> str:
+        return f"form parked for {self.path} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -7,7 +7,6 @@ from meetings.presets import views as template_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
     path("meetings/new/", views.meeting_create_view, name="meeting_create"),
     path("meetings/new/preview", views.meeting_preview, name="meeting_preview"),
     path("meetings/new/conflicts", views.meeting_conflicts_view, name="meeting_conflicts"),

@@ -10,7 +10,7 @@ def test_healthz_reports_database_ok(client):
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "not configured"}
     assert "no-cache" in response["Cache-Control"]
 
 

@@ -180,15 +180,21 @@ def test_a_browsers_forms_share_one_cookie(django_user_model, one_browser):
     assert restore_saved_form(one_browser.request("get", second, rep))["title"] == "Zweites"
 
 
-def test_a_parked_form_expires_after_an_hour(django_user_model, one_browser, monkeypatch):
-    import time
+def test_a_parked_form_expires_after_an_hour(django_user_model, one_browser):
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from hubspot_login.models import ParkedForm
 
     rep = django_user_model.objects.create_user("rep", "rep@example.de")
     next_url = one_browser.park("/meetings/new/", rep, {"title": "Alt"})
-    later = time.time() + 3601
-    monkeypatch.setattr(time, "time", lambda: later)  # the cache's clock
+    # Parked an hour and a second ago.
+    ParkedForm.objects.update(created_at=F("created_at") - timedelta(seconds=3601),
+                              expires_at=F("expires_at") - timedelta(seconds=3601))
 
     assert restore_saved_form(one_browser.request("get", next_url, rep)) is None
+    assert not ParkedForm.objects.exists()  # and deleted
 
 
 def test_reauthenticate_without_a_form_just_comes_back(one_browser):

@@ -36,7 +36,7 @@ def test_without_redis_url_it_refuses_saying_what_the_processes_share_through_it
 
     assert result.returncode == 2
     assert result.stderr.startswith("make serve: the Redis check failed: REDIS_URL must be set: the processes share "
-                                    "sessions, the cache, parked forms, the token refresh lock")
+                                    "the cache, the token refresh lock and the HubSpot rate budget")
     assert len(result.stderr.splitlines()) == 1
 
 
