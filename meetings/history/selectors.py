@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time as clock
 from dataclasses import astuple, dataclass, replace
 from datetime import date, timedelta
 
@@ -64,9 +63,6 @@ class RecordSummary:
 
     weekly: list[dict]
     by_rep: list[dict] | None
-    # Names this computation: a page fragment drawn from it is cached under this version, so it
-    # never outlives the numbers it shows.
-    version: str
 
 
 def meeting_record_summary(*, viewer, filters: RecordFilters, everyone: bool = False) -> RecordSummary:
@@ -88,18 +84,20 @@ def meeting_record_summary(*, viewer, filters: RecordFilters, everyone: bool = F
     def compute() -> RecordSummary:
         records = meeting_record_list(viewer=viewer, filters=filters, everyone=everyone)
         return RecordSummary(weekly=meeting_record_weekly_counts(records, weeks=CHART_WEEKS),
-                             by_rep=meeting_record_counts_by_rep(records, weeks=CHART_WEEKS) if sees_everyone else None,
-                             version=f"{key}:{clock.time()}")
+                             by_rep=meeting_record_counts_by_rep(records, weeks=CHART_WEEKS) if sees_everyone else None)
 
     return get_or_fetch(key, compute, settings.HISTORY_SUMMARY_SECONDS, failures=())
 
 
 def summary_cache_key(*, viewer, filters: RecordFilters, everyone: bool) -> str:
-    """One key per scope (everyone, or this one rep), filters and chart week: scopes never share counts."""
+    """One key per scope (everyone, or this one rep), filters, the viewer's zone and chart week.
+
+    Scopes never share counts; nor do zones, since a date filter's days start at midnight in the viewer's zone.
+    """
     if not everyone:
         filters = replace(filters, rep_id=None, hub_id=None)  # a rep's list ignores them, so must the key
     scope = "all" if everyone else f"rep:{viewer.pk}"
-    described = repr((scope, astuple(filters), _chart_start(CHART_WEEKS)))
+    described = repr((scope, astuple(filters), timezone.get_current_timezone_name(), _chart_start(CHART_WEEKS)))
     return "history:summary:" + hashlib.sha256(described.encode()).hexdigest()
 
 

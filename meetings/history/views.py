@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,8 +16,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -115,18 +112,6 @@ class RecordFilterForm(forms.Form):
         """Labels of the filters whose values were not understood."""
         return [str(self.fields[name].label) for name in self.errors if name in self.fields]
 
-    def rendering_key(self) -> str:
-        """What the rendered fields depend on: the values typed, the choices offered, the language.
-
-        Django draws each widget through its template engine (several milliseconds for this form),
-        so the page caches the drawn fields under this key.
-        """
-        values = [(name, self[name].value()) for name in self.fields]
-        choices = [[(value, str(label)) for value, label in getattr(field, "choices", ())]
-                   for field in self.fields.values()]
-        described = repr((type(self).__name__, translation.get_language(), values, choices))
-        return hashlib.sha256(described.encode()).hexdigest()
-
 
 def _rep_name(user) -> str:
     name = user.get_full_name()
@@ -194,10 +179,7 @@ def _list_body(request: HttpRequest, *, everyone: bool, query: str) -> tuple[str
     body = render_to_string("history/record_list_body.html", {
         "form": form, "page": page, "rows": history_rows_html(page.records, everyone=everyone),
         "everyone": everyone, "query": query, "searching": bool(filters.text),
-        # Drawn only when its cached fragment is not (record_list_body.html): most views find it cached.
-        "chart": SimpleLazyObject(lambda: weekly_chart(summary.weekly)), "by_rep": summary.by_rep,
-        "summary_version": summary.version,
-        "summary_seconds": settings.HISTORY_SUMMARY_SECONDS, "form_key": form.rendering_key(),
+        "chart": weekly_chart(summary.weekly), "by_rep": summary.by_rep,
         "audit_verification": audit.latest_verification() if everyone else None,
     }, request=request)
     return str(body), [str(label) for label in form.ignored()]

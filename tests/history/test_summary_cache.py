@@ -1,7 +1,8 @@
 """The chart and per-rep counts are computed once per interval per scope and filters; the list never waits."""
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 
 import pytest
 from django.urls import reverse
@@ -121,3 +122,20 @@ def test_a_newly_connected_rep_is_offered_once_the_choices_interval_passes(
     time.sleep(1.1)
 
     assert f'<option value="{jonas.pk}">Jonas Weiß' in client.get(reverse("history_all")).content.decode()
+
+
+def test_the_counts_of_a_date_filter_follow_the_viewers_zone(client, lena, record_factory):
+    # Half past eleven at night in UTC is half past midnight the next day in Berlin (an hour ahead in winter,
+    # two in summer): a filter from that next day counts the record for a viewer in Berlin, not in UTC.
+    yesterday = timezone.now().astimezone(UTC).date() - timedelta(days=1)
+    late = datetime.combine(yesterday, dt_time(23, 30), tzinfo=UTC)
+    record_factory(user=lena, created_at=late)
+    client.force_login(lena)
+    since = {"submitted_from": (yesterday + timedelta(days=1)).isoformat()}
+
+    client.cookies["viewer_tz"] = "UTC"
+    in_utc = charted(client.get(reverse("history_mine"), since))
+    client.cookies["viewer_tz"] = "Europe/Berlin"
+    in_berlin = charted(client.get(reverse("history_mine"), since))
+
+    assert (in_utc, in_berlin) == (0, 1)
