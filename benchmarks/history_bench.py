@@ -10,8 +10,8 @@ Makes a database of its own on the server (dropped at the end), seeds it in SQL 
 submissions), runs VACUUM ANALYZE as autovacuum would, then requests the admin's and a rep's
 list pages in-process through Django's whole middleware stack. Wall time (p95) is what a user
 waits; CPU time (time.thread_time of the request's thread) is what the app process spends.
-The charts are cached for an interval per scope and filter (meetings/selectors.py), and each page is
-drawn once per state of the records (meetings/history_pages.py): the timed requests find both cached; the
+The charts are cached for an interval per scope and filter (meetings/history/selectors.py), and each page is
+drawn once per state of the records (meetings/history/pages.py): the timed requests find both cached; the
 "first view" lines show what a view that computes everything costs, and "after a write" what a view costs
 when a record changed since the page was drawn (its chart still cached). The cache is Redis, as in
 production, when TEST_REDIS_URL (or redis://127.0.0.1:6379/5) answers.

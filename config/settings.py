@@ -190,13 +190,12 @@ if REDIS_URL:
                           "KEY_PREFIX": env("REDIS_KEY_PREFIX", default="")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# `{% cache %}` fragments (the history's filter bar and chart): each process
-# its own, no round trip to Redis, and a deploy starts without fragments that name the old static files.
-# Keys name what a fragment is rendered from (hashes, versions), so processes never disagree; the largest
-# fragment is some 30 KB, and at most 300 are kept.
+# `{% cache %}` fragments (an untouched meeting form's fields, meetings/booking/caches.py): each process its
+# own, no round trip to Redis, and a deploy starts without them. Keys name what a fragment is drawn from, so
+# processes never disagree; a fragment is some 30 KB, and at most 300 are kept.
 CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                 "LOCATION": "template-fragments", "OPTIONS": {"MAX_ENTRIES": 300}}
-# The history's drawn pages (meetings/history_pages.py): each process its own, under a version of the records
+# The history's drawn pages (meetings/history/pages.py): each process its own, under a version of the records
 # every process shares through Redis. Without Redis (development) the worker's writes would not reach the
 # app's memory, so every view draws its page. Some 25 KB each, at most 200 kept.
 HISTORY_PAGE_CACHE = bool(REDIS_URL)
@@ -321,7 +320,7 @@ def _token_encryption_keys() -> list[str]:
 
 TOKEN_ENCRYPTION_KEYS = _token_encryption_keys()
 
-# The audit trail's hash chain (meetings/audit.py, docs/audit.md) is keyed with these comma-separated
+# The audit trail's hash chain (meetings/audit/chain.py, docs/audit.md) is keyed with these comma-separated
 # secrets: the first signs new links, every one verifies. To rotate, put a new key first (`new,old`):
 # the next record starts a segment signed by both. Keep old keys listed for as long as their records
 # should be verifiable; they never sign again.
@@ -357,7 +356,7 @@ PICKER_RESULTS = 20
 # these, a little below HubSpot's own numbers: other apps and HubSpot's clock share the margin.
 HUBSPOT_CALLS_PER_TEN_SECONDS = env.int("HUBSPOT_CALLS_PER_TEN_SECONDS", default=100)
 HUBSPOT_SEARCHES_PER_SECOND = env.int("HUBSPOT_SEARCHES_PER_SECOND", default=4)
-# How many requests of one process may wait on HubSpot at once (meetings/bulkhead.py): the rest of
+# How many requests of one process may wait on HubSpot at once (meetings/core/bulkhead.py): the rest of
 # its GUNICORN_THREADS stay free for pages that do not call HubSpot when HubSpot is slow.
 HUBSPOT_WAITING_THREADS = env.int("HUBSPOT_WAITING_THREADS",
                                   default=max(1, env.int("GUNICORN_THREADS", default=4) // 2))
@@ -370,7 +369,7 @@ HUBSPOT_BUDGET_KEY_PREFIX = env("HUBSPOT_BUDGET_KEY_PREFIX", default="") or env(
     "meeting-booker")
 
 # --- Background tasks: Django's task framework, stored in the app's own database -----------
-# `make worker` (manage.py worker) runs them; see meetings/tasks.py and docs/exactly-once.md.
+# `make worker` (manage.py worker) runs them; see meetings/*/tasks.py and docs/exactly-once.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # When a create's outcome is unknown, HubSpot's search is asked this many seconds after the
 # submission. Its search lags behind creates by seconds, so the last check must come well after.
@@ -379,8 +378,8 @@ RECONCILE_AFTER_SECONDS = sorted(env.list("RECONCILE_AFTER_SECONDS", cast=float,
 STALE_PENDING_SECONDS = env.int("STALE_PENDING_SECONDS", default=180)
 SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=30)
 # The history's chart and per-rep counts are computed at most once per this many seconds per scope and
-# filters (meetings/selectors.py, meeting_record_summary); the list of records itself is always current
-# (a drawn page is kept at most this long, and drawn anew after any write: meetings/history_pages.py).
+# filters (meetings/history/selectors.py, meeting_record_summary); the list of records itself is always current
+# (a drawn page is kept at most this long, and drawn anew after any write: meetings/history/pages.py).
 HISTORY_SUMMARY_SECONDS = env.int("HISTORY_SUMMARY_SECONDS", default=60)
 # How often the worker verifies the audit chain, and redacts bodies older than the admin's retention.
 AUDIT_VERIFY_INTERVAL_SECONDS = env.int("AUDIT_VERIFY_INTERVAL_SECONDS", default=24 * 3600)
@@ -457,5 +456,7 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING", "filters": ["redact_oauth"]},
         "django.request": {"filters": ["redact_oauth"]},
+        # django-axes logs every sign-in and every reset of its counters at INFO; a lockout is a WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
 from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
+from meetings.booking.caches import FRESH_FORM_SECONDS, fresh_form_key
 from meetings.booking.form_errors import add_hubspot_errors
 from meetings.booking.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, initial_from_record
 from meetings.booking.preview import meeting_preview_data
@@ -142,6 +143,8 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     else:
         initial, known = _initial(request)
         initial.update(template_initial(request, options=options, owner_id=owner_id))
+        if not initial and not known:  # untouched: its fields may come drawn (booking/caches.py)
+            context.update(fresh_form_key=fresh_form_key(options, owner_id), fresh_form_seconds=FRESH_FORM_SECONDS)
         initial.update(idempotency_key=uuid.uuid4(), portal=request.user.hubspot.hub_id)
         form = MeetingForm(initial=initial, options=options, owner_id=owner_id,
                            known_labels=_label_lookup(request, known))

@@ -1,4 +1,4 @@
-# The audit trail's keyed hash chain (meetings/audit.py, docs/audit.md): its fields, its head, the erasure
+# The audit trail's keyed hash chain (meetings/audit/chain.py, docs/audit.md): its fields, its head, the erasure
 # log, the verifications and the admin's retention; then every record that is final already joins the chain.
 
 import django.core.validators

@@ -1,4 +1,4 @@
-"""The history's pages are drawn once per state of the records (meetings/history_pages.py), and never stale.
+"""The history's pages are drawn once per state of the records (meetings/history/pages.py), and never stale.
 
 Each test views a page (so it is drawn and kept), changes what it shows by one of the ways records
 change, and views it again: the change must show at once.

@@ -88,7 +88,7 @@ def test_a_meeting_booked_through_one_process_is_in_the_history_the_other_serves
     sign_in(browser, start_on=a, finish_on=a)
     title = f"Zwei Prozesse {uuid.uuid4().hex[:8]}"
     assert browser.get(a, reverse("meeting_create")).status_code == 200
-    # b's processes draw the history page and keep it (meetings/history_pages.py): the write through a must
+    # b's processes draw the history page and keep it (meetings/history/pages.py): the write through a must
     # reach them through the records' version in Redis.
     for _ in range(4):
         assert title not in browser.get(b, reverse("history_mine")).text
