@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from meetings.audit import chain as audit
 from meetings.core.models import MeetingRecord
 from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_get, meeting_record_list
+from meetings.history import caches
 from meetings.history import pages as history_pages
 from meetings.history.chart import weekly_chart
 from meetings.history.rows import LISTED_COLUMNS, ListedRecord, history_rows_html
@@ -128,14 +129,10 @@ class AdminRecordFilterForm(RecordFilterForm):
         super().__init__(*args, **kwargs)
         for name in ("rep", "portal"):
             self.fields[name].widget.attrs["class"] = "form-select"
-        self.fields["rep"].choices = [("", _("All reps")), *cache.get_or_set(REPS_CACHE_KEY, _reps, CHOICES_SECONDS)]
+        self.fields["rep"].choices = [("", _("All reps")),
+                                      *cache.get_or_set(caches.REPS_KEY, _reps, caches.CHOICES_SECONDS)]
         self.fields["portal"].choices = [("", _("All portals")),
-                                         *cache.get_or_set(PORTALS_CACHE_KEY, _portals, CHOICES_SECONDS)]
-
-
-# The choices change when someone connects HubSpot for the first time; a new rep or portal is
-# offered within five minutes, and no page view reads the users or scans the records for them.
-REPS_CACHE_KEY, PORTALS_CACHE_KEY, CHOICES_SECONDS = "history:reps", "history:portals", 300
+                                         *cache.get_or_set(caches.PORTALS_KEY, _portals, caches.CHOICES_SECONDS)]
 
 
 def _reps() -> list[tuple[int, str]]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hubspot_login.models import HubSpotConnection
-from meetings.history import views as history_views
+from meetings.history import caches as history_caches
 from meetings.models import MeetingRecord
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_the_drawn_filters_follow_the_values_and_the_language(client, lena, reco
 
 def test_a_newly_connected_rep_is_offered_once_the_choices_interval_passes(
         client, admin_user, lena, jonas, record_factory, monkeypatch):
-    monkeypatch.setattr(history_views, "CHOICES_SECONDS", 1)
+    monkeypatch.setattr(history_caches, "CHOICES_SECONDS", 1)
     HubSpotConnection.objects.create(user=lena, hub_id=24681357, hubspot_user_id=5120001)
     client.force_login(admin_user)
     assert f'<option value="{jonas.pk}"' not in client.get(reverse("history_all")).content.decode()
