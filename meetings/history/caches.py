@@ -17,8 +17,14 @@ When Redis is down, the shared ones miss and are computed per view, and no page 
   that interval.
 - **Rep and portal choices** (below, `meetings/history/views.py`): the admin's filter offers every rep with
   a HubSpot connection and every portal any record was made in (a `DISTINCT` over every record), shared by
-  every process for `CHOICES_SECONDS`; a new rep or portal is offered within that time.
+  every process for `CHOICES_SECONDS`; a new rep or portal is offered within that time. An erasure drops them.
 """
+
+from django.core.cache import cache
 
 REPS_KEY, PORTALS_KEY = "history:reps", "history:portals"
 CHOICES_SECONDS = 300
+
+
+def forget_choices() -> None:
+    cache.delete_many([REPS_KEY, PORTALS_KEY])

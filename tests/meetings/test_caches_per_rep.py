@@ -98,3 +98,12 @@ def test_an_erasure_drops_every_name_the_caches_held(rep, sandbox, demo):
     call_command("erase_person", contact=contact["id"], by="test")
 
     assert pickers.known_hits(rep, "contacts", [contact["id"]]) == {}
+
+
+def test_an_erased_rep_is_no_longer_offered_by_name_in_the_admins_filter(client, admin_user, rep, sandbox):
+    client.force_login(admin_user)
+    assert "Lena Müller" in client.get(reverse("history_all")).content.decode()
+
+    call_command("erase_person", user=rep.email, by="test")
+
+    assert "Lena Müller" not in client.get(reverse("history_all")).content.decode()

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings.audit.redaction import person_erase_contact, person_erase_rep
+from meetings.history import caches as history_caches
 from meetings.portal.caches import forget_everything_seen
 
 
@@ -33,8 +34,10 @@ class Command(BaseCommand):
             if not contact.strip().isdigit():
                 raise CommandError("A HubSpot contact id is a number.")
             erased = person_erase_contact(contact_id=contact, requested_by=by)
-        # Names HubSpot showed a rep (a contact's, an owner's) may sit in the caches: none is read again.
+        # Names HubSpot showed a rep (a contact's, an owner's) may sit in the caches: none is read again. The
+        # history's pages are drawn anew after the redaction's writes; the admin's rep filter names reps.
         forget_everything_seen()
+        history_caches.forget_choices()
         log = erased.log
         self.stdout.write(f"Erasure {log.pk} (chain sequence {log.audit_seq}): {len(log.record_ids)} records redacted "
                           f"({', '.join(log.redacted_fields)}).")
