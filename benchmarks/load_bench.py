@@ -232,6 +232,7 @@ class Result:
     server_cpu: float
     client_cpu: float
     errors: Counter = field(default_factory=Counter)
+    by_path: dict[str, list[float]] = field(default_factory=dict)  # latencies per path, for scenarios of several
 
     @property
     def rate(self) -> float:
@@ -279,6 +280,7 @@ def run(server: Server, scenario: Scenario, concurrency: int, *, seconds: float 
         count: int | None = None) -> Result:
     """`concurrency` threads send the scenario until `seconds` have passed or `count` requests are done."""
     latencies: list[float] = []
+    by_path: dict[str, list[float]] = {}
     errors: Counter = Counter()
     lock, issued, requests = threading.Lock(), iter(range(count or 10**9)), scenario.requests()
     deadline = time.perf_counter() + (seconds or 10**9)
@@ -295,6 +297,7 @@ def run(server: Server, scenario: Scenario, concurrency: int, *, seconds: float 
             took = time.perf_counter() - started
             with lock:
                 latencies.append(took)
+                by_path.setdefault(path, []).append(took)
                 if status != scenario.expect:
                     errors[status] += 1
 
@@ -307,7 +310,7 @@ def run(server: Server, scenario: Scenario, concurrency: int, *, seconds: float 
         thread.join()
     elapsed = time.perf_counter() - started
     return Result(scenario, concurrency, latencies, elapsed, cpu_seconds(pids) - server_before,
-                  sum(os.times()[:2]) - client_before, errors)
+                  sum(os.times()[:2]) - client_before, errors, by_path)
 
 
 def meeting_form() -> dict:
@@ -359,6 +362,11 @@ def report(results: list[Result], exports: list[tuple[Result, int, int]]) -> Non
               f"{result.client_cpu * 1000 / len(result.latencies):>11.1f} "
               f"{base.rate / result.rate:>9,.0f} {result.ms(0.5) / base.ms(0.5):>8,.0f}"
               + (f"   errors {dict(result.errors)}" if result.errors else ""))
+    for result in results:
+        if len(result.by_path) > 1:
+            print(f"{result.scenario.name} at c={result.concurrency}, p50 / p95 ms by page: " + ", ".join(
+                f"{path} {percentile(times, 0.5) * 1000:.0f} / {percentile(times, 0.95) * 1000:.0f}"
+                for path, times in result.by_path.items()))
     for export, peak, rise in exports:
         print(f"export at c={export.concurrency}: {len(export.latencies)} exports, wall time each median "
               f"{statistics.median(export.latencies):.2f} s; busiest worker's peak resident memory "
