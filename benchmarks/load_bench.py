@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/load_bench.py --bench    # what `make bench` runs: 100,000 records, no exports,
                                                          # 5 s per page figure, BENCH rows
     .venv/bin/python benchmarks/load_bench.py --bench --no-page-caches   # the same without the page-render caches
+    .venv/bin/python benchmarks/load_bench.py --bench --no-page-caches drawn-pages  # or without one of them
 
 Makes a PostgreSQL database of its own (dropped at the end; `--postgres` names the server), seeds the history
 as benchmarks/history_bench.py does, starts a HubSpot sandbox and `scripts/serve` on a free port, signs a
@@ -16,9 +17,10 @@ The history figure cycles through what admins and reps look at: All meetings unf
 last 90 days, a search and a page further back, and a rep's My meetings.
 
 `--no-page-caches` serves with `benchmarks/settings_without_page_caches.py` (the history's drawn pages off,
-the `{% cache %}` fragments on a dummy backend), to see what the pages cost without them: every view then
-costs what a view right after a write costs with them. It changes no product code: `scripts/serve` runs the
-interpreter named by PYTHON, here a wrapper that names that settings module.
+the `{% cache %}` fragments on a dummy backend; `drawn-pages` or `fragments` for one of them), to see what the
+pages cost without them: every view then costs what a view right after a write costs with them. It changes no
+product code: `scripts/serve` runs the interpreter named by PYTHON, here a wrapper that names that settings
+module (and which caches it turns off).
 
 The client shares the machine's two cores with the server. It is kept light (one keep-alive `http.client`
 connection per thread, no parsing but the status), and its cost is measured rather than guessed: the server's
@@ -113,16 +115,17 @@ def prepare_django(environment: dict[str, str]) -> None:
 WITHOUT_PAGE_CACHES = "settings_without_page_caches"
 
 
-def python_for_server(page_caches: bool, directory: Path) -> str:
+def python_for_server(caches_off: str | None, directory: Path) -> str:
     """The interpreter `scripts/serve` runs (its PYTHON): this one, or a wrapper naming the settings without caches.
 
-    scripts/serve exports DJANGO_SETTINGS_MODULE=config.settings before it starts anything, so the wrapper sets
-    it again, for `manage.py` (check, migrate, collectstatic, worker) and gunicorn alike.
+    `caches_off` is None (as configured), "both", "drawn-pages" or "fragments". scripts/serve exports
+    DJANGO_SETTINGS_MODULE=config.settings before it starts anything, so the wrapper sets it again, for
+    `manage.py` (check, migrate, collectstatic, worker) and gunicorn alike.
     """
-    if page_caches:
+    if caches_off is None:
         return sys.executable
     wrapper = directory / "python-without-page-caches"
-    wrapper.write_text(f"#!/bin/sh\nexport DJANGO_SETTINGS_MODULE={WITHOUT_PAGE_CACHES}\n"
+    wrapper.write_text(f"#!/bin/sh\nexport DJANGO_SETTINGS_MODULE={WITHOUT_PAGE_CACHES} PAGE_CACHES_OFF={caches_off}\n"
                        f"export PYTHONPATH='{Path(__file__).resolve().parent}'${{PYTHONPATH:+:$PYTHONPATH}}\n"
                        f"exec '{sys.executable}' \"$@\"\n")
     wrapper.chmod(0o755)
@@ -537,8 +540,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10,000 records, 2 s per figure, fewer exports")
     parser.add_argument("--bench", action="store_true",
                         help="100,000 records, 5 s per page figure and 2 s per other, no exports, BENCH rows")
-    parser.add_argument("--no-page-caches", action="store_true",
-                        help="serve without the history's drawn pages and the {%% cache %%} fragments")
+    parser.add_argument("--no-page-caches", nargs="?", const="both", choices=("both", "drawn-pages", "fragments"),
+                        help="serve without the history's drawn pages and the {%% cache %%} fragments (both), "
+                             "or without one of them")
     parser.add_argument("--records", type=int, help="seed this many records instead")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server, no database")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
@@ -572,11 +576,11 @@ def main() -> None:
         sandbox = stack.enter_context(SandboxServer.start("--rate-limit", "1000000/10", "--search-rate-limit", "1000"))
         rep = connect_rep(sandbox)
         environment |= {"HUBSPOT_API_BASE": sandbox.url, "HUBSPOT_APP_BASE": sandbox.url}
-        python = python_for_server(not args.no_page_caches, Path(stack.enter_context(tempfile.TemporaryDirectory())))
+        python = python_for_server(args.no_page_caches, Path(stack.enter_context(tempfile.TemporaryDirectory())))
         server = stack.enter_context(serve(environment, ROOT / "var" / "load-bench-serve.log", python))
         print(f"make serve: gunicorn gthread, {len(server.worker_pids())} workers × "
               f"{os.environ.get('GUNICORN_THREADS', '4')} threads, on {os.cpu_count()} cores; page caches "
-              f"{'off (' + WITHOUT_PAGE_CACHES + ')' if args.no_page_caches else 'as configured'}")
+              f"{f'off: {args.no_page_caches}' if args.no_page_caches else 'as configured'}")
         mode = "bench" if args.bench else "quick" if args.quick else "full"
         print(f"load average {os.getloadavg()[0]:.2f} before; {mode} run, {records:,} records, "
               f"{page_seconds:.0f} s per page figure, {seconds:.0f} s per other")

@@ -67,7 +67,11 @@ def served_settings(python: str) -> str:
 
 def test_no_page_caches_serves_without_the_drawn_pages_and_fragments(load_bench, tmp_path):
     module, _bench = load_bench
-    assert served_settings(module.python_for_server(True, tmp_path)) == (
+    assert served_settings(module.python_for_server(None, tmp_path)) == (
         "True django.core.cache.backends.locmem.LocMemCache")
-    assert served_settings(module.python_for_server(False, tmp_path)) == (
+    assert served_settings(module.python_for_server("both", tmp_path)) == (
         "False django.core.cache.backends.dummy.DummyCache")
+    assert served_settings(module.python_for_server("drawn-pages", tmp_path)) == (
+        "False django.core.cache.backends.locmem.LocMemCache")
+    assert served_settings(module.python_for_server("fragments", tmp_path)) == (
+        "True django.core.cache.backends.dummy.DummyCache")
