@@ -2,13 +2,25 @@
 
     .venv/bin/python benchmarks/load_bench.py            # 100,000 records, 5 s per figure (about 4 minutes)
     .venv/bin/python benchmarks/load_bench.py --quick    # 10,000 records, 2 s per figure (about a minute)
-    .venv/bin/python benchmarks/load_bench.py --bench    # what `make bench` runs: --quick, no exports, BENCH rows
+    .venv/bin/python benchmarks/load_bench.py --bench    # what `make bench` runs: 100,000 records, no exports,
+                                                         # 5 s per page figure, BENCH rows
+    .venv/bin/python benchmarks/load_bench.py --bench --no-page-caches   # the same without the page-render caches
+    .venv/bin/python benchmarks/load_bench.py --bench --no-page-caches drawn-pages  # or without one of them
 
 Makes a PostgreSQL database of its own (dropped at the end; `--postgres` names the server), seeds the history
 as benchmarks/history_bench.py does, starts a HubSpot sandbox and `scripts/serve` on a free port, signs a
 rep and an admin in, and loads the app from threads here at concurrency 1 and 16, as nginx would pass the
 requests on (X-Forwarded-Proto: https). Each figure is also given as a ratio to /healthz measured in the
 same run, so runs at different machine load compare.
+
+The history figure cycles through what admins and reps look at: All meetings unfiltered, by status, one rep's
+last 90 days, a search and a page further back, and a rep's My meetings.
+
+`--no-page-caches` serves with `benchmarks/settings_without_page_caches.py` (the history's drawn pages off,
+the `{% cache %}` fragments on a dummy backend; `drawn-pages` or `fragments` for one of them), to see what the
+pages cost without them: every view then costs what a view right after a write costs with them. It changes no
+product code: `scripts/serve` runs the interpreter named by PYTHON, here a wrapper that names that settings
+module (and which caches it turns off).
 
 The client shares the machine's two cores with the server. It is kept light (one keep-alive `http.client`
 connection per thread, no parsing but the status), and its cost is measured rather than guessed: the server's
@@ -20,12 +32,14 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import secrets
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -98,6 +112,26 @@ def prepare_django(environment: dict[str, str]) -> None:
     call_command("migrate", verbosity=0)
 
 
+WITHOUT_PAGE_CACHES = "settings_without_page_caches"
+
+
+def python_for_server(caches_off: str | None, directory: Path) -> str:
+    """The interpreter `scripts/serve` runs (its PYTHON): this one, or a wrapper naming the settings without caches.
+
+    `caches_off` is None (as configured), "both", "drawn-pages" or "fragments". scripts/serve exports
+    DJANGO_SETTINGS_MODULE=config.settings before it starts anything, so the wrapper sets it again, for
+    `manage.py` (check, migrate, collectstatic, worker) and gunicorn alike.
+    """
+    if caches_off is None:
+        return sys.executable
+    wrapper = directory / "python-without-page-caches"
+    wrapper.write_text(f"#!/bin/sh\nexport DJANGO_SETTINGS_MODULE={WITHOUT_PAGE_CACHES} PAGE_CACHES_OFF={caches_off}\n"
+                       f"export PYTHONPATH='{Path(__file__).resolve().parent}'${{PYTHONPATH:+:$PYTHONPATH}}\n"
+                       f"exec '{sys.executable}' \"$@\"\n")
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
 @dataclass
 class Server:
     process: subprocess.Popen
@@ -131,7 +165,7 @@ def cmdline(pid: int) -> bytes:
 
 
 @contextmanager
-def serve(environment: dict[str, str], log: Path):
+def serve(environment: dict[str, str], log: Path, python: str = sys.executable):
     """`scripts/serve` — what `make serve` runs — on a free port, stopped as an operator would (SIGTERM)."""
     from hubspot_sandbox.testing import free_port
 
@@ -139,7 +173,7 @@ def serve(environment: dict[str, str], log: Path):
     log.parent.mkdir(exist_ok=True)
     with log.open("wb") as output:
         process = subprocess.Popen(["bash", "scripts/serve"], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
-                                   env={**os.environ, **environment, "APP_PORT": str(port), "PYTHON": sys.executable})
+                                   env={**os.environ, **environment, "APP_PORT": str(port), "PYTHON": python})
     server = Server(process, port, log)
     try:
         wait_until_up(server)
@@ -165,6 +199,33 @@ def wait_until_up(server: Server, seconds: float = 120) -> None:
     raise SystemExit(f"make serve did not answer within {seconds:.0f} s:\n{server.log.read_text()}")
 
 
+def settle_seeded_history() -> int:
+    """The seeded history as a live server's stands: no record left pending long ago.
+
+    history_bench.py's seed spreads every status over two years, PENDING too. On a live server a record is
+    pending for the seconds of its create; one pending for longer than STALE_PENDING_SECONDS was left by a
+    process that died, and the worker's sweep checks it with HubSpot. Thousands of them would keep the worker
+    checking (and writing) through the whole run, every write drawing the history's pages anew: a load
+    nobody's server carries. They are recorded as not created, as their checks would end.
+    """
+    from meetings.models import MeetingRecord
+
+    return MeetingRecord.objects.filter(status=MeetingRecord.Status.PENDING).update(
+        status=MeetingRecord.Status.NOT_CREATED)
+
+
+def wait_for_worker(user, seconds: float = 60) -> None:
+    """Until the worker has sent every create of `user` handed to it, so the next figure is not its leftovers."""
+    from meetings.models import MeetingRecord
+
+    deadline = time.monotonic() + seconds
+    while MeetingRecord.objects.filter(user=user, status=MeetingRecord.Status.PENDING).exists():
+        if time.monotonic() > deadline:
+            print(f"  the worker still had creates to send after {seconds:.0f} s", file=sys.stderr)
+            return
+        time.sleep(0.2)
+
+
 # --- who signs in ------------------------------------------------------------------------------------------------
 def session_cookie(user) -> str:
     """A signed-in session in the shared database and cache, as a Cookie header with our CSRF secret."""
@@ -185,6 +246,11 @@ class Scenario:
     cookie: str = ""
     expect: int = 200
     body: object = None  # a callable giving a fresh form body per request, for POSTs
+    # Other (path, cookie) pairs the requests cycle through after `path` with `cookie` (one page seen by many).
+    more: tuple[tuple[str, str], ...] = ()
+
+    def requests(self) -> itertools.cycle:
+        return itertools.cycle([(self.path, self.cookie), *self.more])
 
 
 @dataclass
@@ -196,6 +262,7 @@ class Result:
     server_cpu: float
     client_cpu: float
     errors: Counter = field(default_factory=Counter)
+    by_path: dict[str, list[float]] = field(default_factory=dict)  # latencies per path, for scenarios of several
 
     @property
     def rate(self) -> float:
@@ -211,8 +278,8 @@ class Connection:
     def __init__(self, port: int) -> None:
         self.http = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
 
-    def send(self, scenario: Scenario) -> int:
-        return self._send(scenario)[0].status
+    def send(self, scenario: Scenario, path: str | None = None, cookie: str | None = None) -> int:
+        return self._send(scenario, path=path, cookie=cookie)[0].status
 
     def send_for_location(self, scenario: Scenario) -> tuple[int, str]:
         response, _body = self._send(scenario)
@@ -222,10 +289,11 @@ class Connection:
         response, body = self._send(scenario, keep=True)
         return json.loads(body) if response.status == 200 else {}
 
-    def _send(self, scenario: Scenario, *, keep: bool = False):
-        headers = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https", "Cookie": scenario.cookie}
+    def _send(self, scenario: Scenario, *, keep: bool = False, path: str | None = None, cookie: str | None = None):
+        headers = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https",
+                   "Cookie": scenario.cookie if cookie is None else cookie}
         if scenario.body is None:
-            self.http.request("GET", scenario.path, headers=headers)
+            self.http.request("GET", scenario.path if path is None else path, headers=headers)
         else:
             form = urlencode({**scenario.body(), "csrfmiddlewaretoken": CSRF_SECRET})
             headers |= {"Origin": f"https://{PUBLIC_HOST}", "Content-Type": "application/x-www-form-urlencoded"}
@@ -242,8 +310,9 @@ def run(server: Server, scenario: Scenario, concurrency: int, *, seconds: float 
         count: int | None = None) -> Result:
     """`concurrency` threads send the scenario until `seconds` have passed or `count` requests are done."""
     latencies: list[float] = []
+    by_path: dict[str, list[float]] = {}
     errors: Counter = Counter()
-    lock, issued = threading.Lock(), iter(range(count or 10**9))
+    lock, issued, requests = threading.Lock(), iter(range(count or 10**9)), scenario.requests()
     deadline = time.perf_counter() + (seconds or 10**9)
 
     def worker() -> None:
@@ -252,11 +321,13 @@ def run(server: Server, scenario: Scenario, concurrency: int, *, seconds: float 
             with lock:
                 if next(issued, None) is None:
                     return
+                path, cookie = next(requests)
             started = time.perf_counter()
-            status = connection.send(scenario)
+            status = connection.send(scenario, path, cookie)
             took = time.perf_counter() - started
             with lock:
                 latencies.append(took)
+                by_path.setdefault(path, []).append(took)
                 if status != scenario.expect:
                     errors[status] += 1
 
@@ -269,7 +340,7 @@ def run(server: Server, scenario: Scenario, concurrency: int, *, seconds: float 
         thread.join()
     elapsed = time.perf_counter() - started
     return Result(scenario, concurrency, latencies, elapsed, cpu_seconds(pids) - server_before,
-                  sum(os.times()[:2]) - client_before, errors)
+                  sum(os.times()[:2]) - client_before, errors, by_path)
 
 
 def meeting_form() -> dict:
@@ -321,33 +392,62 @@ def report(results: list[Result], exports: list[tuple[Result, int, int]]) -> Non
               f"{result.client_cpu * 1000 / len(result.latencies):>11.1f} "
               f"{base.rate / result.rate:>9,.0f} {result.ms(0.5) / base.ms(0.5):>8,.0f}"
               + (f"   errors {dict(result.errors)}" if result.errors else ""))
+    for result in results:
+        if len(result.by_path) > 1:
+            print(f"{result.scenario.name} at c={result.concurrency}, p50 / p95 ms by page: " + ", ".join(
+                f"{path} {percentile(times, 0.5) * 1000:.0f} / {percentile(times, 0.95) * 1000:.0f}"
+                for path, times in result.by_path.items()))
     for export, peak, rise in exports:
         print(f"export at c={export.concurrency}: {len(export.latencies)} exports, wall time each median "
               f"{statistics.median(export.latencies):.2f} s; busiest worker's peak resident memory "
               f"{peak / 1024:.0f} MiB ({rise / 1024:+.0f} MiB over its size before)")
 
 
-def scenarios(rep_cookie: str, admin_cookie: str, records: int) -> list[Scenario]:
+@dataclass
+class Cookies:
+    rep: str  # the rep who books (connected to the sandbox)
+    admin: str  # an admin who reviews everyone's history
+    seeded_rep: str  # a rep with seeded history, and their user id
+    seeded_rep_id: int
+    booking_user: object = None  # the rep who books: the worker is waited for after their creates
+
+
+PAGES = ("form page", "history")  # the pages whose latency is a `make bench` row
+
+
+def scenarios(cookies: Cookies, records: int) -> list[Scenario]:
+    from django.utils import timezone
+
+    days_ago = (timezone.localdate() - timedelta(days=90)).isoformat()
     return [
         Scenario("/healthz", "/healthz"),
-        Scenario("form page", "/meetings/new/", rep_cookie),
-        Scenario("cached picker search", f"/meetings/pickers/contacts?q={quote('müller')}", rep_cookie),
-        Scenario("create end to end (sandbox)", "/meetings/new/", rep_cookie, expect=302, body=meeting_form),
-        Scenario(f"history, {records:,} records", "/meetings/all/", admin_cookie),
+        Scenario("form page", "/meetings/new/", cookies.rep),
+        Scenario("cached picker search", f"/meetings/pickers/contacts?q={quote('müller')}", cookies.rep),
+        Scenario("create end to end (sandbox)", "/meetings/new/", cookies.rep, expect=302, body=meeting_form),
+        Scenario(f"history, {records:,} records", "/meetings/all/", cookies.admin, more=(
+            ("/meetings/all/?status=failed", cookies.admin),
+            (f"/meetings/all/?rep={cookies.seeded_rep_id}&submitted_from={days_ago}", cookies.admin),
+            (f"/meetings/all/?q={quote('müller')}", cookies.admin),
+            ("/meetings/all/?page=5", cookies.admin),
+            ("/meetings/", cookies.seeded_rep),
+        )),
     ]
 
 
-def measure(server: Server, rep_cookie: str, admin_cookie: str, records: int, seconds: float,
+def measure(server: Server, cookies: Cookies, records: int, seconds: float, page_seconds: float,
             exports: tuple[int, int] | None) -> tuple[list[Result], list[tuple[Result, int, int]]]:
     results = []
     for concurrency in (1, 16):
-        for scenario in scenarios(rep_cookie, admin_cookie, records):
+        for scenario in scenarios(cookies, records):
             print(f"  {scenario.name} at concurrency {concurrency}", file=sys.stderr, flush=True)
-            run(server, scenario, concurrency, count=max(10, concurrency * 2))  # warm: caches, connections
-            results.append(run(server, scenario, concurrency, seconds=seconds))
+            run(server, scenario, concurrency, count=max(12, concurrency * 2))  # warm: caches, connections
+            results.append(run(server, scenario, concurrency,
+                               seconds=page_seconds if scenario.name.startswith(PAGES) else seconds))
+            if scenario.body is not None:
+                wait_for_worker(cookies.booking_user)
     if exports is None:
         return results, []
-    export = Scenario(f"CSV export, {records:,} rows", "/meetings/all/export.csv", admin_cookie)
+    export = Scenario(f"CSV export, {records:,} rows", "/meetings/all/export.csv", cookies.admin)
     print(f"  {export.name}: {exports[0]} at concurrency 1, {exports[1]} at 16", file=sys.stderr, flush=True)
     run(server, export, 1, count=1)
     measured = [run_export(server, export, 1, exports[0]), run_export(server, export, 16, exports[1])]
@@ -392,16 +492,16 @@ class RepsCreating:
                 self.stop.wait(1.0)
 
 
-def slow_hubspot(server: Server, sandbox, rep_cookie: str, admin_cookie: str, baseline: dict[str, Result],
+def slow_hubspot(server: Server, sandbox, cookies: Cookies, baseline: dict[str, Result],
                  seconds: float) -> list[tuple[str, float]]:
     """/healthz and the history at concurrency 16 while 16 reps create against a HubSpot answering in 1 s."""
     kept = []
     sandbox.latency(1000)
     try:
-        with RepsCreating(server, rep_cookie, 16) as reps:
+        with RepsCreating(server, cookies.rep, 16) as reps:
             time.sleep(2.0)  # every rep has a create in flight or queued
             for name in ("/healthz", "history"):
-                scenario = next(s for s in scenarios(rep_cookie, admin_cookie, 0) if s.name.startswith(name))
+                scenario = next(s for s in scenarios(cookies, 0) if s.name.startswith(name))
                 result = run(server, scenario, 16, seconds=seconds)
                 kept.append((name, result.rate / baseline[name].rate))
                 print(f"  {name} with 16 creates on a 1 s HubSpot: {result.rate:.1f} req/s "
@@ -412,8 +512,16 @@ def slow_hubspot(server: Server, sandbox, rep_cookie: str, admin_cookie: str, ba
     return kept
 
 
+# What a person waits for a page, on `make serve` on two cores: alone, and with 15 others asking at once.
+PAGE_P95_TARGET_MS = {1: 50, 16: 250}
+
+
 def bench_rows(results: list[Result], kept: list[tuple[str, float]]) -> None:
     by = {(r.scenario.name.split(",")[0], r.concurrency): r for r in results}
+    for concurrency in (1, 16):
+        for name in PAGES:
+            bench_row(f"{name} p95 on make serve, c={concurrency}", by[(name, concurrency)].ms(0.95), "ms",
+                      PAGE_P95_TARGET_MS[concurrency])
     for concurrency in (1, 16):
         healthz = by[("/healthz", concurrency)]
         bench_row(f"/healthz req/s, c={concurrency}", healthz.rate, "req/s", 50, better="higher")
@@ -430,11 +538,22 @@ def bench_rows(results: list[Result], kept: list[tuple[str, float]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="10,000 records, 2 s per figure, fewer exports")
-    parser.add_argument("--bench", action="store_true", help="as --quick, without exports, with BENCH rows")
+    parser.add_argument("--bench", action="store_true",
+                        help="100,000 records, 5 s per page figure and 2 s per other, no exports, BENCH rows")
+    parser.add_argument("--no-page-caches", nargs="?", const="both", choices=("both", "drawn-pages", "fragments"),
+                        help="serve without the history's drawn pages and the {%% cache %%} fragments (both), "
+                             "or without one of them")
+    parser.add_argument("--records", type=int, help="seed this many records instead")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server, no database")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     args = parser.parse_args()
-    records, seconds, exports = (10_000, 2.0, (2, 16)) if args.quick or args.bench else (100_000, 5.0, (3, 16))
+    if args.bench:
+        records, seconds, page_seconds, exports = 100_000, 2.0, 5.0, None
+    elif args.quick:
+        records, seconds, page_seconds, exports = 10_000, 2.0, 2.0, (2, 16)
+    else:
+        records, seconds, page_seconds, exports = 100_000, 5.0, 5.0, (3, 16)
+    records = args.records or records
 
     with ExitStack() as stack:
         database = stack.enter_context(bench_database(args.postgres))
@@ -451,27 +570,36 @@ def main() -> None:
         started = time.perf_counter()
         admin, reps = make_people()
         seed(reps, 1, records)
-        print(f"seeded {records:,} records in {time.perf_counter() - started:.0f} s (PostgreSQL)")
+        settled = settle_seeded_history()
+        print(f"seeded {records:,} records in {time.perf_counter() - started:.0f} s (PostgreSQL; {settled:,} seeded "
+              f"as pending recorded as not created)")
         sandbox = stack.enter_context(SandboxServer.start("--rate-limit", "1000000/10", "--search-rate-limit", "1000"))
         rep = connect_rep(sandbox)
         environment |= {"HUBSPOT_API_BASE": sandbox.url, "HUBSPOT_APP_BASE": sandbox.url}
-        server = stack.enter_context(serve(environment, ROOT / "var" / "load-bench-serve.log"))
+        python = python_for_server(args.no_page_caches, Path(stack.enter_context(tempfile.TemporaryDirectory())))
+        server = stack.enter_context(serve(environment, ROOT / "var" / "load-bench-serve.log", python))
         print(f"make serve: gunicorn gthread, {len(server.worker_pids())} workers × "
-              f"{os.environ.get('GUNICORN_THREADS', '4')} threads, on {os.cpu_count()} cores")
-        print(f"load average {os.getloadavg()[0]:.2f} before; {'--quick' if args.quick else 'full'} run, "
-              f"{seconds:.0f} s per figure")
+              f"{os.environ.get('GUNICORN_THREADS', '4')} threads, on {os.cpu_count()} cores; page caches "
+              f"{f'off: {args.no_page_caches}' if args.no_page_caches else 'as configured'}")
+        mode = "bench" if args.bench else "quick" if args.quick else "full"
+        print(f"load average {os.getloadavg()[0]:.2f} before; {mode} run, {records:,} records, "
+              f"{page_seconds:.0f} s per page figure, {seconds:.0f} s per other")
         sandbox_before = cpu_seconds([sandbox.process.pid])
-        rep_cookie, admin_cookie = session_cookie(rep), session_cookie(admin)
-        results, measured = measure(server, rep_cookie, admin_cookie, records, seconds, None if args.bench else exports)
+        cookies = Cookies(session_cookie(rep), session_cookie(admin), session_cookie(reps[0]), reps[0].pk, rep)
+        results, measured = measure(server, cookies, records, seconds, page_seconds, exports)
         report(results, measured)
         baseline = {name: next(r for r in results if r.concurrency == 16 and r.scenario.name.startswith(name))
                     for name in ("/healthz", "history")}
-        kept = slow_hubspot(server, sandbox, rep_cookie, admin_cookie, baseline, seconds * 2)
+        kept = slow_hubspot(server, sandbox, cookies, baseline, seconds * 2)
         if args.bench:
             bench_rows(results, kept)
         print(f"sandbox CPU during the run: {cpu_seconds([sandbox.process.pid]) - sandbox_before:.1f} s "
               f"(it shares the cores: the creates' figures include it)")
         print(f"load average {os.getloadavg()[0]:.2f} after")
+    failed = [f"{r.scenario.name} at c={r.concurrency}: {dict(r.errors)}" for r in results if r.errors]
+    if failed:
+        # A fast wrong answer must not pass for a fast page.
+        raise SystemExit("unexpected answers: " + "; ".join(failed))
 
 
 if __name__ == "__main__":
