@@ -17,7 +17,7 @@ Two ways to the same bytes (tests/history/test_export_formats.py compares them o
   formats the next batches on both cores while this process seals one (`_formatted_batches`).
 - Elsewhere (SQLite in development) Python formats each row (`_RowWriter`), as before.
 
-Why (measured on 2 cores, `benchmarks/export_bench.py`, README "Numbers we promise"): of the ~90 µs a row
+Why (measured on 2 cores, `benchmarks/export_bench.py`, docs/benchmarks.md): of the ~90 µs a row
 the ORM path cost, about two thirds were Python turning database values into objects and back into text
 (datetimes, JSON, the csv writer), which the database does for a fraction. Then the worker's ~30 µs a row
 were reading COPY's rows one by one, spelling out the seal's JSON document, and `hmac.digest` (~5 µs, half
