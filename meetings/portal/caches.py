@@ -35,6 +35,11 @@ class HubSpotCache:
     seconds: int
     holds: str
     dropped_by: str
+    # Served from the cache only to a rep whose token holds this scope; the others ask HubSpot, which decides.
+    scope: str = ""
+
+    def serves(self, connection) -> bool:
+        return not self.scope or connection.has_scope(self.scope)
 
     def key(self, connection, *parts: object, generation: str | None = None) -> str:
         """The key of one entry for this rep's `connection` (a `HubSpotConnection`)."""
@@ -56,7 +61,8 @@ class HubSpotCache:
 OWNERS = HubSpotCache(
     "owners", Whose.PORTAL, 300,
     holds=("the portal's active owners (attendees on the form, names on record pages)"),
-    dropped_by=("expiry; HubSpot lists the same owners to every token of the portal"))
+    dropped_by=("expiry; HubSpot lists the same owners to every token of the portal that may read them"),
+    scope="crm.objects.owners.read")
 PROPERTY_OPTIONS = HubSpotCache(
     "meeting-property", Whose.PORTAL, 600,
     holds=("the options of a meeting property (outcomes, activity types)"),

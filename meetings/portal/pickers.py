@@ -38,11 +38,12 @@ DEGRADING_ERRORS = (HubSpotRefused, *HUBSPOT_DOWN, NotAvailable)
 
 
 def owners(user) -> list[Owner]:
-    return get_or_fetch(
-        OWNERS.key(user.hubspot),
-        lambda: [o for o in hubspot_client(user).list_owners() if not o.archived],
-        OWNERS.seconds, failures=HUBSPOT_DOWN,
-    )
+    def fetch() -> list[Owner]:
+        return [o for o in hubspot_client(user).list_owners() if not o.archived]
+
+    if not OWNERS.serves(user.hubspot):
+        return fetch()  # the portal's list is not this rep's to see unless HubSpot shows it to them
+    return get_or_fetch(OWNERS.key(user.hubspot), fetch, OWNERS.seconds, failures=HUBSPOT_DOWN)
 
 
 def cached_owners(hub_id: int) -> list[Owner]:
@@ -175,7 +176,9 @@ def form_options(user):
                      lambda: property_options(user, "hs_meeting_outcome")),
         "activity_types": (PROPERTY_OPTIONS.key(connection, "hs_activity_type", generation=generation),
                            lambda: property_options(user, "hs_activity_type")),
-        "owners": (OWNERS.key(connection, generation=generation), lambda: owners(user)),
+        # A key no one stores for a rep the cached owners are not served to: the loader then asks HubSpot.
+        "owners": (OWNERS.key(connection, generation=generation) if OWNERS.serves(connection) else "hubspot:-",
+                   lambda: owners(user)),
         **{f"labels:{kind}": (ASSOCIATION_LABELS.key(connection, kind, generation=generation),
                               lambda kind=kind: association_labels(user, kind))
            for kind in OBJECT_KINDS},

@@ -107,3 +107,17 @@ def test_an_erased_rep_is_no_longer_offered_by_name_in_the_admins_filter(client,
     call_command("erase_person", user=rep.email, by="test")
 
     assert "Lena Müller" not in client.get(reverse("history_all")).content.decode()
+
+
+def test_the_portals_owners_are_not_served_from_the_cache_to_a_rep_without_the_owners_scope(
+        rep_client, sandbox, demo, django_user_model):
+    rep_client.get(reverse("meeting_create"))  # Lena's form fills the portal's owners
+    user = django_user_model.objects.create_user("ohne-owners", "ohne@example.de")
+    connect(sandbox, user, demo_user(demo, "sarah"), scopes=["oauth", "crm.objects.contacts.read"])
+    client = Client()
+    client.force_login(user)
+    before = len(sandbox.requests(path="/crm/owners/2026-03", method="GET"))
+
+    client.get(reverse("meeting_create"))
+
+    assert len(sandbox.requests(path="/crm/owners/2026-03", method="GET")) == before + 1
