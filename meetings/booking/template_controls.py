@@ -6,6 +6,7 @@ Who may see, save and publish which template is `meetings.presets.services`' to 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from hubspot_api.types import OBJECT_KINDS
 from meetings.booking.forms import MeetingForm
 from meetings.portal.options import MeetingFormOptions
-from meetings.presets.forms import NAME_TAKEN, TEAM_NAME_TAKEN, TemplateSaveForm
+from meetings.presets.forms import MAY_NOT_PUBLISH, NAME_TAKEN, TEAM_NAME_TAKEN, TemplateSaveForm
 from meetings.presets.models import MeetingTemplate
 from meetings.presets.services import (
     TEMPLATE_FIELDS,
@@ -65,6 +66,8 @@ def meeting_template_save_page(request: HttpRequest, *, options: MeetingFormOpti
                                   values=template_values_from_form(submitted), team=team)
         except TemplateNameTaken:
             save_form.add_error("name", TEAM_NAME_TAKEN if team else NAME_TAKEN)
+        except PermissionDenied:  # the right was taken back since the page showed the box: keep the form
+            save_form.add_error(None, MAY_NOT_PUBLISH)
         else:
             messages.success(request, _("Saved as template “%(name)s”. The form is as you left it.") % {"name": name})
             save_form = None

@@ -13,6 +13,8 @@ from meetings.presets.models import MeetingTemplate
 
 NAME_TAKEN = _("You already have a template with this name. Choose another name.")
 TEAM_NAME_TAKEN = _("The team already has a template with this name. Choose another name.")
+MAY_NOT_PUBLISH = _("You may no longer publish team templates, so nothing was saved. Save it as your own template "
+                    "instead.")
 NAME_MAX = MeetingTemplate._meta.get_field("name").max_length
 
 
