@@ -220,7 +220,8 @@ class MeetingForm(forms.Form):
     portal = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=255)
     time_zone = forms.CharField(
-        label=_("Time zone"), max_length=64, widget=forms.Select(attrs={"data-zone-picker": True}),
+        label=_("Time zone"), max_length=64,
+        widget=forms.Select(attrs={"data-zone-picker": True, "data-placeholder": _("Search for a time zone")}),
         help_text=_("Start and end are in this zone. Defaults to your browser's zone."),
     )
     start = WallClockDateTimeField(label=_("Start"))

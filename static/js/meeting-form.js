@@ -96,7 +96,9 @@
     // dropdown_input: the search box opens inside the dropdown, so the combobox itself stays where it
     // is once a zone is chosen (a single select otherwise moves its input off-screen).
     zonePicker = enhanced(zoneSelect, new TomSelect(zoneSelect, {
-      plugins: ["dropdown_input"], maxOptions: 1000, refreshThrottle: 0, onChange: () => schedulePreview(),
+      // The placeholder also names the box Tom Select shows while no zone is chosen (yet).
+      plugins: ["dropdown_input"], maxOptions: 1000, refreshThrottle: 0, placeholder: zoneSelect.dataset.placeholder,
+      onChange: () => schedulePreview(),
     }));
     fetch(form.dataset.zonesUrl, { credentials: "same-origin" })
       .then((response) => response.json())
