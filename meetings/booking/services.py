@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from hubspot_api.errors import HubSpotAuthRequired, HubSpotError
@@ -18,6 +19,7 @@ from meetings.booking.sending import MeetingAttempt, create_in_hubspot, finalise
 from meetings.core import bulkhead
 from meetings.core.models import MeetingRecord
 from meetings.core.payload import MeetingInput, build_meeting_request
+from meetings.core.selectors import meeting_record_same_meeting
 
 BUSY_WITH_FILES = ("HubSpot is slow to answer right now and this server is waiting on it for other requests. "
                    "A meeting with attachments cannot wait for the worker, so nothing was sent.")
@@ -27,17 +29,28 @@ class IdempotencyKeyInUse(Exception):
     """The key belongs to another rep's submission."""
 
 
+class SameMeetingBooked(Exception):
+    """The rep booked a meeting with this title and start in the last day: nothing was sent, ask them first."""
+
+    def __init__(self, earlier: MeetingRecord) -> None:
+        super().__init__(earlier.pk)
+        self.earlier = earlier
+
+
 def meeting_create(
     *,
     user,
     data: MeetingInput,
     idempotency_key: uuid.UUID,
     attachments: Sequence[UploadedFile] = (),
+    confirmed_same: int | None = None,
 ) -> MeetingAttempt:
     """Create a meeting in HubSpot as `user`, recording the attempt.
 
     1. commit a PENDING record (its unique idempotency key makes a repeated submit
-       return the first attempt instead of creating a second meeting);
+       return the first attempt instead of creating a second meeting); a meeting with the same title and
+       start the rep booked in the last day raises `SameMeetingBooked` instead, unless the rep confirmed
+       that one (`confirmed_same`, its pk);
     2. upload attachments and call HubSpot outside any database transaction — or, when this
        process's requests already wait on HubSpot as many at a time as they may (meetings.core.bulkhead),
        leave the record PENDING for the worker to send, and answer at once;
@@ -49,7 +62,7 @@ def meeting_create(
     record, is_new = _open_record(
         user, idempotency_key, title=data.title, start_at=data.start, end_at=data.end, time_zone=data.time_zone,
         associations=[{"type": a.kind, "id": a.id, "label": a.label} for a in data.associations],
-        request_payload=payload,
+        request_payload=payload, same_meeting_asked=confirmed_same or 0,
     )
     if not is_new:
         return MeetingAttempt(record)
@@ -100,24 +113,36 @@ def _checked(attempt: MeetingAttempt) -> MeetingAttempt:
     return attempt
 
 
-def _open_record(user, idempotency_key: uuid.UUID, **content) -> tuple[MeetingRecord, bool]:
-    """The attempt's PENDING record, committed before HubSpot is called; or the earlier one with this key."""
+def _open_record(user, idempotency_key: uuid.UUID, *, same_meeting_asked: int | None = None,
+                 **content) -> tuple[MeetingRecord, bool]:
+    """The attempt's PENDING record, committed before HubSpot is called; or the earlier one with this key.
+
+    `same_meeting_asked`: check for the same meeting first (None: this is no new submit but a "create it
+    now"; otherwise the pk the rep confirmed, or 0). The check and the insert happen under the rep's lock,
+    so two tabs submitting at the same moment cannot both find nothing and both send.
+    """
     connection = user.hubspot
     labels = [a["label"] for a in content["associations"]]
-    try:
-        with transaction.atomic():
-            record = MeetingRecord.objects.create(
-                idempotency_key=idempotency_key, user=user, hubspot_user_id=connection.hubspot_user_id,
-                owner_id=connection.owner_id, hub_id=connection.hub_id, hub_domain=connection.hub_domain,
-                # casefold: "GROSS" finds "Groß".
-                search_text=" ".join([content["title"], *labels]).casefold(),
-                **content,
-            )
-    except IntegrityError:
-        existing = MeetingRecord.objects.get(idempotency_key=idempotency_key)
-        if existing.user_id != user.pk:
-            raise IdempotencyKeyInUse(idempotency_key) from None
-        return existing, False
+    with transaction.atomic():
+        # The rep's lock: an UPDATE of their connection's row. PostgreSQL locks the row, SQLite takes its
+        # write lock; either way a second submit of this rep waits here until this one's record exists.
+        type(connection).objects.filter(pk=connection.pk).update(hub_id=F("hub_id"))
+        existing = MeetingRecord.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.user_id != user.pk:
+                raise IdempotencyKeyInUse(idempotency_key)
+            return existing, False
+        if same_meeting_asked is not None:
+            earlier = meeting_record_same_meeting(viewer=user, title=content["title"], start=content["start_at"])
+            if earlier is not None and earlier.pk != same_meeting_asked:
+                raise SameMeetingBooked(earlier)
+        record = MeetingRecord.objects.create(
+            idempotency_key=idempotency_key, user=user, hubspot_user_id=connection.hubspot_user_id,
+            owner_id=connection.owner_id, hub_id=connection.hub_id, hub_domain=connection.hub_domain,
+            # casefold: "GROSS" finds "Groß".
+            search_text=" ".join([content["title"], *labels]).casefold(),
+            **content,
+        )
     return record, True
 
 

@@ -21,7 +21,7 @@ from meetings.booking.caches import FRESH_FORM_SECONDS, fresh_form_key
 from meetings.booking.form_errors import add_hubspot_errors
 from meetings.booking.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, initial_from_record
 from meetings.booking.preview import meeting_preview_data
-from meetings.booking.services import IdempotencyKeyInUse, meeting_create, meeting_create_again
+from meetings.booking.services import IdempotencyKeyInUse, SameMeetingBooked, meeting_create, meeting_create_again
 from meetings.booking.template_controls import (
     SAVE_BUTTON,
     meeting_template_save_page,
@@ -29,7 +29,7 @@ from meetings.booking.template_controls import (
     template_initial,
 )
 from meetings.core.models import MeetingRecord
-from meetings.core.selectors import meeting_record_same_content, meeting_record_visible
+from meetings.core.selectors import meeting_record_visible
 from meetings.core.shared_cache import NotAvailable
 from meetings.core.timezones import zone_names
 from meetings.portal import pickers
@@ -130,11 +130,14 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
         form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
         if form.is_valid() and _portal_unchanged(request, form):
             data = form.to_input(labels=labels)
-            if (same_as := _same_meeting_unconfirmed(request, data)) is not None:
-                # Nothing was sent: the same form, with the same key, asks first.
-                return render(request, "meetings/meeting_form.html", {"form": form, "same_as": same_as, **context})
-            if (outcome := _submit(request, form, data)) is not None:
-                return outcome
+            try:
+                if (outcome := _submit(request, form, data)) is not None:
+                    return outcome
+            except SameMeetingBooked as asked:
+                # Nothing was sent: the same form, with the same key, asks first and names what differs.
+                return render(request, "meetings/meeting_form.html", {
+                    "form": form, "same_as": asked.earlier, "differences": _differences(asked.earlier, data),
+                    **context})
         _prepare_next_attempt(request, form)
     elif (saved := restore_saved_form(request)) is not None:
         saved["idempotency_key"] = str(uuid.uuid4())
@@ -161,16 +164,15 @@ def _portal_unchanged(request: HttpRequest, form: MeetingForm) -> bool:
     return False
 
 
-def _same_meeting_unconfirmed(request: HttpRequest, data) -> MeetingRecord | None:
-    """An earlier meeting with the same details that the rep has not yet said to create again."""
-    earlier = meeting_record_same_content(
-        viewer=request.user, title=data.title, start=data.start, associations=data.associations,
-    )
-    if earlier is None or request.POST.get("confirm_same") == str(earlier.pk):
-        return None
-    if str(earlier.idempotency_key) == request.POST.get("idempotency_key"):
-        return None  # the same submit again (double click, reload): meeting_create answers with its record
-    return earlier
+def _differences(earlier: MeetingRecord, data) -> dict[str, list[str]]:
+    """The records this submit names that the earlier meeting does not, and those it leaves out."""
+    def named(associations) -> dict[tuple[str, str], str]:
+        return {(kind, str(record_id)): label or f"#{record_id}" for kind, record_id, label in associations}
+
+    before = named((a["type"], a["id"], a.get("label")) for a in earlier.associations)
+    now = named((a.kind, a.id, a.label) for a in data.associations)
+    return {"added": [now[key] for key in now if key not in before],
+            "left_out": [before[key] for key in before if key not in now]}
 
 
 def _submit(request: HttpRequest, form: MeetingForm, data) -> HttpResponse | None:
@@ -178,7 +180,7 @@ def _submit(request: HttpRequest, form: MeetingForm, data) -> HttpResponse | Non
     try:
         attempt = meeting_create(
             user=request.user, data=data, idempotency_key=form.cleaned_data["idempotency_key"],
-            attachments=form.cleaned_data.get("attachments") or (),
+            attachments=form.cleaned_data.get("attachments") or (), confirmed_same=_confirmed_same(request),
         )
     except IdempotencyKeyInUse:
         raise Http404 from None
@@ -186,6 +188,12 @@ def _submit(request: HttpRequest, form: MeetingForm, data) -> HttpResponse | Non
         return redirect("meeting_done", pk=attempt.record.pk)
     add_hubspot_errors(form, attempt.failure(), attempt.record.associations)
     return None
+
+
+def _confirmed_same(request: HttpRequest) -> int | None:
+    """The earlier meeting the rep said to book again ("Create another with the same details")."""
+    value = request.POST.get("confirm_same", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 def _prepare_next_attempt(request: HttpRequest, form: MeetingForm) -> None:

@@ -70,16 +70,14 @@ def _start_of(day: date) -> datetime:
 SAME_MEETING_WINDOW = timedelta(hours=24)
 
 
-def meeting_record_same_content(*, viewer, title: str, start: datetime, associations) -> MeetingRecord | None:
-    """The rep's own meeting with this title, start and associations, created or being created in the last day.
+def meeting_record_same_meeting(*, viewer, title: str, start: datetime) -> MeetingRecord | None:
+    """The rep's latest meeting with this title and start, created or being created in the last day.
 
-    A submit that matches is asked about before it is sent (Back and send again, a second tab).
+    Whatever its contacts, companies, deals and tickets: after Back a browser restores typed text but not
+    always a picker's choices, and a second tab may have chosen others. A submit that matches is asked
+    about before it is sent.
     """
-    wanted = {(a.kind, a.id) for a in associations}
-    candidates = MeetingRecord.objects.filter(
+    return MeetingRecord.objects.filter(
         user=viewer, title=title, start_at=start, created_at__gte=timezone.now() - SAME_MEETING_WINDOW,
         status__in=[MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingRecord.Status.UNKNOWN],
-    )
-    return next(
-        (r for r in candidates if {(a["type"], str(a["id"])) for a in r.associations} == wanted), None
-    )
+    ).order_by("-created_at", "-id").first()

@@ -102,7 +102,9 @@ def test_an_earlier_identical_meeting_is_not_claimed(rep_client, rep, sandbox, d
     rep_client.post(reverse("meeting_create"), {**post, "contacts": [earlier]})
     sandbox.fault(CREATE_PATH, status=500)
 
-    rep_client.post(reverse("meeting_create"), {**post_for("Kick-off"), "contacts": [other]})
+    # Asked first (same title and start), the rep says to book it all the same.
+    confirmed = str(MeetingRecord.objects.get().pk)
+    rep_client.post(reverse("meeting_create"), {**post_for("Kick-off"), "contacts": [other], "confirm_same": confirmed})
     run_due_tasks()
 
     first, second = MeetingRecord.objects.order_by("pk")
