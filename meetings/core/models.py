@@ -153,6 +153,8 @@ class MeetingRecord(ChainedEntry):
             models.Index(fields=["created_week", "status"], name="record_week_status_idx"),
             models.Index(fields=["created_week", "user", "status"], name="record_week_user_idx"),
             models.Index(fields=["user", "created_week", "status"], name="record_user_week_idx"),
+            # The conflict check's look at what was booked here: a portal's meetings by their start.
+            models.Index(fields=["hub_id", "start_at"], name="record_hub_start_idx"),
         ]
         constraints = [
             # A HubSpot meeting is the outcome of one attempt only: reconciliation must never
@@ -215,6 +217,12 @@ class MeetingRecord(ChainedEntry):
     def may_create_now(self) -> bool:
         """Not made, and what was sent is still kept: "Create it now" can send it again."""
         return self.is_not_created and not self.audit_redactions
+
+    @property
+    def owners_held(self) -> set[str]:
+        """The HubSpot owners whose time this meeting takes: its organiser and the attendees it was sent with."""
+        properties = (self.request_payload or {}).get("properties") or {}
+        return {self.owner_id, *(str(owner) for owner in properties.get("hs_attendee_owner_ids") or [])}
 
     @property
     def last_check(self) -> dict | None:

@@ -81,3 +81,16 @@ def meeting_record_same_meeting(*, viewer, title: str, start: datetime) -> Meeti
         user=viewer, title=title, start_at=start, created_at__gte=timezone.now() - SAME_MEETING_WINDOW,
         status__in=[MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingRecord.Status.UNKNOWN],
     ).order_by("-created_at", "-id").first()
+
+
+def meeting_records_holding(*, hub_id: int, owner_ids: set[str], start: datetime, end: datetime) -> list[MeetingRecord]:
+    """Meetings booked here in the portal, made or being made, that hold part of [start, end) for these owners.
+
+    As organiser or as attendee. HubSpot's search finds a new meeting only seconds (sometimes minutes)
+    later; the app's own records know it at once.
+    """
+    records = MeetingRecord.objects.filter(
+        hub_id=hub_id, start_at__lt=end, end_at__gt=start,
+        status__in=[MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingRecord.Status.UNKNOWN],
+    ).order_by("start_at", "id")
+    return [record for record in records if owner_ids & record.owners_held]

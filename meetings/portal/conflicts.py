@@ -31,6 +31,7 @@ from hubspot_api.errors import HubSpotRateBudgetSpent
 from hubspot_api.types import BusyMeeting
 from hubspot_login.tokens import hubspot_client
 from meetings.core import bulkhead
+from meetings.core.selectors import meeting_records_holding
 from meetings.core.shared_cache import get_or_fetch
 from meetings.portal import pickers
 from meetings.portal.caches import CALENDARS, current_generation
@@ -51,6 +52,8 @@ class Conflict:
     owner_name: str
     is_rep: bool
     meeting: BusyMeeting
+    # Booked here by another rep and not (yet) found in HubSpot: its title is theirs, not the viewer's to read.
+    title_hidden: bool = False
 
 
 def meeting_conflicts(*, user, start: datetime, end: datetime, attendee_ids: Iterable[str]) -> list[Conflict]:
@@ -69,7 +72,28 @@ def meeting_conflicts(*, user, start: datetime, end: datetime, attendee_ids: Ite
     rep_owner = user.hubspot.owner_id
     conflicts = [Conflict(owner_id=owner_id, owner_name=names[owner_id], is_rep=owner_id == rep_owner, meeting=m)
                  for (owner_id, _id), m in seen.items()]
+    conflicts += _booked_here(user, names, start, end, found_in_hubspot={meeting_id for _o, meeting_id in seen})
     return sorted(conflicts, key=lambda c: (c.meeting.start, not c.is_rep, c.owner_name))
+
+
+def _booked_here(user, names: dict[str, str], start: datetime, end: datetime, *,
+                 found_in_hubspot: set[str]) -> list[Conflict]:
+    """What the app booked for these owners that HubSpot's lagging search may not show yet.
+
+    The rep's own bookings with their titles; another rep's only as time taken, since HubSpot has not said
+    this rep may see it.
+    """
+    rep_owner, found = user.hubspot.owner_id, []
+    for record in meeting_records_holding(hub_id=user.hubspot.hub_id, owner_ids=set(names), start=start, end=end):
+        properties = (record.request_payload or {}).get("properties") or {}
+        if record.hubspot_meeting_id in found_in_hubspot or properties.get("hs_meeting_outcome") in FREEING_OUTCOMES:
+            continue
+        meeting = BusyMeeting(id=record.hubspot_meeting_id or f"record-{record.pk}", owner_id=record.owner_id,
+                              title=record.title, start=record.start_at, end=record.end_at)
+        found += [Conflict(owner_id=owner_id, owner_name=names[owner_id], is_rep=owner_id == rep_owner,
+                           meeting=meeting, title_hidden=record.user_id != user.pk)
+                  for owner_id in sorted(record.owners_held & set(names))]
+    return found
 
 
 def _owner_names(user, attendee_ids: Iterable[str]) -> dict[str, str]:
@@ -157,6 +181,10 @@ def conflict_summary(conflict: Conflict, *, zone, day: date) -> dict:
     else:
         span = f"{_local_moment(start)} – {_local_moment(end)}"
     title = conflict.meeting.title or _("(no title)")
+    if conflict.title_hidden:
+        text = _("%(owner)s already has a meeting booked here, %(range)s.") % {
+            "owner": conflict.owner_name, "range": span}
+        return {"owner": conflict.owner_name, "title": "", "range": span, "text": text}
     if conflict.is_rep:
         text = _("You already have “%(title)s”, %(range)s.") % {"title": title, "range": span}
     else:

@@ -52,7 +52,10 @@
         item.textContent = conflict.text;
         list.appendChild(item);
       });
-      alert.append(heading, list);
+      const scope = document.createElement("p");
+      scope.className = "small mb-0 mt-1";
+      scope.textContent = box.dataset.scope;
+      alert.append(heading, list, scope);
       box.appendChild(alert);
     }
     if (data && data.skipped) {

@@ -198,3 +198,38 @@ def test_a_canceled_meeting_holds_no_time(rep, sandbox):
     book(rep, "Abgesagtes Gespräch", ten, outcome="CANCELED")
 
     assert meeting_conflicts(user=rep, start=ten, end=ten + timedelta(minutes=30), attendee_ids=[]) == []
+
+
+def test_a_meeting_just_booked_here_is_a_conflict_at_once_though_hubspots_search_lags(rep, sandbox):
+    sandbox.set_search_lag(300)
+    ten = meeting_start(10)
+    book(rep, "Gerade gebucht", ten)
+
+    found = meeting_conflicts(user=rep, start=ten + timedelta(minutes=30), end=ten + timedelta(minutes=90),
+                              attendee_ids=[])
+
+    assert [(c.meeting.title, c.is_rep, c.title_hidden) for c in found] == [("Gerade gebucht", True, False)]
+    assert conflict_summary(found[0], zone=BERLIN, day=ten.date())["text"] == (
+        "You already have “Gerade gebucht”, 10:00–11:00.")
+
+
+def test_an_attendees_meeting_booked_here_by_another_rep_shows_as_time_taken_without_its_title(rep, jonas, sandbox):
+    sandbox.set_search_lag(300)
+    ten = meeting_start(10)
+    book(jonas, "Vertraulich", ten, attendees=[SARAH])
+
+    found = meeting_conflicts(user=rep, start=ten, end=ten + timedelta(hours=1), attendee_ids=[JONAS, SARAH])
+    shown = [conflict_summary(c, zone=BERLIN, day=ten.date())["text"] for c in found]
+
+    assert sorted(shown) == ["Jonas Weiß already has a meeting booked here, 10:00–11:00.",
+                             "Sarah Thompson already has a meeting booked here, 10:00–11:00."]
+    assert not any("Vertraulich" in text for text in shown)
+
+
+def test_a_meeting_found_in_hubspot_and_booked_here_is_named_once(rep, sandbox):
+    ten = meeting_start(10)
+    book(rep, "Einmal", ten)
+
+    found = meeting_conflicts(user=rep, start=ten, end=ten + timedelta(hours=1), attendee_ids=[])
+
+    assert [c.meeting.title for c in found] == ["Einmal"]
