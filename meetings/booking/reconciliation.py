@@ -68,10 +68,13 @@ def check(record_id: int) -> MeetingRecord | None:
         record = MeetingRecord.objects.select_for_update().get(pk=record_id)
         if not record.is_unknown or record.next_check_at != due_at:
             return None  # settled, or checked by another worker, meanwhile
+        if step.get("matched") and (waiting_for := _open_create_of_the_same(record)) is not None:
+            # That create may be about to receive this very meeting: whose it is, its answer says first.
+            step = {**step, "matched": None, "waiting_for": waiting_for}
         steps = [*record.reconciliation, step]
         if step.get("matched"):
             _settle_created(record, steps, step)
-        elif _checks_are_over(record, steps):
+        elif _checks_are_over(record, steps) and "waiting_for" not in step:  # found, not yet ours: never "not made"
             _settle(record, steps, MeetingRecord.Status.NOT_CREATED)
         else:
             next_check_at = _next_check(record, steps)
@@ -111,6 +114,14 @@ def _matching_meeting(record: MeetingRecord, candidates: list[dict], client) -> 
         if client.meeting_associations(meeting_id) == wanted:
             return meeting_id
     return None
+
+
+def _open_create_of_the_same(record: MeetingRecord) -> int | None:
+    """Another record of the rep with this title and times whose create is still under way, if any."""
+    return MeetingRecord.objects.filter(
+        user_id=record.user_id, title=record.title, start_at=record.start_at, end_at=record.end_at,
+        status=MeetingRecord.Status.PENDING,
+    ).exclude(pk=record.pk).values_list("pk", flat=True).first()
 
 
 def _same_properties(record: MeetingRecord, found: dict) -> bool:

@@ -11,7 +11,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hubspot_api.errors import (
@@ -144,7 +144,14 @@ def finalise(
         fields.update(error_fields(error))
     # Only a pending record may change: once final, the audit record is immutable, and chained in this transaction.
     with transaction.atomic():
-        updated = MeetingRecord.objects.filter(pk=record.pk, status=MeetingRecord.Status.PENDING).update(**fields)
+        try:
+            with transaction.atomic():
+                updated = MeetingRecord.objects.filter(pk=record.pk, status=MeetingRecord.Status.PENDING).update(
+                    **fields)
+        except IntegrityError:
+            fields.update(_held_elsewhere(meeting_id))
+            updated = MeetingRecord.objects.filter(pk=record.pk, status=MeetingRecord.Status.PENDING).update(
+                **fields)
         if updated and status in MeetingRecord.FINAL_STATUSES:
             audit.chain_append(record)
     if updated:
@@ -157,6 +164,18 @@ def finalise(
         record.pk, record.status, record.attempts, record.duration_ms, record.correlation_id or "-",
     )
     return record
+
+
+def _held_elsewhere(meeting_id: str) -> dict:
+    """What a create keeps when HubSpot's answer names a meeting another record already holds.
+
+    One record per HubSpot meeting (a database constraint): reconciliation credited this meeting to another
+    record of the same rep and content before this create's own answer came. That record is final and stays
+    so; this one is final too — made, as HubSpot said — and names the meeting and its holder rather than fail.
+    """
+    holder = MeetingRecord.objects.filter(hubspot_meeting_id=meeting_id).values_list("pk", flat=True).first()
+    return {"hubspot_meeting_id": "", "error_category": "HELD_BY_ANOTHER_RECORD",
+            "error_message": f"HubSpot made meeting {meeting_id} for this submission; record {holder} holds it."}
 
 
 def error_fields(error: HubSpotError) -> dict:
