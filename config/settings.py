@@ -371,9 +371,12 @@ HUBSPOT_BUDGET_KEY_PREFIX = env("HUBSPOT_BUDGET_KEY_PREFIX", default="") or env(
 # --- Background tasks: Django's task framework, stored in the app's own database -----------
 # `make worker` (manage.py worker) runs them; see meetings/*/tasks.py and docs/exactly-once.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-# When a create's outcome is unknown, HubSpot's search is asked this many seconds after the
-# submission. Its search lags behind creates by seconds, so the last check must come well after.
+# When a create's outcome is unknown, HubSpot is asked this many seconds after the submission: through the
+# meeting's first associated record (read by id, consistent), or by its search when it has none.
 RECONCILE_AFTER_SECONDS = sorted(env.list("RECONCILE_AFTER_SECONDS", cast=float, default=[10, 30, 60, 120]))
+# HubSpot's search lags behind its writes by seconds, sometimes minutes: a meeting found only by searching is
+# called not made no sooner than this after the submission (checks go on every minute until then).
+RECONCILE_SEARCH_HORIZON_SECONDS = env.int("RECONCILE_SEARCH_HORIZON_SECONDS", default=600)
 # A record still pending after this long was left by a process that died mid-create.
 STALE_PENDING_SECONDS = env.int("STALE_PENDING_SECONDS", default=180)
 SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=30)

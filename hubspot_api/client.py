@@ -428,6 +428,30 @@ class HubSpotClient:
         return found
 
     # Contract: crm-meetings-2026-03.json → GET /crm/objects/2026-03/meetings/{meetingId}
+    # Contract: crm-{contacts,companies,deals,tickets}-2026-03.json → GET /crm/objects/2026-03/{kind}/{id}
+    def meetings_associated_with(self, kind: str, record_id: str) -> list[str]:
+        """The ids of the meetings associated with one record, newest last.
+
+        Read by id, which HubSpot answers from the record itself: a meeting made a moment ago is there,
+        where its search finds it only seconds, sometimes minutes, later.
+        """
+        body = self.request(
+            "GET", f"/crm/objects/2026-03/{'0-3' if kind == 'deals' else kind}/{record_id}",
+            params={"associations": "meetings", "properties": "hs_object_id"},
+        ).body or {}
+        found = ((body.get("associations") or {}).get("meetings") or {}).get("results") or []
+        return sorted({str(item["id"]) for item in found if item.get("id")}, key=lambda i: (len(i), i))
+
+    # Contract: crm-meetings-2026-03.json → POST /crm/objects/2026-03/meetings/batch/read
+    def read_meetings(self, ids: Sequence[str]) -> list[dict]:
+        """The meetings with these ids (at most 100), as stored now: what reconciliation compares."""
+        body = self.request(
+            "POST", "/crm/objects/2026-03/meetings/batch/read",
+            json={"inputs": [{"id": i} for i in list(ids)[:100]], "properties": list(MEETING_MATCH_PROPERTIES),
+                  "propertiesWithHistory": []},
+        ).body or {}
+        return body.get("results", [])
+
     def meeting_associations(self, meeting_id: str) -> set[tuple[str, str]]:
         """The (kind, record id) pairs a meeting is associated with."""
         body = self.request(

@@ -27,6 +27,7 @@ API_ROUTES = [
     ("/crm/objects/<version>/<object_type>/batch/read", ["POST"], "batch_read", "api"),
     ("/crm/objects/<version>/meetings/<meeting_id>", ["GET"], "get_meeting", "api"),
     ("/crm/objects/<version>/0-47/<meeting_id>", ["GET"], "get_meeting", "api"),
+    ("/crm/objects/<version>/<object_type>/<record_id>", ["GET"], "get_record", "api"),
     ("/crm/properties/<version>/meetings/<name>", ["GET"], "meeting_property", "api"),
     ("/crm/associations/<version>/<from_type>/<to_type>/labels", ["GET"], "labels", "exempt"),
     ("/account-info/<version>/details", ["GET"], "account_details", "api"),

@@ -238,13 +238,15 @@ def _no_stray_postgresql_sessions(django_db_setup, django_db_blocker):
 def run_due_tasks(settings, monkeypatch):
     """Run the background tasks that are due, here and now: the worker's own loop, until nothing is due.
 
-    Reconciliation checks HubSpot at once (`RECONCILE_AFTER_SECONDS = [0]`) unless a test sets a schedule.
+    Reconciliation checks HubSpot at once (`RECONCILE_AFTER_SECONDS = [0]`, no horizon for a search's "not
+    made") unless a test sets a schedule.
     The worker closes idle database connections between tasks; inside a test's transaction that would
     close the test's own, so here it does not (tests/meetings/test_worker.py runs the real process).
     """
     from django.core.management import call_command
 
     settings.RECONCILE_AFTER_SECONDS = [0]
+    settings.RECONCILE_SEARCH_HORIZON_SECONDS = 0  # a test of the search's horizon sets its own
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
     def run() -> None:

@@ -110,7 +110,8 @@ def test_an_earlier_identical_meeting_is_not_claimed(rep_client, rep, sandbox, d
     first, second = MeetingRecord.objects.order_by("pk")
     assert first.status == Status.CREATED and second.status == Status.NOT_CREATED
     assert second.hubspot_meeting_id == ""
-    assert second.reconciliation[-1]["found"] == [first.hubspot_meeting_id]  # seen, and rightly not claimed
+    # Looked for through its own contact, read by id: the earlier meeting (with the other contact) is not among them.
+    assert second.reconciliation[-1]["read"] == f"contacts/{other}" and second.reconciliation[-1]["found"] == []
 
 
 @pytest.mark.django_db

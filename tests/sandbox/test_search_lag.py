@@ -95,3 +95,28 @@ def test_the_command_line_refuses_a_lag_that_is_not_seconds(value):
 def test_the_control_api_refuses_a_lag_that_is_not_seconds(sandbox_server, value):
     with pytest.raises(requests.HTTPError):
         sandbox_server.configure(search_lag=value)
+
+
+@pytest.mark.parametrize(("kind", "path_kind", "association_type_id"),
+                         [("contacts", "contacts", 200), ("deals", "0-3", 212), ("tickets", "tickets", 226)])
+def test_a_records_meetings_and_meetings_read_in_a_batch_are_there_at_once(
+        api, auth, demo, sandbox_server, kind, path_kind, association_type_id):
+    sandbox_server.set_search_lag(300)
+    record_id = demo[kind][0]["id"]
+    body = base_request(demo)
+    body["associations"] = [{"to": {"id": record_id}, "types": [
+        {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": association_type_id}]}]
+    created = api.post(CREATE, params={"organizerUserId": str(LENA)}, json=body, headers=auth)
+    assert created.status_code == 200, created.text
+    meeting_id = created.json()["id"]
+
+    record = api.get(f"/crm/objects/2026-03/{path_kind}/{record_id}", headers=auth,
+                     params={"associations": "meetings"}).json()
+    read = api.post("/crm/objects/2026-03/meetings/batch/read", headers=auth,
+                    json={"inputs": [{"id": meeting_id}, {"id": "1"}], "properties": ["hs_meeting_title"],
+                          "propertiesWithHistory": []})
+
+    assert [item["id"] for item in record["associations"]["meetings"]["results"]] == [meeting_id]
+    assert read.status_code == 207 and [r["id"] for r in read.json()["results"]] == [meeting_id]
+    assert not found(api, auth, meeting_id)  # the search still lags
+    assert api.get(f"/crm/objects/2026-03/{path_kind}/99999999", headers=auth).status_code == 404
