@@ -63,7 +63,7 @@ def check(record_id: int) -> MeetingRecord | None:
     due_at = record.next_check_at
     if not record.is_unknown or (due_at is not None and due_at > timezone.now()):
         return None
-    step = _search_step(record)
+    step = look_for_meeting(record)
     with transaction.atomic():
         record = MeetingRecord.objects.select_for_update().get(pk=record_id)
         if not record.is_unknown or record.next_check_at != due_at:
@@ -84,8 +84,11 @@ def check(record_id: int) -> MeetingRecord | None:
     return record
 
 
-def _search_step(record: MeetingRecord) -> dict:
-    """Ask HubSpot for the meeting; what was asked and what came back, as kept on the record."""
+def look_for_meeting(record: MeetingRecord) -> dict:
+    """Ask HubSpot for the record's meeting; what was asked and what came back, as kept on the record.
+
+    `matched` names the meeting when one fits the whole request and no other record holds it.
+    """
     sent = record.request_payload.get("properties") or {}
     asked = {"owner": record.owner_id, "start": sent.get("hs_meeting_start_time")}
     step = {"at": timezone.now().isoformat(), "asked": asked}

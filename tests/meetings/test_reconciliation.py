@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -125,6 +126,24 @@ def test_create_it_now_sends_the_same_meeting_once(rep_client, sandbox, run_due_
     again = MeetingRecord.objects.exclude(pk=lost.pk).get()
     assert first["Location"] == second["Location"] == reverse("meeting_done", args=[again.pk])
     assert again.status == Status.CREATED and again.request_payload == lost.request_payload
+    assert sum(len(m) for m in sandbox.meetings().values()) == 1
+
+
+@pytest.mark.django_db
+def test_create_it_now_looks_once_more_and_sends_nothing_when_hubspot_made_it_after_all(
+        rep_client, rep, sandbox, run_due_tasks):
+    lost = not_made_by_hubspot(rep_client, sandbox, run_due_tasks, "Doch gemacht")
+    # HubSpot made it after all, later than the last check (the same request, as the rep's token sends it).
+    token = rep.hubspot.access_token
+    made = requests.post(f"{sandbox.url}{CREATE_PATH}", params={"organizerUserId": str(rep.hubspot.hubspot_user_id)},
+                         json=lost.request_payload, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert made.status_code == 200, made.text
+
+    rep_client.post(reverse("meeting_create_again", args=[lost.pk]))
+
+    again = MeetingRecord.objects.exclude(pk=lost.pk).get()
+    assert again.status == Status.CREATED and again.hubspot_meeting_id == made.json()["id"]
+    assert again.error_category == "FOUND_BEFORE_SENDING"
     assert sum(len(m) for m in sandbox.meetings().values()) == 1
 
 
