@@ -3,7 +3,7 @@ from django.urls import path
 from meetings.booking import views
 from meetings.history import export_views
 from meetings.history import views as history_views
-from meetings.presets import views as template_views
+from meetings.presets import views as presets_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,9 +15,9 @@ urlpatterns = [
     path("meetings/<int:pk>/create-again/", views.meeting_create_again_view, name="meeting_create_again"),
     path("meetings/pickers/<str:kind>", views.picker_search, name="picker_search"),
     path("meetings/timezones.json", views.timezones, name="timezones"),
-    path("meetings/templates/", template_views.template_list, name="template_list"),
-    path("meetings/templates/<int:pk>/rename/", template_views.template_rename, name="template_rename"),
-    path("meetings/templates/<int:pk>/delete/", template_views.template_delete, name="template_delete"),
+    path("meetings/templates/", presets_views.template_list, name="template_list"),
+    path("meetings/templates/<int:pk>/rename/", presets_views.template_rename, name="template_rename"),
+    path("meetings/templates/<int:pk>/delete/", presets_views.template_delete, name="template_delete"),
     path("meetings/", history_views.my_meetings, name="history_mine"),
     path("meetings/all/", history_views.all_meetings, name="history_all"),
     path("meetings/all/export.csv", export_views.export_csv, name="history_export"),
