@@ -30,9 +30,27 @@
   };
 
   // --- association pickers: search HubSpot as the rep types -----------------------------
+  // After Back a browser refills what was typed, but not a picker's choices (their options came from
+  // searches, not from the page): they are kept for this tab and put back when the page is reached through
+  // the history, so a second submit is the same meeting and the server can ask before sending it again.
+  const PICKED_KEY = "meeting-form:picked";
+  const navigation = (performance.getEntriesByType("navigation")[0] || {}).type;
+  let picked = {};
+  try {
+    picked = navigation === "back_forward" ? JSON.parse(sessionStorage.getItem(PICKED_KEY) || "{}") : {};
+  } catch (error) { picked = {}; }
+  const keepPicked = (name, picker) => {
+    picked[name] = picker.items.map((value) => ({ value, text: (picker.options[value] || {}).text || value }));
+    try { sessionStorage.setItem(PICKED_KEY, JSON.stringify(picked)); } catch (error) { /* storage off: nothing kept */ }
+  };
+  const restorePicked = (name, picker) => {
+    if (picker.items.length || !Array.isArray(picked[name])) return;  // what the page chose comes first
+    picked[name].forEach((option) => { picker.addOption(option); picker.addItem(option.value, true); });
+  };
+
   form.querySelectorAll("select[data-picker-url]").forEach((select) => {
     const status = document.getElementById(select.id + "_status");
-    enhanced(select, new TomSelect(select, {
+    const picker = enhanced(select, new TomSelect(select, {
       plugins: ["remove_button"],
       valueField: "value",
       labelField: "text",
@@ -62,6 +80,9 @@
         no_results: () => '<div class="no-results">' + escapeText(select.dataset.noResults || "—") + '</div>',
       },
     }));
+    restorePicked(select.name, picker);
+    keepPicked(select.name, picker);
+    picker.on("change", () => keepPicked(select.name, picker));
   });
 
   const attendees = form.querySelector("select[name=attendees]");

@@ -194,3 +194,28 @@ def test_a_link_from_hubspot_opens_the_form_with_its_records_chosen(page, live_s
     expect(page.locator(".picker[data-kind=deals] .item")).to_have_text(f'{deal["dealname"]}×')
     expect(page.locator(".picker[data-kind=tickets] .item")).to_have_count(0)
     expect(page.locator(".messages")).to_contain_text("Left out because your HubSpot does not show them to you: ticket 99999999")
+
+
+def test_back_after_creating_keeps_the_pickers_choice_and_asks_before_a_second_meeting(
+        page, live_server, sandbox, rep, browser_login, demo):
+    browser_login(page, rep)
+    contact = demo["contacts"][0]
+    name = f'{contact["firstname"]} {contact["lastname"]}'
+    page.goto("/meetings/new/")
+    page.get_by_label("Title").fill("Zurück und nochmal")
+    page.get_by_label("Start").fill(form_value(meeting_start(15)))
+    page.get_by_label("Duration").select_option(label="30 minutes")
+    pick(page, "Contacts", contact["email"][:12], name)
+    page.get_by_role("button", name="Create meeting in HubSpot").click()
+    expect(page.get_by_role("heading", name="Meeting created in HubSpot")).to_be_visible()
+
+    page.go_back()
+
+    expect(page.locator("#id_contacts + .ts-wrapper .item", has_text=name)).to_be_visible()
+    page.get_by_label("Title").fill("Zurück und nochmal")  # as the browser refills it (whether or not it did)
+    page.get_by_label("Start").fill(form_value(meeting_start(15)))
+    page.get_by_label("Duration").select_option(label="30 minutes")
+    page.get_by_role("button", name="Create meeting in HubSpot").click()
+    expect(page.get_by_role("heading", name="You booked this meeting already")).to_be_visible()
+    assert MeetingRecord.objects.count() == 1
+    assert sum(len(meetings) for meetings in sandbox.meetings().values()) == 1
