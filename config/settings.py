@@ -394,6 +394,9 @@ EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=10_000)
 EXPORT_DIR = Path(env("EXPORT_DIR", default=str(BASE_DIR / "var" / "exports")))
 EXPORT_KEEP_SECONDS = env.int("EXPORT_KEEP_SECONDS", default=24 * 3600)
 EXPORT_CLEANUP_INTERVAL_SECONDS = env.int("EXPORT_CLEANUP_INTERVAL_SECONDS", default=3600)
+# A running export whose worker has shown no sign of life (it does after every batch) for this long was left by
+# a worker that died: it ends failed, saying so, and the admin starts it again.
+EXPORT_ABANDONED_SECONDS = env.int("EXPORT_ABANDONED_SECONDS", default=120)
 
 # Strict Content Security Policy: scripts and styles from our own origin only.
 SECURE_CSP = {

@@ -62,6 +62,7 @@ def _texts(header: bytes, pieces):
 
 
 def _job(request: HttpRequest, pk: int) -> ExportJob:
+    exports.export_jobs_fail_abandoned()  # a job whose worker died says it failed, not "running" forever
     try:
         return export_job_get(viewer=request.user, pk=pk)
     except ExportJob.DoesNotExist:

@@ -436,6 +436,8 @@ def filters_from_query(query: str) -> RecordFilters:
 
 # --- exports too large for a request: a job the worker writes ------------------------------------
 
+ABANDONED_MESSAGE = gettext_lazy("The worker writing this export stopped before it was done. Please start it "
+                                 "again.")
 FAILED_MESSAGE = gettext_lazy("The export could not be written. Please start it again; if it fails again, "
                               "tell whoever runs this app.")
 REFUSED_MESSAGE = gettext_lazy("The export was not written: whoever asked for it may no longer see all meetings.")
@@ -453,6 +455,7 @@ def exceeds_stream_bound(records: QuerySet[MeetingRecord]) -> bool:
 
 def export_job_waiting(*, user, filters: RecordFilters, language: str) -> ExportJob | None:
     """The admin's own job for the same export, still queued or running: a reload must not start a second."""
+    export_jobs_fail_abandoned()  # one a dead worker left is no job to wait for
     return ExportJob.objects.filter(requested_by=user, query=filters_to_query(filters), language=language,
                                     status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)).first()
 
@@ -468,8 +471,9 @@ def export_job_path(job: ExportJob) -> Path:
 
 def export_job_run(job_id: int) -> ExportJob | None:
     """Write a queued job's file, counting its rows as it goes; the job ends done or failed, never running."""
+    now = timezone.now()
     if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-            status=ExportJob.Status.RUNNING, started_at=timezone.now()):
+            status=ExportJob.Status.RUNNING, started_at=now, heartbeat_at=now):
         return None  # gone, or another worker has it
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
@@ -499,19 +503,34 @@ def _write(job: ExportJob) -> None:
             file.write(text)
             if rows:
                 done += rows
-                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+                ExportJob.objects.filter(pk=job.pk).update(rows_done=done, heartbeat_at=timezone.now())
     # Records made while it ran may change the count: the total is what the file holds.
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, finished_at=timezone.now(),
                                                rows_done=done, rows_total=done)
 
 
-def _fail(job: ExportJob, message) -> None:
-    if job.file_name:
-        export_job_path(job).unlink(missing_ok=True)
+def _fail(job: ExportJob, message, *, only_if_running_since=None) -> None:
     with translation.override(job.language):  # the page shows it to whoever asked, in their language
         error = str(message)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, finished_at=timezone.now(),
-                                               file_name="", error=error)
+    jobs = ExportJob.objects.filter(pk=job.pk)
+    if only_if_running_since is not None:  # not if it showed a sign of life meanwhile
+        jobs = jobs.filter(status=ExportJob.Status.RUNNING, heartbeat_at=only_if_running_since)
+    if jobs.update(status=ExportJob.Status.FAILED, finished_at=timezone.now(), file_name="", error=error) \
+            and job.file_name:
+        export_job_path(job).unlink(missing_ok=True)
+
+
+def export_jobs_fail_abandoned() -> int:
+    """Jobs a worker took and stopped writing (killed, its host gone) end failed, so the admin can start again.
+
+    A worker writing a file says so after every batch (`heartbeat_at`, seconds apart); one silent for
+    `EXPORT_ABANDONED_SECONDS` is not coming back. Returns how many were ended.
+    """
+    silent_since = timezone.now() - timedelta(seconds=settings.EXPORT_ABANDONED_SECONDS)
+    abandoned = list(ExportJob.objects.filter(status=ExportJob.Status.RUNNING, heartbeat_at__lt=silent_since))
+    for job in abandoned:
+        _fail(job, ABANDONED_MESSAGE, only_if_running_since=job.heartbeat_at)
+    return len(abandoned)
 
 
 def export_jobs_delete_old() -> int:

@@ -30,6 +30,9 @@ class ExportJob(models.Model):
     rows_done = models.PositiveBigIntegerField(_("rows written"), default=0)
     created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # The worker's sign of life while it writes (every batch): a running job without one for a while was left
+    # by a worker that died (`exports.export_jobs_fail_abandoned`).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file_name = models.CharField(_("file"), max_length=255, blank=True, help_text=_("in EXPORT_DIR"))
     error = models.TextField(_("error"), blank=True)

@@ -266,3 +266,33 @@ def test_a_job_a_dead_worker_left_running_goes_with_its_partial_file(admin_user,
     ExportJob.objects.filter(pk=left.pk).update(created_at=timezone.now() - timedelta(hours=2))
 
     assert exports.export_jobs_delete_old() == 1 and not path.exists() and not ExportJob.objects.exists()
+
+
+def test_a_job_whose_worker_died_says_it_failed_and_can_be_started_again(client, admin_user, chained, settings):
+    settings.EXPORT_STREAM_MAX_ROWS = 3
+    left = start_export(client, admin_user)
+    silent = timezone.now() - timedelta(seconds=settings.EXPORT_ABANDONED_SECONDS + 1)
+    ExportJob.objects.filter(pk=left.pk).update(status=ExportJob.Status.RUNNING, started_at=silent,
+                                                heartbeat_at=silent, file_name="export-left-behind.csv")
+    path = exports.export_job_path(ExportJob.objects.get(pk=left.pk))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("half a file")
+
+    state = client.get(reverse("export_job_status", args=[left.pk])).json()
+
+    left.refresh_from_db()
+    assert left.is_failed and state["finished"] is True and "stopped before it was done" in state["error"]
+    assert not path.exists()
+    response = client.post(reverse("history_export"))  # the same filters again: a new job, not the dead one
+    again = ExportJob.objects.exclude(pk=left.pk).get()
+    assert response["Location"] == reverse("export_job", args=[again.pk]) and again.status == ExportJob.Status.QUEUED
+
+
+def test_a_job_whose_worker_is_alive_keeps_running(client, admin_user, chained, settings):
+    settings.EXPORT_STREAM_MAX_ROWS = 3
+    job = start_export(client, admin_user)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=timezone.now(),
+                                               heartbeat_at=timezone.now())
+
+    assert client.get(reverse("export_job_status", args=[job.pk])).json()["finished"] is False
+    assert ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.RUNNING
