@@ -124,7 +124,7 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and SAVE_BUTTON in request.POST:
         labels = _label_lookup(request, {})
         return meeting_template_save_page(request, options=options, owner_id=owner_id, labels=labels)
-    context = {"options": options, **template_form_context(request)}
+    context = {"options": options}  # the template controls join it only when a page is drawn (not on a create)
     if request.method == "POST":
         labels = _label_lookup(request, {})
         form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
@@ -137,7 +137,7 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
                 # Nothing was sent: the same form, with the same key, asks first and names what differs.
                 return render(request, "meetings/meeting_form.html", {
                     "form": form, "same_as": asked.earlier, "differences": _differences(asked.earlier, data),
-                    **context})
+                    **context, **template_form_context(request)})
         _prepare_next_attempt(request, form)
     elif (saved := restore_saved_form(request)) is not None:
         saved["idempotency_key"] = str(uuid.uuid4())
@@ -151,7 +151,7 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
         initial.update(idempotency_key=uuid.uuid4(), portal=request.user.hubspot.hub_id)
         form = MeetingForm(initial=initial, options=options, owner_id=owner_id,
                            known_labels=_label_lookup(request, known))
-    return render(request, "meetings/meeting_form.html", {"form": form, **context})
+    return render(request, "meetings/meeting_form.html", {"form": form, **context, **template_form_context(request)})
 
 
 def _portal_unchanged(request: HttpRequest, form: MeetingForm) -> bool:
