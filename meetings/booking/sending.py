@@ -23,6 +23,7 @@ from hubspot_api.errors import (
 )
 from hubspot_login.tokens import hubspot_client
 from meetings.audit import chain as audit
+from meetings.audit import seal
 from meetings.booking import reconciliation
 from meetings.core.models import MeetingRecord
 
@@ -94,6 +95,10 @@ def send_queued(record_id: int) -> MeetingRecord | None:
     if not taken:
         return None
     record = MeetingRecord.objects.select_related("user__hubspot").get(pk=record_id)
+    try:
+        seal.require_seal(record)
+    except seal.RecordNotSealed:
+        return None  # not the app's: never sent; left open, so verify_audit names it
     user = record.user
     started = time.monotonic()
     connection = getattr(user, "hubspot", None)
@@ -142,6 +147,8 @@ def finalise(
     }
     if error is not None:
         fields.update(error_fields(error))
+    if payload != record.request_payload:  # the attachments' ids, uploaded after the record was written
+        fields["audit_seal"] = seal.reseal(record, request_payload=payload)
     # Only a pending record may change: once final, the audit record is immutable, and chained in this transaction.
     with transaction.atomic():
         try:

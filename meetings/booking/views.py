@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
 from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
+from meetings.audit.seal import RecordNotSealed
 from meetings.booking.caches import FRESH_FORM_SECONDS, fresh_form_key
 from meetings.booking.form_errors import add_hubspot_errors
 from meetings.booking.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, initial_from_record
@@ -223,6 +224,8 @@ def meeting_create_again_view(request: HttpRequest, pk: int) -> HttpResponse:
         attempt = meeting_create_again(user=request.user, record=record)
     except HubSpotAuthRequired:
         return reauthenticate(request)
+    except RecordNotSealed:  # a row the app did not write: nothing is sent (logged; verify_audit names it)
+        return redirect("meeting_done", pk=record.pk)
     return redirect("meeting_done", pk=attempt.record.pk)
 
 

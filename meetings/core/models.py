@@ -136,6 +136,9 @@ class MeetingRecord(ChainedEntry):
     # column instead of truncating every timestamp (SQLite does that in Python, row by row).
     created_week = models.DateField(_("week submitted"), editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Keyed over who, the portal and the request when the app writes the record (meetings.audit.seal): what
+    # acts on an open record, or sends a final one again, first checks that the app wrote it.
+    audit_seal = models.CharField(_("seal"), max_length=96, blank=True, editable=False, db_default="")
 
     objects = MeetingRecordQuerySet.as_manager()
 
@@ -216,7 +219,7 @@ class MeetingRecord(ChainedEntry):
     @property
     def may_create_now(self) -> bool:
         """Not made, and what was sent is still kept: "Create it now" can send it again."""
-        return self.is_not_created and not self.audit_redactions
+        return self.is_not_created and self.is_chained and not self.audit_redactions
 
     @property
     def owners_held(self) -> set[str]:
