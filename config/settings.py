@@ -76,8 +76,8 @@ def _secret_key() -> str:
     if weak and not DEBUG:
         raise ImproperlyConfigured(
             f"DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG off: use at least {SECRET_KEY_MIN_LENGTH} random "
-            "characters (not repeated ones), not the development key (make one with: python -c 'from django.core.management.utils "
-            "import get_random_secret_key; print(get_random_secret_key())')."
+            "characters (not repeated ones), not the development key (make one with: python -c "
+            "'from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())')."
         )
     return key
 
