@@ -56,15 +56,16 @@ SECRET_MIN_DISTINCT = 8
 
 
 def _low_in_entropy(key: str) -> bool:
-    """Repeats itself (41 × "a", "ab" × 30, "abcdefgh" × 5), or holds too few different characters or bits."""
-    repeats = any(key[period:] == key[:-period] for period in range(1, len(key) // 2 + 1))
+    """Repeats itself (41 × "a", "ab" × 30, "abcdefgh" × 5, nearly), or holds too few different characters or bits."""
+    repeats = any(sum(a == b for a, b in zip(key, key[period:], strict=False)) >= 0.8 * (len(key) - period)
+                  for period in range(1, len(key) // 2 + 1))
     counts = [key.count(char) for char in set(key)]
     bits = -sum(count * math.log2(count / len(key)) for count in counts) if key else 0.0
     return repeats or len(counts) < SECRET_MIN_DISTINCT or bits < SECRET_MIN_BITS
 
 
 def _secret_key() -> str:
-    """DJANGO_SECRET_KEY, refused in production when Django's own deploy check would call it weak."""
+    """DJANGO_SECRET_KEY, refused in production when Django's own deploy check would call it weak, or it repeats."""
     key = _required_in_production("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
     weak = (
         len(key) < SECRET_KEY_MIN_LENGTH
