@@ -332,12 +332,16 @@ def verify_chain(*, anchors: list[Anchor] = ()) -> Verification:
     started = time.monotonic()
     walk = _Walk(verifying_keys(), _chained_erasures())
     checked, last_seq = 0, None
-    anchors = [*anchors, *filter(None, [anchor_from_file()])]
-    kept = {anchor.seq: anchor for anchor in anchors}
 
     def result(first_break: Break | None = None) -> Verification:
         return Verification(checked=checked, seconds=time.monotonic() - started, head_seq=last_seq,
                             head_link=walk.previous if last_seq else "", first_break=first_break)
+
+    try:
+        anchors = [*anchors, *filter(None, [anchor_from_file()])]
+    except (OSError, ValueError) as error:  # an anchor file no one can read proves nothing: say so
+        return result(Break(None, "AUDIT_ANCHOR_FILE", f"unreadable: {error}"))
+    kept = {anchor.seq: anchor for anchor in anchors}
 
     for seq, kind, row in _entries():
         if problem := walk.check(seq, kind, row):

@@ -109,3 +109,11 @@ def test_a_verification_written_beside_the_app_is_not_believed(chain):
 
     assert audit.latest_verification() == genuine
     assert "edited: its seal does not fit" in broken()
+
+
+def test_an_anchor_file_that_holds_no_anchor_fails_the_verification(chain, settings, tmp_path):
+    anchors = tmp_path / "anchors.txt"
+    anchors.write_text("heute nicht:verankert\n")
+    settings.AUDIT_ANCHOR_FILE = str(anchors)
+
+    assert "AUDIT_ANCHOR_FILE: unreadable: not an anchor" in broken()

@@ -113,7 +113,7 @@ def test_the_list_shows_names_status_text_and_hubspot_links(client, lena, record
 
     content = client.get(reverse("history_mine")).content.decode()
 
-    assert "Anna Schröder, Lizenzen" in content
+    assert "<bdi>Anna Schröder</bdi>, <bdi>Lizenzen</bdi>" in content  # each name isolated from the next
     assert '<span class="badge text-bg-success" data-status="created">Created</span>' in content
     assert f"/contacts/{record.hub_id}/record/0-47/{record.hubspot_meeting_id}" in content
     start = record.start_at.astimezone(BERLIN)

@@ -28,9 +28,9 @@ class Command(BaseCommand):
         else:
             try:
                 kept = [audit.Anchor.parse(text, "--anchor") for text in anchors]
-                result = audit.verify_chain(anchors=kept)
-            except (OSError, ValueError) as error:
+            except ValueError as error:
                 raise CommandError(str(error)) from None
+            result = audit.verify_chain(anchors=kept)
             audit.verification_record(result)
             what = f"{result.checked} chain entries"
         timing = f"checked {what} in {result.seconds:.2f} s"
