@@ -14,7 +14,7 @@ from django.utils import timezone
 from hubspot_api import oauth
 from hubspot_api.client import HubSpotClient, StaticToken
 from hubspot_api.errors import HubSpotError
-from hubspot_api.types import Owner
+from hubspot_api.types import Owner, plain_text
 from hubspot_login.models import HubSpotConnection
 
 logger = logging.getLogger("hubspot_login")
@@ -72,7 +72,7 @@ def hubspot_connection_update(*, user, token, identity: dict) -> ConnectionUpdat
         user=user,
         defaults={
             "hub_id": hub_id,
-            "hub_domain": identity.get("hub_domain") or "",
+            "hub_domain": plain_text(identity.get("hub_domain") or ""),  # PostgreSQL refuses NUL
             "hubspot_user_id": user_id,
             "owner_id": owner_id,
             "email": email,

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from hubspot_api.types import SearchHit
+from hubspot_api.types import AssociationLabel, BusyMeeting, Owner, PropertyOption, SearchHit
 from meetings.booking.forms import OUTSIDE_WINDOW, meeting_window
 from meetings.models import MeetingRecord
 from meetings.portal import pickers
@@ -105,6 +105,19 @@ def test_a_contact_whose_name_holds_a_nul_byte_can_be_booked(rep, rep_client, sa
     assert record.associations[0]["label"] == "Anna Schr[31möder"
     assert "\x00" not in str(record.associations) + record.search_text
     assert all("\x00" not in value for _name, value in hit.facts)
+
+
+def test_every_name_hubspot_sends_loses_its_control_characters_at_the_boundary():
+    owner = Owner.from_api({"id": "1", "email": "jo\x00nas@example.de", "firstName": "Jo\x00nas", "lastName": "W\x07eiß"})
+    busy = BusyMeeting.from_api({"id": "9", "properties": {"hs_meeting_title": "Quartals\x00gespräch\nGlobex",
+                                                            "hs_meeting_start_time": "1767261600000",
+                                                            "hs_meeting_end_time": "1767265200000"}})
+
+    assert (owner.name, owner.email) == ("Jonas Weiß", "jonas@example.de")
+    assert busy.title == "Quartalsgespräch Globex"
+    assert PropertyOption("X", "Ab\x00ge\x9bsagt").label == "Abgesagt"
+    assert AssociationLabel("USER_DEFINED", 7, "Ent\x00scheider").label == "Entscheider"
+    assert AssociationLabel("HUBSPOT_DEFINED", 200, None).label is None
 
 
 class _Isolated(HTMLParser):
