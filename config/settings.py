@@ -397,6 +397,11 @@ EXPORT_CLEANUP_INTERVAL_SECONDS = env.int("EXPORT_CLEANUP_INTERVAL_SECONDS", def
 # A running export whose worker has shown no sign of life (it does after every batch) for this long was left by
 # a worker that died: it ends failed, saying so, and the admin starts it again.
 EXPORT_ABANDONED_SECONDS = env.int("EXPORT_ABANDONED_SECONDS", default=120)
+# A task row still "running" this long after it started was left by a worker that was killed: it is marked
+# failed. Finished task rows are kept TASK_RESULTS_KEEP_DAYS. Both are looked at every TASK_UPKEEP_INTERVAL_SECONDS.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=3600)
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
+TASK_UPKEEP_INTERVAL_SECONDS = env.int("TASK_UPKEEP_INTERVAL_SECONDS", default=600)
 
 # Strict Content Security Policy: scripts and styles from our own origin only.
 SECURE_CSP = {
