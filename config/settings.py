@@ -24,6 +24,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.mail import mailers_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -130,6 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "meetings.core.context_processors.meetings_needing_you",
             ],
         },
     },
@@ -402,6 +405,19 @@ EXPORT_ABANDONED_SECONDS = env.int("EXPORT_ABANDONED_SECONDS", default=120)
 TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=3600)
 TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 TASK_UPKEEP_INTERVAL_SECONDS = env.int("TASK_UPKEEP_INTERVAL_SECONDS", default=600)
+
+# --- Email: the rep is told when a meeting ends "not created" or failed after they left its page --------------
+# EMAIL_URL in django-environ's form: smtp://user:password@host:587 (smtp+tls://, smtps://), consolemail://,
+# filemail:///path/to/dir. Development prints emails to the console; production sends none until it is set.
+MAILERS = mailers_from_url(env("EMAIL_URL", default="consolemail://" if DEBUG else "dummymail://"))
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Meeting Booker <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails start here: the address reps open the app at.
+APP_BASE_URL = env("APP_BASE_URL",
+                   default="http://localhost:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}").rstrip("/")
+# An outcome still unseen this long after it settled is emailed (the rep's open page shows it within seconds).
+NOTICE_EMAIL_AFTER_SECONDS = env.int("NOTICE_EMAIL_AFTER_SECONDS", default=20)
+NOTICE_EMAIL_RETRY_SECONDS = env.int("NOTICE_EMAIL_RETRY_SECONDS", default=600)
 
 # Strict Content Security Policy: scripts and styles from our own origin only.
 SECURE_CSP = {
