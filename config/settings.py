@@ -408,8 +408,11 @@ TASK_UPKEEP_INTERVAL_SECONDS = env.int("TASK_UPKEEP_INTERVAL_SECONDS", default=6
 
 # --- Email: the rep is told when a meeting ends "not created" or failed after they left its page --------------
 # EMAIL_URL in django-environ's form: smtp://user:password@host:587 (smtp+tls://, smtps://), consolemail://,
-# filemail:///path/to/dir. Development prints emails to the console; production sends none until it is set.
-MAILERS = mailers_from_url(env("EMAIL_URL", default="consolemail://" if DEBUG else "dummymail://"))
+# filemail:///path/to/dir. Development prints emails to the console; production sends none until it is set
+# (and then defines no mailer at all: Django's deploy check refuses a development-only one).
+EMAIL_URL = env("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if EMAIL_URL:
+    MAILERS = mailers_from_url(EMAIL_URL)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Meeting Booker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails start here: the address reps open the app at.

@@ -30,6 +30,8 @@ def email_due_at() -> datetime:
 
 def outcome_notice_email(notice_id: int) -> bool:
     """Email the rep about a notice still unseen, once; True when an email went out."""
+    if not settings.EMAIL_URL:
+        return False  # no mail server configured: the navigation's count is all the rep gets
     with transaction.atomic():
         notice = (OutcomeNotice.objects.select_for_update().select_related("record__user__hubspot")
                   .filter(pk=notice_id, seen_at=None, emailed_at=None,

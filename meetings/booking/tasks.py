@@ -58,7 +58,7 @@ def _tell_the_rep(record: MeetingRecord) -> None:
 @task
 def email_outcome_notice(notice_id: int) -> str:
     try:
-        return "emailed" if outcome_email.outcome_notice_email(notice_id) else "seen, emailed or no address"
+        return "emailed" if outcome_email.outcome_notice_email(notice_id) else "seen, emailed, or nowhere to send it"
     except (OSError, SMTPException):
         # The mail server is away: try again in a while, as long as the news is still news.
         retry_at = timezone.now() + timedelta(seconds=settings.NOTICE_EMAIL_RETRY_SECONDS)

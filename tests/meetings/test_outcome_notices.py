@@ -75,7 +75,7 @@ def test_a_rep_watching_the_page_sees_the_outcome_there_and_gets_no_email(rep_cl
     notice.refresh_from_db()
     assert notice.seen_at is not None and needing_you(rep_client) is None
     from meetings.booking.tasks import email_outcome_notice
-    assert email_outcome_notice.call(notice.pk) == "seen, emailed or no address"
+    assert email_outcome_notice.call(notice.pk) == "seen, emailed, or nowhere to send it"
     assert mail.outbox == []
 
 
@@ -149,3 +149,15 @@ def test_with_email_url_filemail_the_real_worker_writes_the_email(rep, client, s
     text = written.read_text()
     assert f"To: {rep.hubspot.email}" in text and "Per Datei gemeldet" in text
     assert f"https://meetings.example.de/meetings/{record.pk}/" in text
+
+
+@pytest.mark.django_db
+def test_without_email_url_nothing_is_sent_and_the_navigation_still_counts(rep_client, sandbox, settings,
+                                                                          run_due_tasks):
+    settings.NOTICE_EMAIL_AFTER_SECONDS = 0
+    settings.EMAIL_URL = ""  # production before an admin configured mail
+    not_created_after_leaving(rep_client, sandbox, run_due_tasks, "Ohne Mailserver")
+    run_due_tasks()
+
+    assert mail.outbox == []
+    assert needing_you(rep_client) == 1
