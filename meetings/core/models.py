@@ -247,6 +247,9 @@ class OutcomeNotice(models.Model):
 
     record = models.OneToOneField(MeetingRecord, on_delete=models.CASCADE, related_name="notice",
                                   verbose_name=_("meeting record"))
+    # The record's rep, kept here too: every page counts a rep's unseen notices without reading the records.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
@@ -254,7 +257,7 @@ class OutcomeNotice(models.Model):
     class Meta:
         verbose_name = _("outcome notice")
         verbose_name_plural = _("outcome notices")
-        indexes = [models.Index(fields=["seen_at"], name="notice_unseen_idx", condition=models.Q(seen_at=None))]
+        indexes = [models.Index(fields=["user"], name="notice_unseen_idx", condition=models.Q(seen_at=None))]
 
     def __str__(self) -> str:
         return f"{self.record} ({'seen' if self.seen_at else 'unseen'})"

@@ -17,7 +17,7 @@ def outcome_notice_open(record: MeetingRecord) -> OutcomeNotice | None:
     """A notice for a record the worker settled as one the rep must act on; None for any other outcome."""
     if not (record.is_not_created or record.is_failed):
         return None
-    notice, _ = OutcomeNotice.objects.get_or_create(record=record)
+    notice, _ = OutcomeNotice.objects.get_or_create(record=record, defaults={"user_id": record.user_id})
     return notice
 
 
@@ -28,4 +28,4 @@ def outcome_notices_seen(*, viewer, record: MeetingRecord) -> None:
 
 
 def outcome_notices_unseen_count(*, viewer) -> int:
-    return OutcomeNotice.objects.filter(record__user_id=viewer.pk, seen_at=None).count()
+    return OutcomeNotice.objects.filter(user_id=viewer.pk, seen_at=None).count()
