@@ -467,7 +467,9 @@ def anchor_head(head: Anchor, at) -> None:
                 file.write(line + "\n")
         except OSError as error:
             logger.error("audit chain anchor not written to AUDIT_ANCHOR_FILE: %s", error)
-    if settings.AUDIT_ANCHOR_EMAILS:
+    if settings.AUDIT_ANCHOR_EMAILS and not settings.EMAIL_URL:
+        logger.error("audit chain anchor not mailed to AUDIT_ANCHOR_EMAILS: EMAIL_URL names no mail server")
+    elif settings.AUDIT_ANCHOR_EMAILS:
         try:
             send_mail("Meeting Booker audit chain anchor", f"The audit chain held at {line}.\n\nKeep this line: "
                       f"`manage.py verify_audit --anchor {head}` checks the chain still holds it.\n",

@@ -42,5 +42,5 @@ def test_records_final_before_the_chain_join_it_in_id_order():
     chained = MeetingRecord.objects.order_by("pk").values_list("status", "audit_seq")
     assert list(chained) == [("created", 1), ("unknown", None), ("failed", 2), ("not_created", 3)]
     assert "checked 3 chain entries" in verify()
-    # Sealed as they stood (0012): the worker still checks the open one, and the one not created can be sent again.
+    # Sealed as they stood (0013): the worker still checks the open one, and the one not created can be sent again.
     assert all(seal.seal_fits(record) for record in MeetingRecord.objects.all())

@@ -31,7 +31,7 @@ def seal_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0011_export_heartbeat'),
+        ('meetings', '0012_outcome_notice'),
     ]
 
     operations = [
