@@ -33,7 +33,7 @@ def outcome_notice_email(notice_id: int) -> bool:
     if not settings.EMAIL_URL:
         return False  # no mail server configured: the navigation's count is all the rep gets
     with transaction.atomic():
-        notice = (OutcomeNotice.objects.select_for_update().select_related("record__user__hubspot")
+        notice = (OutcomeNotice.objects.select_for_update(of=("self",)).select_related("record__user__hubspot")
                   .filter(pk=notice_id, seen_at=None, emailed_at=None,
                           created_at__gt=timezone.now() - NEWS_FOR).first())
         if notice is None:
