@@ -22,7 +22,8 @@ def refusal(value: str) -> str | None:
     """Why `value` is no usable HUBSPOT_API_VERSION, or None when it is one."""
     if value in SUPPORTED:
         return None
-    return f"HUBSPOT_API_VERSION must be one of {', '.join(SUPPORTED)} (HubSpot's supported dated versions), not {value!r}."
+    supported = ", ".join(SUPPORTED)
+    return f"HUBSPOT_API_VERSION must be one of {supported} (HubSpot's supported dated versions), not {value!r}."
 
 
 def current() -> str:

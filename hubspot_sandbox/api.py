@@ -410,10 +410,40 @@ def create_meeting(state: State, request: Request, portal: Portal, grant: Grant)
                 [{"isValid": False, "message": f'Property "{n}" does not exist', "error": "PROPERTY_DOESNT_EXIST",
                   "name": n} for n in unknown]),
         )
+    broken = _broken_property_rules(state, request, properties)
+    if broken:
+        return _property_values_not_valid(broken)
     errors = _business_errors(state, request, portal, body)
     if errors:
         return validation_error(errors)
     return json_response(_store_meeting(state, portal, body))
+
+
+# The first version that enforces the portal admin's property rules on API writes ("CRM API write
+# validation enforcement"); 2026-03 writes pass them by, as they did before.
+RULES_ENFORCED_FROM = "2026-09"
+
+
+def _broken_property_rules(state: State, request: Request, properties: dict) -> list[dict]:
+    if (contract.version_of(request.path) or "") < RULES_ENFORCED_FROM:
+        return []
+    with state.lock:
+        rules = list(state.property_rules)
+    return [
+        rule for rule in rules
+        if all(str(properties.get(name, "")) == str(value) for name, value in rule["when"].items())
+        and properties.get(rule["property"]) in (None, "", [])
+    ]
+
+
+def _property_values_not_valid(broken: list[dict]) -> Response:
+    """HubSpot's answer to values an admin's rule refuses: the rules broken as JSON inside `message`, no `errors`.
+
+    The shape of HubSpot's changelog ("Property Validations Rules will be enforced for APIs and Integrations").
+    """
+    found = [{"isValid": False, "message": rule["message"], "error": rule["error"], "name": rule["property"]}
+             for rule in broken]
+    return api_error(400, "VALIDATION_ERROR", "Property values were not valid: " + json.dumps(found))
 
 
 def _business_errors(state: State, request: Request, portal: Portal, body: dict) -> list[dict]:

@@ -7,9 +7,9 @@ import time
 import pytest
 import requests
 
+from hubspot_api.versions import DEFAULT
 from hubspot_sandbox.__main__ import build_state, parse_args
 from hubspot_sandbox.testing import SandboxServer
-from hubspot_api.versions import DEFAULT
 from tests.sandbox.conftest import ALL_SCOPES, LENA, CheckedSession
 from tests.sandbox.test_scheduler import CREATE, base_request
 
