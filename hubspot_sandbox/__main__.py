@@ -23,7 +23,7 @@ def seconds(text: str) -> float:
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m hubspot_sandbox",
-        description="A local HubSpot: OAuth consent and tokens, owners, CRM search, meeting properties and labels, "
+        description="A local HubSpot, in API versions 2026-09 and 2026-03: OAuth consent and tokens, owners, CRM search, meeting properties and labels, "
         "files and the scheduler's create-meeting endpoint, with HubSpot's errors, scopes and rate limits. "
         "New meetings reach search after a lag. Demo data is loaded at start. The control API under /__sandbox__/ "
         "(reset, faults, latency, config, tokens, request log) is for local use only.",
