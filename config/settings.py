@@ -24,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.mail import mailers_from_url
 from hubspot_api import versions as hubspot_versions
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -132,6 +133,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "meetings.core.context_processors.meetings_needing_you",
             ],
         },
     },
@@ -403,6 +405,27 @@ EXPORT_CLEANUP_INTERVAL_SECONDS = env.int("EXPORT_CLEANUP_INTERVAL_SECONDS", def
 # A running export whose worker has shown no sign of life (it does after every batch) for this long was left by
 # a worker that died: it ends failed, saying so, and the admin starts it again.
 EXPORT_ABANDONED_SECONDS = env.int("EXPORT_ABANDONED_SECONDS", default=120)
+# A task row still "running" this long after it started was left by a worker that was killed: it is marked
+# failed. Finished task rows are kept TASK_RESULTS_KEEP_DAYS. Both are looked at every TASK_UPKEEP_INTERVAL_SECONDS.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=3600)
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
+TASK_UPKEEP_INTERVAL_SECONDS = env.int("TASK_UPKEEP_INTERVAL_SECONDS", default=600)
+
+# --- Email: the rep is told when a meeting ends "not created" or failed after they left its page --------------
+# EMAIL_URL in django-environ's form: smtp://user:password@host:587 (smtp+tls://, smtps://), consolemail://,
+# filemail:///path/to/dir. Development prints emails to the console; production sends none until it is set
+# (and then defines no mailer at all: Django's deploy check refuses a development-only one).
+EMAIL_URL = env("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if EMAIL_URL:
+    MAILERS = mailers_from_url(EMAIL_URL)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Meeting Booker <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails start here: the address reps open the app at.
+APP_BASE_URL = env("APP_BASE_URL",
+                   default="http://localhost:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}").rstrip("/")
+# An outcome still unseen this long after it settled is emailed (the rep's open page shows it within seconds).
+NOTICE_EMAIL_AFTER_SECONDS = env.int("NOTICE_EMAIL_AFTER_SECONDS", default=20)
+NOTICE_EMAIL_RETRY_SECONDS = env.int("NOTICE_EMAIL_RETRY_SECONDS", default=600)
 
 # Strict Content Security Policy: scripts and styles from our own origin only.
 SECURE_CSP = {

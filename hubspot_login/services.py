@@ -89,6 +89,13 @@ def hubspot_connection_update(*, user, token, identity: dict) -> ConnectionUpdat
     return ConnectionUpdate(connection=connection, owner_check_failed=owner_check_failed)
 
 
+def hubspot_connection_language_remember(*, connection: HubSpotConnection, language: str) -> None:
+    """Keep the language the rep books in, for what the app tells them later by email (one write when it changes)."""
+    if language and connection.language != language:
+        type(connection).objects.filter(pk=connection.pk).update(language=language)
+        connection.language = language
+
+
 def hubspot_connection_disconnect(*, user) -> bool:
     """Revoke the refresh token at HubSpot and forget the tokens; the identity and audit history stay.
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from hubspot_api.errors import HubSpotAuthRequired, HubSpotError
 from hubspot_login.tokens import hubspot_client
-from meetings.booking import reconciliation, tasks
-from meetings.booking.sending import MeetingAttempt, create_in_hubspot, finalise
+from meetings.booking import tasks
+from meetings.booking.sending import MeetingAttempt, create_in_hubspot, finalise, found_before_sending
 from meetings.core import bulkhead
 from meetings.core.models import MeetingRecord
 from meetings.core.payload import MeetingInput, build_meeting_request
@@ -93,11 +93,9 @@ def meeting_create_again(*, user, record: MeetingRecord) -> MeetingAttempt:
         return MeetingAttempt(again)
     with bulkhead.slot() as may_wait:
         if may_wait:
-            # Once more before sending: HubSpot may have made it after all, later than its search showed.
             started = time.monotonic()
-            if found := reconciliation.look_for_meeting(again).get("matched"):
-                return MeetingAttempt(finalise(again, MeetingRecord.Status.CREATED, again.request_payload, started,
-                                               meeting_id=found, category="FOUND_BEFORE_SENDING"))
+            if (found := found_before_sending(again, started)) is not None:
+                return MeetingAttempt(found)
             return _checked(create_in_hubspot(again, hubspot_client(user), user.hubspot, again.request_payload,
                                               started))
     return _hand_to_worker(again)

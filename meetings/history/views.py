@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from meetings.audit import chain as audit
 from meetings.core.models import MeetingRecord
+from meetings.core.notices import outcome_notices_seen
 from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_get, meeting_record_list
 from meetings.history import caches
 from meetings.history import pages as history_pages
@@ -203,4 +204,5 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         record = meeting_record_get(viewer=request.user, pk=pk)
     except MeetingRecord.DoesNotExist:
         raise Http404 from None
+    outcome_notices_seen(viewer=request.user, record=record)
     return render(request, "history/record_detail.html", {"record": record})

@@ -183,11 +183,12 @@ def test_the_list_runs_a_constant_number_of_queries(client, lena, record_factory
     client.get(reverse("history_mine"))  # session warm
 
     # The same for 3 rows as for 30: the user, their connection, their permissions (the nav's link to all
-    # meetings, asked on every page), and the page; the chart comes from the cache the first view filled.
-    with django_assert_num_queries(4):
+    # meetings, asked on every page), the nav's count of meetings that need them, and the page; the chart comes
+    # from the cache the first view filled.
+    with django_assert_num_queries(5):
         client.get(reverse("history_mine"), {"page": 1})
     # Viewed again, no record changed: the page drawn before (meetings/history/pages.py).
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("history_mine"), {"page": 1})
 
 
@@ -200,13 +201,13 @@ def test_the_admin_list_and_export_run_a_constant_number_of_queries(
     client.force_login(admin_user)
     client.get(reverse("history_all"))
 
-    # The same for 3 rows as for 30: the user, their connection, their permissions (one query), the audit
-    # chain's last verification and the page; the chart and the per-rep counts, and the rep and portal
-    # choices, come from the cache the first view filled.
-    with django_assert_num_queries(5):
+    # The same for 3 rows as for 30: the user, their connection, their permissions (one query), the nav's count
+    # of meetings that need them, the audit chain's last verification and the page; the chart and the per-rep
+    # counts, and the rep and portal choices, come from the cache the first view filled.
+    with django_assert_num_queries(6):
         client.get(reverse("history_all"), {"page": 1})
-    # Viewed again, no record changed: the page drawn before; the user, connection and permissions remain.
-    with django_assert_num_queries(3):
+    # Viewed again, no record changed: the page drawn before; the user, connection, permissions and count remain.
+    with django_assert_num_queries(4):
         client.get(reverse("history_all"), {"page": 1})
     # The same for 3 rows as for 30: the rows stream from one query; the rep choices are the list's (cached),
     # so that the export validates its filters exactly as the list did; one count, up to the bound of what
