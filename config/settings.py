@@ -26,6 +26,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.mail import mailers_from_url
+from hubspot_api import versions as hubspot_versions
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -322,6 +323,10 @@ if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=False):
 # any other faithful emulator.
 HUBSPOT_API_BASE = env("HUBSPOT_API_BASE", default=SANDBOX_BASE if DEBUG else "https://api.hubapi.com").rstrip("/")
 HUBSPOT_APP_BASE = env("HUBSPOT_APP_BASE", default=SANDBOX_BASE if DEBUG else "https://app.hubspot.com").rstrip("/")
+# HubSpot's dated API version for every call (hubspot_api/versions.py); anything else stops the start.
+HUBSPOT_API_VERSION = env("HUBSPOT_API_VERSION", default=hubspot_versions.DEFAULT).strip()
+if (_refusal := hubspot_versions.refusal(HUBSPOT_API_VERSION)) is not None:
+    raise ImproperlyConfigured(_refusal)
 HUBSPOT_CLIENT_ID = _required_in_production("HUBSPOT_CLIENT_ID", "sandbox-demo-client-id")
 HUBSPOT_CLIENT_SECRET = _required_in_production("HUBSPOT_CLIENT_SECRET", "sandbox-demo-client-secret")
 # HubSpot tokens are encrypted in the database (hubspot_login.fields.SealedTextField) with these

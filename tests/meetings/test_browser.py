@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.clock import form_value, hubspot_time, meeting_start, next_clock_change
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,7 +83,7 @@ def test_a_hubspot_validation_error_appears_beside_its_field(page, live_server, 
     page.get_by_label("End", exact=True).fill(form_value(meeting_start(10)))
     contact = demo["contacts"][1]
     pick(page, "Contacts", contact["email"][:12], f'{contact["firstname"]} {contact["lastname"]}')
-    sandbox.fault("/scheduler/2026-03/meetings/calendar", count=1, status=400)
+    sandbox.fault(f"/scheduler/{API_VERSION}/meetings/calendar", count=1, status=400)
 
     page.get_by_role("button", name="Create meeting in HubSpot").click()
 
@@ -121,7 +122,7 @@ def test_the_done_page_shows_the_outcome_once_hubspot_has_been_checked(
     page.get_by_label("Title").fill("Antwort verloren")
     page.get_by_label("Start").fill(form_value(meeting_start(11)))
     page.get_by_label("End", exact=True).fill(form_value(meeting_start(12)))
-    sandbox.fault("/scheduler/2026-03/meetings/calendar", mode="process_then_drop")  # made, answer lost
+    sandbox.fault(f"/scheduler/{API_VERSION}/meetings/calendar", mode="process_then_drop")  # made, answer lost
 
     page.get_by_role("button", name="Create meeting in HubSpot").click()
     expect(page.get_by_role("heading", name="Checking whether HubSpot made the meeting")).to_be_visible()

@@ -15,11 +15,12 @@ from django.core import mail
 from django.urls import reverse
 
 from meetings.core.models import MeetingRecord, OutcomeNotice
+from tests.api_version import API_VERSION
 from tests.meetings.conftest import meeting_post
 from tests.meetings.test_bulkhead import slots_taken_elsewhere
 from tests.meetings.test_reconciliation import ROOT, _worker_env
 
-CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
+CREATE_PATH = f"/scheduler/{API_VERSION}/meetings/calendar"
 Status = MeetingRecord.Status
 
 

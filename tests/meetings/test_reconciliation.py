@@ -19,13 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.clock import form_value, meeting_start
 from tests.meetings.conftest import meeting_post
 from tests.meetings.test_bulkhead import slots_taken_elsewhere
 
 ROOT = Path(__file__).resolve().parents[2]
-CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
-SEARCH_PATH = "/crm/objects/2026-03/meetings/search"
+CREATE_PATH = f"/scheduler/{API_VERSION}/meetings/calendar"
+SEARCH_PATH = f"/crm/objects/{API_VERSION}/meetings/search"
 Status = MeetingRecord.Status
 
 
