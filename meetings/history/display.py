@@ -1,0 +1,50 @@
+"""One date style for the history, the record pages and the admin: the viewer's zone, named once per page.
+
+The viewer's zone is the one `ViewerTimeZoneMiddleware` activated from the browser's cookie. A time is
+written as "6 Dec 2026, 10:30" ("6. Dez. 2026, 10:30" in German) without its zone; the page names the zone once
+(`viewer_zone_name`), so a row of a table never mixes two zones.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+
+def viewer_datetime(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    # Translators: a date and time as Django's date filter reads it (j day, M month, Y year, H:i hour and minute).
+    return dateformat.format(timezone.localtime(moment), pgettext("date and time", "j M Y, H:i"))
+
+
+def viewer_date(day: date) -> str:
+    # Translators: a day as Django's date filter reads it, as in "1 Dec" (week labels of the chart).
+    return dateformat.format(day, pgettext("day and month", "j M"))
+
+
+def viewer_zone_name() -> str:
+    """The zone times are shown in, as its IANA name ("Europe/Berlin"): what the page names once."""
+    return timezone.get_current_timezone_name()
+
+
+def failure_in_words(*, status: int | None, category: str) -> str:
+    """Why a failed create failed, in the rep's words; HubSpot's own message stays with the technical detail."""
+    if category == "HubSpotAuthRequired" or status == 401:
+        return _("HubSpot did not accept the sign-in: the connection had expired or was withdrawn. "
+                 "Nothing was created. Sign in with HubSpot again, then try again.")
+    if status == 403:
+        return _("HubSpot refused: your HubSpot account may not create this meeting in this portal. "
+                 "Nothing was created.")
+    if status == 429:
+        return _("HubSpot was too busy to take the meeting (its limit for the portal was reached). "
+                 "Nothing was created. Try again in a minute.")
+    if status is not None and 400 <= status < 500:
+        return _("HubSpot refused the meeting: it did not accept some of the values that were sent. "
+                 "Nothing was created. Check the details and try again.")
+    if category == "INTERNAL_ERROR":
+        return _("The app failed while sending the meeting, before HubSpot answered. Nothing was created.")
+    return _("HubSpot was unavailable, so the meeting was not created. Try again later.")
