@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.utils import dateformat, timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -48,3 +49,8 @@ def failure_in_words(*, status: int | None, category: str) -> str:
     if category == "INTERNAL_ERROR":
         return _("The app failed while sending the meeting, before HubSpot answered. Nothing was created.")
     return _("HubSpot was unavailable, so the meeting was not created. Try again later.")
+
+
+def grouped(value: int) -> str:
+    """A count with the language's thousands separator ("60,029", "60.029"), whatever USE_THOUSAND_SEPARATOR says."""
+    return number_format(value, force_grouping=True)

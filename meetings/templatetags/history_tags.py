@@ -6,7 +6,6 @@ from datetime import datetime
 
 from django import template
 from django.utils import dateformat, timezone
-from django.utils.formats import number_format
 
 from meetings.history import display
 
@@ -19,7 +18,7 @@ register.simple_tag(display.viewer_zone_name)
 @register.filter
 def grouped(value) -> str:
     """A count with the language's thousands separator ("60,029", "60.029"), whatever USE_THOUSAND_SEPARATOR says."""
-    return number_format(value, force_grouping=True) if value is not None else ""
+    return display.grouped(value) if value is not None else ""
 
 
 
