@@ -15,11 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 
+def datetime_format() -> str:
+    # Translators: a date and time as Django's date filter reads it (j day, M month, Y year, H:i hour and minute).
+    return pgettext("date and time", "j M Y, H:i")
+
+
 def viewer_datetime(moment: datetime | None) -> str:
     if moment is None:
         return "—"
-    # Translators: a date and time as Django's date filter reads it (j day, M month, Y year, H:i hour and minute).
-    return dateformat.format(timezone.localtime(moment), pgettext("date and time", "j M Y, H:i"))
+    return dateformat.format(timezone.localtime(moment), datetime_format())
 
 
 def viewer_date(day: date) -> str:

@@ -130,8 +130,15 @@ class AdminRecordFilterForm(RecordFilterForm):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["rep"].choices = [("", _("All reps")),
                                       *cache.get_or_set(caches.REPS_KEY, _reps, caches.CHOICES_SECONDS)]
-        self.fields["portal"].choices = [("", _("All portals")),
-                                         *cache.get_or_set(caches.PORTALS_KEY, _portals, caches.CHOICES_SECONDS)]
+        portals = cache.get_or_set(caches.PORTALS_KEY, _portals, caches.CHOICES_SECONDS)
+        if len(portals) > 1:
+            self.fields["portal"].choices = [("", _("All portals")), *portals]
+        else:  # one portal (or none yet): nothing to tell apart, so neither a filter nor a column for it
+            del self.fields["portal"]
+
+    @property
+    def shows_portals(self) -> bool:
+        return "portal" in self.fields
 
 
 def _reps() -> list[tuple[int, str]]:
@@ -185,7 +192,8 @@ def _list_body(request: HttpRequest, *, everyone: bool, query: str) -> tuple[str
     page = RecordPage.of(records, request.GET.get("page"))
     summary = meeting_record_summary(viewer=request.user, filters=filters, everyone=everyone)
     body = render_to_string("history/record_list_body.html", {
-        "form": form, "page": page, "rows": history_rows_html(page.records, everyone=everyone),
+        "form": form, "page": page, "show_portal": everyone and form.shows_portals,
+        "rows": history_rows_html(page.records, everyone=everyone, show_portal=everyone and form.shows_portals),
         "everyone": everyone, "query": query, "searching": bool(filters.text),
         "chart": weekly_chart(summary.weekly), "by_rep": summary.by_rep,
     }, request=request)
