@@ -65,7 +65,8 @@ class ListedRecord(NamedTuple):
 # str.format: every value is escaped or already safe HTML (see history_rows_html). Titles wrap between words
 # (`history-title`); times never wrap inside themselves.
 ROW = ('<tr><td class="text-nowrap small d-none d-md-table-cell">{}</td>{}'
-       '<td class="history-title"><a href="{}">{}</a><div class="small text-body-secondary text-nowrap d-sm-none">{}</div></td>'
+       '<td class="history-title"><a href="{}">{}</a>'
+       '<div class="small text-body-secondary text-nowrap d-sm-none">{}</div></td>'
        '<td class="small text-nowrap d-none d-sm-table-cell">{}</td><td class="small d-none d-lg-table-cell">{}</td>'
        '<td>{}</td><td class="text-nowrap">{}</td></tr>')
 REP_CELL = '<td>{}</td>'

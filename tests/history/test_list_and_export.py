@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from hubspot_login.models import HubSpotConnection
 from meetings.models import MeetingRecord
-from tests.clock import BERLIN
 
 pytestmark = pytest.mark.django_db
 
