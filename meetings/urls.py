@@ -24,6 +24,7 @@ urlpatterns = [
     path("meetings/all/verify/<str:result_id>.json", history_views.audit_verify_status, name="audit_verify_status"),
     path("meetings/all/export.csv", export_views.export_csv, name="history_export"),
     path("meetings/exports/<int:pk>/", export_views.export_job_page, name="export_job"),
+    path("meetings/exports/<int:pk>/cancel/", export_views.export_job_cancel, name="export_job_cancel"),
     path("meetings/exports/<int:pk>/status.json", export_views.export_job_status, name="export_job_status"),
     path("meetings/exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("meetings/<int:pk>/", history_views.record_detail, name="history_detail"),

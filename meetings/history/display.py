@@ -26,7 +26,10 @@ def viewer_datetime(moment: datetime | None) -> str:
     return dateformat.format(timezone.localtime(moment), datetime_format())
 
 
-def viewer_date(day: date) -> str:
+def viewer_date(day: date, *, with_year: bool = False) -> str:
+    if with_year:
+        # Translators: a day as Django's date filter reads it, as in "1 Dec 2026".
+        return dateformat.format(day, pgettext("day, month and year", "j M Y"))
     # Translators: a day as Django's date filter reads it, as in "1 Dec" (week labels of the chart).
     return dateformat.format(day, pgettext("day and month", "j M"))
 

@@ -441,10 +441,45 @@ ABANDONED_MESSAGE = gettext_lazy("The worker writing this export stopped before 
 FAILED_MESSAGE = gettext_lazy("The export could not be written. Please start it again; if it fails again, "
                               "tell whoever runs this app.")
 REFUSED_MESSAGE = gettext_lazy("The export was not written: whoever asked for it may no longer see all meetings.")
+CANCELLED_MESSAGE = gettext_lazy("This export was cancelled; its file is deleted.")
+# The pace of exports the worker finished lately is what a new one is estimated by.
+PACE_JOBS = 10
+PACE_MIN_ROWS = 1000
 
 
 class ExportRefused(Exception):
     """The admin who asked lost the right to see everyone's records before the worker got to the job."""
+
+
+class ExportCancelled(Exception):
+    """The admin cancelled the job while the worker wrote it."""
+
+
+def export_rows_per_second() -> float | None:
+    """Rows per second the worker wrote in the last finished exports of some size: measured, not assumed.
+
+    None until one has been written: an estimate from nothing would be a guess. Exports of a few rows are
+    left aside, their time is mostly the start.
+    """
+    finished = (ExportJob.objects.filter(status=ExportJob.Status.DONE, rows_done__gte=PACE_MIN_ROWS,
+                                         started_at__isnull=False, finished_at__isnull=False)
+                .order_by("-finished_at").values_list("rows_done", "started_at", "finished_at")[:PACE_JOBS])
+    rows = sum(done for done, _started, _finished in finished)
+    seconds = sum((end - start).total_seconds() for _done, start, end in finished)
+    return rows / seconds if rows and seconds > 0 else None
+
+
+def export_estimate_seconds(rows: int) -> int | None:
+    pace = export_rows_per_second()
+    return max(1, round(rows / pace)) if pace else None
+
+
+def export_job_cancel(*, job: ExportJob) -> bool:
+    """Stop a queued or running job; the worker notices at its next batch and deletes the partial file."""
+    with translation.override(job.language):
+        message = str(CANCELLED_MESSAGE)
+    return bool(ExportJob.objects.filter(pk=job.pk, status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING))
+                .update(status=ExportJob.Status.CANCELLED, finished_at=timezone.now(), error=message))
 
 
 def exceeds_stream_bound(records: QuerySet[MeetingRecord]) -> bool:
@@ -478,6 +513,8 @@ def export_job_run(job_id: int) -> ExportJob | None:
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
         _write(job)
+    except ExportCancelled:
+        export_job_path(job).unlink(missing_ok=True)
     except ExportRefused:
         _fail(job, REFUSED_MESSAGE)
     except Exception:
@@ -503,16 +540,20 @@ def _write(job: ExportJob) -> None:
             file.write(text)
             if rows:
                 done += rows
-                ExportJob.objects.filter(pk=job.pk).update(rows_done=done, heartbeat_at=timezone.now())
+                # Only while still running: a job the admin cancelled meanwhile stops here.
+                if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+                        rows_done=done, heartbeat_at=timezone.now()):
+                    raise ExportCancelled
     # Records made while it ran may change the count: the total is what the file holds.
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, finished_at=timezone.now(),
-                                               rows_done=done, rows_total=done)
+    if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+            status=ExportJob.Status.DONE, finished_at=timezone.now(), rows_done=done, rows_total=done):
+        raise ExportCancelled  # cancelled after its last batch
 
 
 def _fail(job: ExportJob, message, *, only_if_running_since=None) -> None:
     with translation.override(job.language):  # the page shows it to whoever asked, in their language
         error = str(message)
-    jobs = ExportJob.objects.filter(pk=job.pk)
+    jobs = ExportJob.objects.filter(pk=job.pk, status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING))
     if only_if_running_since is not None:  # not if it showed a sign of life meanwhile
         jobs = jobs.filter(status=ExportJob.Status.RUNNING, heartbeat_at=only_if_running_since)
     if jobs.update(status=ExportJob.Status.FAILED, finished_at=timezone.now(), file_name="", error=error) \

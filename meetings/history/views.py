@@ -108,6 +108,25 @@ class RecordFilterForm(forms.Form):
             hub_id=int(data["portal"]) if data.get("portal") else None,
         )
 
+    def summary(self) -> list[tuple[str, str]]:
+        """The filters that apply, as (label, value) in words: what an export's confirmation names."""
+        if not self.is_bound:
+            return []
+        self.is_valid()  # cleaned_data holds the fields that validated; the others are ignored, as by to_filters
+        described = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if isinstance(field, forms.ChoiceField):
+                value = dict((str(key), label) for key, label in field.choices).get(str(value), value)
+            elif hasattr(value, "year"):
+                value = display.viewer_date(value, with_year=True)
+            elif name == "q":
+                value = f"“{value}”"
+            described.append((str(field.label), str(value)))
+        return described
+
     def ignored(self) -> list[str]:
         """Labels of the filters whose values were not understood."""
         return [str(self.fields[name].label) for name in self.errors if name in self.fields]
