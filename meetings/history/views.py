@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meetings.core.models import MeetingRecord
 from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_get, meeting_record_list
-from meetings.history import caches, verification
+from meetings.history import caches, display, verification
 from meetings.history import pages as history_pages
 from meetings.history.chart import weekly_chart
 from meetings.history.rows import LISTED_COLUMNS, ListedRecord, history_rows_html

@@ -34,11 +34,12 @@ def confirmation(client, **params) -> str:
 def test_the_confirmation_names_the_count_and_the_filters(client, admin_user, records):
     client.force_login(admin_user)
 
-    page = confirmation(client, status="failed", q="Termin")
+    page = confirmation(client, status="failed", q="Termin", submitted_from="2026-01-31")
 
     assert "This export has 5 rows." in page
     assert "<dt class=\"col-sm-3\">Status</dt><dd class=\"col-sm-9\">Failed</dd>" in page
     assert "<dt class=\"col-sm-3\">Search</dt><dd class=\"col-sm-9\">“Termin”</dd>" in page
+    assert "<dt class=\"col-sm-3\">Submitted from</dt><dd class=\"col-sm-9\">31 Jan 2026</dd>" in page
     assert "No export has been timed yet" in page
 
 
