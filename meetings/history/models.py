@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,7 +45,8 @@ class ExportJob(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"export {self.pk} ({self.get_status_display()})"
+        # Shown by the admin (breadcrumbs, messages): in the viewer's language.
+        return gettext("Export %(number)s (%(status)s)") % {"number": self.pk, "status": self.get_status_display()}
 
     @property
     def is_done(self) -> bool:
