@@ -18,7 +18,7 @@ from meetings.history import display
 # Bottom to top; failures sit on top, in red, so a spike stands out.
 STACK = [MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingRecord.Status.UNKNOWN,
          MeetingRecord.Status.NOT_CREATED, MeetingRecord.Status.FAILED]
-BAR_WIDTH, GAP, HEIGHT, LABEL_SPACE, TOP_SPACE = 40, 12, 180, 30, 18
+BAR_WIDTH, GAP, HEIGHT, LABEL_SPACE, TOP_SPACE = 40, 12, 180, 30, 40
 # A segment at least this tall (in the chart's units) has room for its count written inside it.
 LABELLED_SEGMENT = 16
 
@@ -49,12 +49,14 @@ def weekly_chart(rows: list[dict], *, weeks: int = 12, now: datetime | None = No
             "total_text": display.grouped(totals[index]),
             "total_y": y - 4,  # the bar's value, written above it: the chart's axis is its numbers
             "label": display.viewer_date(start),
+            # Written across the top while the bar has the pointer or the keyboard's focus: every count, small ones too.
+            "detail": ", ".join(f"{segment['label']} {segment['count_text']}" for segment in segments),
             "counts": [counts.get((start, status), 0) for status in STACK],
         })
     return {
         "bars": bars, "peak": peak, "bar_width": BAR_WIDTH, "height": HEIGHT, "label_y": HEIGHT + 20,
         "width": GAP + weeks * (BAR_WIDTH + GAP), "total_height": HEIGHT + LABEL_SPACE, "top": -TOP_SPACE,
-        "view_height": HEIGHT + LABEL_SPACE + TOP_SPACE,
+        "view_height": HEIGHT + LABEL_SPACE + TOP_SPACE, "detail_y": -TOP_SPACE + 14,
         "legend": [{"status": s, "label": MeetingRecord.Status(s).label} for s in STACK],
         "empty": not any(totals),
     }

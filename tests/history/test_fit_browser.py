@@ -99,3 +99,17 @@ def test_verify_now_from_the_page(page, browser_login, admin_user, lena, final_r
     expect(page.get_by_test_id("audit-state")).to_contain_text("the chain holds, 1 meeting record checked.",
                                                                timeout=15_000)
     assert AuditVerification.objects.exists()
+
+
+def test_a_bar_shows_its_counts_on_keyboard_focus(page, browser_login, admin_user, lena, record_factory):
+    for status in ("created", "created", "failed", "pending"):
+        record_factory(user=lena, status=status)
+    browser_login(page, admin_user)
+    page.goto("/meetings/all/")
+
+    detail = page.locator(".chart-bar").last.locator(".chart-detail")
+    expect(detail).to_be_hidden()
+    page.locator(".chart-bar").last.focus()
+
+    expect(detail).to_be_visible()
+    expect(detail).to_contain_text("Created 2, Pending 1, Failed 1")

@@ -60,4 +60,4 @@ def test_the_page_draws_patterns_a_table_and_german_dates(client, admin_user, le
         assert f'<pattern id="pattern-{status}"' in page
     assert "The chart as a table" in page and 'aria-label="Week of ' in page
     this_week = week_of(timezone.localtime())
-    assert f">{this_week.day}. " in german and "KW" not in german
+    assert f">{this_week.day}.{this_week.month}.<" in german and "KW" not in german  # "1.12."
