@@ -10,8 +10,6 @@ from playwright.sync_api import expect
 
 from meetings.audit.models import AuditRetention
 from meetings.models import ExportJob, MeetingRecord, MeetingTemplate
-from tests.audit.conftest import final_record  # noqa: F401 - the chained-record factory
-from tests.history.conftest import lena, make_user  # noqa: F401 - reps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
