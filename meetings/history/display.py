@@ -11,8 +11,7 @@ from datetime import date, datetime
 
 from django.utils import dateformat, timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 
 def datetime_format() -> str:
@@ -39,23 +38,45 @@ def viewer_zone_name() -> str:
     return timezone.get_current_timezone_name()
 
 
-def failure_in_words(*, status: int | None, category: str) -> str:
-    """Why a failed create failed, in the rep's words; HubSpot's own message stays with the technical detail."""
-    if category == "HubSpotAuthRequired" or status == 401:
-        return _("HubSpot did not accept the sign-in: the connection had expired or was withdrawn. "
-                 "Nothing was created. Sign in with HubSpot again, then try again.")
+# Why a failed create failed, in the rep's words, by kind; HubSpot's own message stays with the technical detail.
+# `failure_kind` decides in Python; the CSV export on PostgreSQL decides the same in SQL (exports._failure_sql).
+FAILURE_TEXTS = {
+    "auth": gettext_lazy("HubSpot did not accept the sign-in: the connection had expired or was withdrawn. "
+                         "Nothing was created. Sign in with HubSpot again, then try again."),
+    "forbidden": gettext_lazy("HubSpot refused: your HubSpot account may not create this meeting in this portal. "
+                              "Nothing was created."),
+    "busy": gettext_lazy("HubSpot was too busy to take the meeting (its limit for the portal was reached). "
+                         "Nothing was created. Try again in a minute."),
+    "refused": gettext_lazy("HubSpot refused the meeting: it did not accept some of the values that were sent. "
+                            "Nothing was created. Check the details and try again."),
+    "internal": gettext_lazy("The app failed while sending the meeting, before HubSpot answered. "
+                             "Nothing was created."),
+    "unavailable": gettext_lazy("HubSpot was unavailable, so the meeting was not created. Try again later."),
+}
+AUTH_CATEGORY, INTERNAL_CATEGORY = "HubSpotAuthRequired", "INTERNAL_ERROR"
+
+
+def failure_kind(*, status: int | None, category: str) -> str:
+    if category == AUTH_CATEGORY or status == 401:
+        return "auth"
     if status == 403:
-        return _("HubSpot refused: your HubSpot account may not create this meeting in this portal. "
-                 "Nothing was created.")
+        return "forbidden"
     if status == 429:
-        return _("HubSpot was too busy to take the meeting (its limit for the portal was reached). "
-                 "Nothing was created. Try again in a minute.")
+        return "busy"
     if status is not None and 400 <= status < 500:
-        return _("HubSpot refused the meeting: it did not accept some of the values that were sent. "
-                 "Nothing was created. Check the details and try again.")
-    if category == "INTERNAL_ERROR":
-        return _("The app failed while sending the meeting, before HubSpot answered. Nothing was created.")
-    return _("HubSpot was unavailable, so the meeting was not created. Try again later.")
+        return "refused"
+    if category == INTERNAL_CATEGORY:
+        return "internal"
+    return "unavailable"
+
+
+def failure_texts() -> dict[str, str]:
+    """Each kind's words in the language active now (an export reads them once, before it streams)."""
+    return {kind: str(text) for kind, text in FAILURE_TEXTS.items()}
+
+
+def failure_in_words(*, status: int | None, category: str) -> str:
+    return str(FAILURE_TEXTS[failure_kind(status=status, category=category)])
 
 
 def grouped(value: int) -> str:

@@ -53,6 +53,7 @@ from meetings.audit import chain as audit
 from meetings.audit.models import AuditErasure
 from meetings.core.models import MeetingRecord
 from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_list
+from meetings.history import display
 from meetings.history.models import ExportJob
 
 logger = logging.getLogger("meetings.history.exports")
@@ -86,6 +87,8 @@ def csv_header() -> list[str]:
         _("Start (UTC)"), _("End (UTC)"), _("Time zone"), _("Associations"), _("HubSpot meeting id"),
         _("HTTP status"), _("Error category"), _("Error message"), _("Correlation id"), _("HTTP attempts"),
         _("Duration (ms)"),
+        # A failure in the export's language (HubSpot's own message, in English, is the column before).
+        _("What happened"),
         # The proof: `manage.py verify_audit --csv FILE` checks these with the key alone (docs/audit.md).
         _("Chain sequence"), _("Chain key id"), _("Record digest"), _("Previous link"), _("Chain link"),
         _("Row seal"),
@@ -114,8 +117,9 @@ def _previous_links(links: dict[int, str]) -> dict[int, str]:
 class _RowWriter:
     """Turns one row of `COLUMNS` into its line of the file, sealed."""
 
-    def __init__(self, status_labels: dict[str, str], delimiter: str):
+    def __init__(self, status_labels: dict[str, str], failures: dict[str, str], delimiter: str):
         self.status_labels = status_labels
+        self.failures = failures
         self.delimiter = delimiter
         self.seal = audit.row_sealer()
 
@@ -130,6 +134,8 @@ class _RowWriter:
             defused(time_zone), defused("; ".join(a.get("label") or a.get("id", "") for a in associations)),
             defused(meeting_id), str(response_status or ""), defused(error_category), defused(error_message),
             defused(correlation_id), str(attempts), "" if duration_ms is None else str(duration_ms),
+            self.failures[display.failure_kind(status=response_status, category=error_category)]
+            if status == MeetingRecord.Status.FAILED else "",
             *self._chain_cells(seq, key_id, digest, link, links),
         ]
         text = audit.row_text(cells, self.delimiter).encode()
@@ -150,19 +156,22 @@ def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
     `parallel`: on PostgreSQL, two connections of the export's own format batches side by side (the
     worker's large exports); a streamed download, a batch or so, keeps to the request's connection.
 
-    Header and status labels are translated when this starts, in the language active then. On PostgreSQL
+    Header, status labels and the words for failures are translated when this starts, in the language active
+    then. On PostgreSQL
     the database formats the cells (`_formatted_batches`); elsewhere Python does (`_python_batches`): the
     same bytes either way (tests/history/test_export_formats.py proves it on PostgreSQL).
     """
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter).writerow(csv_header())
     labels = status_labels()
+    failures = display.failure_texts()
     # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
     yield ("\ufeff" + _drain(buffer)).encode(), 0
     if connections[records.db].vendor == "postgresql":
-        yield from _formatted_batches(records, delimiter=delimiter, labels=labels, parallel=parallel)
+        yield from _formatted_batches(records, delimiter=delimiter, labels=labels, failures=failures,
+                                      parallel=parallel)
     else:
-        yield from _python_batches(records, delimiter=delimiter, labels=labels)
+        yield from _python_batches(records, delimiter=delimiter, labels=labels, failures=failures)
 
 
 def status_labels() -> dict[str, str]:
@@ -170,9 +179,9 @@ def status_labels() -> dict[str, str]:
     return {value: str(label) for value, label in MeetingRecord.Status.choices}
 
 
-def _python_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
-                    labels: dict[str, str]) -> Iterator[tuple[bytes, int]]:
-    rows = _RowWriter(labels, delimiter)
+def _python_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
+                    failures: dict[str, str]) -> Iterator[tuple[bytes, int]]:
+    rows = _RowWriter(labels, failures, delimiter)
     for batch in _batches(records):
         links = _previous_links({row[SEQ]: row[LINK] for row in batch if row[SEQ] is not None})
         yield b"".join([rows.line(row, links) for row in batch]), len(batch)
@@ -208,9 +217,10 @@ PYTHON_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\
                      "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _ISO_SECONDS = "'YYYY-MM-DD\"T\"HH24:MI:SS'"  # isoformat(timespec="seconds") without its "+00:00"
 _ISO_MINUTES = "'YYYY-MM-DD\"T\"HH24:MI\"+00:00\"'"  # isoformat(timespec="minutes") in UTC
-# The cells `defused` guards, and those whose format (a time, a number) never needs quotes, by their place.
+# The cells `defused` guards, and those whose format (a time, a number) never needs quotes, by their place
+# (17, the words for a failure, are the app's own: never defused, quoted when they hold the delimiter).
 _DEFUSED = frozenset({1, 2, 3, 5, 8, 9, 10, 12, 13, 14})
-_NEVER_QUOTED = frozenset({0, 6, 7, 11, 15, 16, 17})
+_NEVER_QUOTED = frozenset({0, 6, 7, 11, 15, 16, 18})
 _OFTEN_QUOTED = frozenset({9})  # the associations' labels, joined with "; "
 
 
@@ -232,6 +242,17 @@ def _association_labels(column: str) -> str:
             f"WHEN 2 THEN {label(0)} || '; ' || {label(1)} ELSE {every} END")
 
 
+def _failure_sql() -> str:
+    """SQL: `display.failure_kind` over the batch's rows `r`, as the words for the failure (else '')."""
+    return (
+        "CASE WHEN r.status <> %(failed)s THEN '' "
+        "WHEN r.error_category = %(auth_category)s OR r.response_status = 401 THEN %(failure_auth)s "
+        "WHEN r.response_status = 403 THEN %(failure_forbidden)s WHEN r.response_status = 429 THEN %(failure_busy)s "
+        "WHEN r.response_status BETWEEN 400 AND 499 THEN %(failure_refused)s "
+        "WHEN r.error_category = %(internal_category)s THEN %(failure_internal)s ELSE %(failure_unavailable)s END"
+    )
+
+
 def _cell_values(labels: dict[str, str]) -> list[str]:
     """The cells up to the record digest as SQL over the batch's rows `r`, not yet defused nor quoted.
 
@@ -246,12 +267,13 @@ def _cell_values(labels: dict[str, str]) -> list[str]:
         f"to_char(r.end_at AT TIME ZONE 'UTC', {_ISO_MINUTES})", "r.time_zone", _association_labels("r.associations"),
         "r.hubspot_meeting_id", "coalesce(nullif(r.response_status, 0)::text, '')", "r.error_category",
         "r.error_message", "r.correlation_id", "r.attempts::text", "coalesce(r.duration_ms::text, '')",
-        "coalesce(r.audit_seq::text, '')", chained.format("r.audit_key_id"), chained.format("r.audit_entry_digest"),
+        _failure_sql(), "coalesce(r.audit_seq::text, '')", chained.format("r.audit_key_id"),
+        chained.format("r.audit_entry_digest"),
     ]
 
 
 def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
-                     after: Keyset, until: Keyset | None) -> str:
+                     failures: dict[str, str], after: Keyset, until: Keyset | None) -> str:
     """One batch as COPY: the rows after `after` down to `until`, their lines up to the seal in one array.
 
     Four levels, so each value is computed once per row: the values; defused, with the previous link; quoted
@@ -309,13 +331,16 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
         "until_at": until[0] if until else None, "until_pk": until[1] if until else None,
         **{f"status_{n}": value for n, value in enumerate(labels)},
         **{f"label_{n}": label for n, label in enumerate(labels.values())},
+        "failed": MeetingRecord.Status.FAILED, "auth_category": display.AUTH_CATEGORY,
+        "internal_category": display.INTERNAL_CATEGORY,
+        **{f"failure_{kind}": text for kind, text in failures.items()},
     }
     compose = connection.ops.compose_sql
     return compose(head, params) + compose(base, base_params) + compose(tail, params)
 
 
 def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
-                       parallel: bool = False) -> Iterator[tuple[bytes, int]]:
+                       failures: dict[str, str], parallel: bool = False) -> Iterator[tuple[bytes, int]]:
     """The rows as the database formats them, a batch of BATCH_ROWS at a time, each one COPY, sealed here.
 
     `parallel` (the worker's jobs), outside a transaction: two connections of their own, each read by a
@@ -327,7 +352,7 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labe
     """
     main = connections[records.db]
     seal = audit.row_sealer()
-    queries = _batch_queries(records, delimiter=delimiter, labels=labels)
+    queries = _batch_queries(records, delimiter=delimiter, labels=labels, failures=failures)
     if main.in_atomic_block:
         with main.cursor() as cursor:
             cursor.execute(f"SET LOCAL {_NO_JIT}")
@@ -372,7 +397,8 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labe
 _NO_JIT = "jit = off"
 
 
-def _batch_queries(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str]) -> Iterator[str]:
+def _batch_queries(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
+                   failures: dict[str, str]) -> Iterator[str]:
     """Each batch's COPY, bounded on both sides, so that a batch's query can run before the one above it is read.
 
     The first starts just above the newest row: the file holds the rows there were when it started.
@@ -382,7 +408,8 @@ def _batch_queries(records: QuerySet[MeetingRecord], *, delimiter: str, labels: 
     while after:
         last = _newest_first(records, after).values_list("created_at", "pk")[BATCH_ROWS - 1:BATCH_ROWS]
         until = next(iter(last), None)
-        yield _formatted_query(records, delimiter=delimiter, labels=labels, after=after, until=until)
+        yield _formatted_query(records, delimiter=delimiter, labels=labels, failures=failures, after=after,
+                               until=until)
         after = until
 
 

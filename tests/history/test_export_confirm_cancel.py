@@ -114,3 +114,20 @@ def test_another_admin_cannot_cancel(client, admin_user, make_user, records):
     assert client.post(reverse("export_job_cancel", args=[job.pk])).status_code == 404
     job.refresh_from_db()
     assert job.status == ExportJob.Status.QUEUED
+
+
+def test_the_csv_says_a_failure_in_the_exports_language(client, admin_user, lena, record_factory, settings):
+    settings.EXPORT_STREAM_MAX_ROWS = 100
+    record_factory(user=lena, status=MeetingRecord.Status.FAILED, response_status=400,
+                   error_message="Injected fault: HTTP 400 (correlation id: 7c1f)")
+    record_factory(user=lena, status=MeetingRecord.Status.CREATED)
+    client.force_login(admin_user)
+
+    response = client.get(reverse("history_export"), HTTP_ACCEPT_LANGUAGE="de")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, failed, created = (line.split(";") for line in text.splitlines()[:3])
+
+    column = header.index("Was geschah")
+    assert failed[column].startswith("HubSpot hat den Termin abgelehnt")
+    assert "Injected fault" in failed[header.index("Fehlermeldung")]  # HubSpot's own words stay beside it
+    assert created[column] == ""
