@@ -77,7 +77,14 @@ SEQ, LINK = COLUMNS.index("audit_seq"), COLUMNS.index("audit_link")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Bidirectional controls (Unicode's "Trojan Source" set): a right-to-left override in a name would reverse the
+# cells after it in a spreadsheet or a text viewer. They carry no letter, so they go, before the formula check.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
 def defused(text: str) -> str:
+    text = text.translate(_NO_BIDI)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -230,6 +237,11 @@ def _holds_special(text: str) -> str:
             f" + strpos({text}, chr(13)) > 0")
 
 
+def _no_bidi(text: str) -> str:
+    """SQL: `text` without the bidirectional controls (`defused`'s first step)."""
+    return f"translate({text}, %(bidi)s, '')"
+
+
 def _association_labels(column: str) -> str:
     """"; ".join(label or id) over the associations: by index for the usual few, else through the array."""
     def label(n: int) -> str:
@@ -284,7 +296,7 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
     connection = connections[records.db]
     base, base_params = records.order_by().values_list(*COLUMNS).query.get_compiler(connection=connection).as_sql()
     names = [column.rsplit("__", 1)[-1] for column in COLUMNS]
-    values = _cell_values(labels)
+    values = [_no_bidi(value) if n in _DEFUSED else value for n, value in enumerate(_cell_values(labels))]
     cells = []
     for n in range(len(values)):
         value = "at || '+00:00'" if n == 0 else f"v{n}"
@@ -326,6 +338,7 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
             "TO STDOUT (FORMAT binary)")
     params = {
         "formula": list(map(ord, FORMULA_STARTS)), "whitespace": PYTHON_WHITESPACE, "delimiter": delimiter,
+        "bidi": BIDI_CONTROLS,
         "genesis": audit.GENESIS, "limit": BATCH_ROWS,
         "after_at": after[0], "after_pk": after[1],
         "until_at": until[0] if until else None, "until_pk": until[1] if until else None,

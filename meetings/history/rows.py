@@ -63,14 +63,15 @@ class ListedRecord(NamedTuple):
 
 # The cells a narrow screen hides carry Bootstrap's display classes (see the table's head). Filled with
 # str.format: every value is escaped or already safe HTML (see history_rows_html). Titles wrap between words
-# (`history-title`); times never wrap inside themselves.
+# (`history-title`); times never wrap inside themselves. Names and titles sit in <bdi>: a right-to-left override
+# in one cannot reorder what stands beside it.
 ROW = ('<tr><td class="text-nowrap small d-none d-md-table-cell">{}</td>{}'
-       '<td class="history-title"><a href="{}">{}</a>'
+       '<td class="history-title"><a href="{}"><bdi>{}</bdi></a>'
        '<div class="small text-body-secondary text-nowrap d-sm-none">{}</div></td>'
        '<td class="small text-nowrap d-none d-sm-table-cell">{}</td><td class="small d-none d-lg-table-cell">{}</td>'
        '<td>{}</td><td class="text-nowrap">{}</td></tr>')
-REP_CELL = '<td>{}</td>'
-PORTAL_CELL = '<td class="small d-none d-xl-table-cell">{}</td>'
+REP_CELL = '<td><bdi>{}</bdi></td>'
+PORTAL_CELL = '<td class="small d-none d-xl-table-cell"><bdi>{}</bdi></td>'
 HUBSPOT_LINK = '<a href="{}" target="_blank" rel="noopener">{}</a>'
 # A primary key no record has: reversed once, it marks where each row's own goes.
 _PK_MARK = 987654321987654321
@@ -94,7 +95,8 @@ def history_rows_html(records: list[ListedRecord], *, everyone: bool, show_porta
             escape(_format(timezone.localtime(record.created_at), moment_format)),
             _rep_cells(record, show_portal) if everyone else "",
             f"{detail_head}{record.pk}{detail_tail}", escape(record.title), start, start,
-            escape(", ".join(str(a.get("label", "")) for a in record.associations) or "—"), badges[record.status],
+            ", ".join(f"<bdi>{escape(str(a.get('label', '')))}</bdi>" for a in record.associations) or "—",
+            badges[record.status],
             HUBSPOT_LINK.format(escape(links.hubspot_meeting_url(record)), hubspot) if record.is_created else "",
         ))
     return mark_safe("\n".join(rows))  # noqa: S308 - every value escaped above, or safe HTML

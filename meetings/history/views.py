@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings.core.models import MeetingRecord
+from meetings.core.notices import outcome_notices_seen
 from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_get, meeting_record_list
 from meetings.history import caches, display, verification
 from meetings.history import pages as history_pages
@@ -240,6 +241,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         record = meeting_record_get(viewer=request.user, pk=pk)
     except MeetingRecord.DoesNotExist:
         raise Http404 from None
+    outcome_notices_seen(viewer=request.user, record=record)
     return render(request, "history/record_detail.html", {"record": record})
 
 

@@ -1,16 +1,16 @@
 """All meetings names the audit chain's last verification in the viewer's zone, counts what it covered, and
 "Verify now" has the worker walk the chain while the page follows it."""
 
-from datetime import UTC, datetime
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings.audit import chain as audit
 from meetings.audit.models import AuditVerification
 from meetings.history import tasks
 from tests.audit.conftest import final_record, verify  # noqa: F401 - the chained-record factory
+from tests.clock import BERLIN
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,6 @@ def test_after_verify_audit_the_line_says_when_in_the_viewers_zone_and_counts_th
     for _ in range(3):
         final_record(user=lena)
     verify()
-    AuditVerification.objects.update(started_at=datetime(2026, 12, 5, 23, 30, tzinfo=UTC))
     final_record(user=lena)  # after the walk: not covered by it
     client.force_login(admin_user)
     client.cookies["viewer_tz"] = "Europe/Berlin"
@@ -34,14 +33,18 @@ def test_after_verify_audit_the_line_says_when_in_the_viewers_zone_and_counts_th
     line = audit_line(client)
     german = audit_line(client, HTTP_ACCEPT_LANGUAGE="de")
 
-    assert "Audit trail verified 6 Dec 2026, 00:30 (Europe/Berlin): the chain holds, 3 meeting records checked." \
-        in line
+    # The walk's start in Berlin's time, Berlin named: not UTC, not without a zone.
+    started = AuditVerification.objects.get().started_at.astimezone(BERLIN)
+    assert (f"Audit trail verified {started:%-d %b %Y, %H:%M} (Europe/Berlin): the chain holds, 3 meeting records "
+            "checked.") in line
     assert "1 entry joined the chain since" in line
-    assert "Prüfpfad geprüft am 6. Dez. 2026, 00:30 (Europe/Berlin)" in german
+    assert f"Prüfpfad geprüft am {started.day}. " in german and f"{started:%H:%M} (Europe/Berlin)" in german
 
 
 def test_counts_carry_the_languages_thousands_separator(client, admin_user):
-    walk = AuditVerification.objects.create(duration_ms=1, holds=True, checked=60_031, head_seq=60_031)
+    # Kept as a walk keeps it (sealed): the page believes no verification written past the app.
+    walk = audit.verification_record(audit.Verification(checked=60_031, seconds=0.01, head_seq=60_031,
+                                                        head_link="a" * 64))
     # 60,029 records are slow to make: the count the page keeps for this verification stands in for them.
     cache.set(f"history:audit-covered:{walk.pk}", 60_029)
     client.force_login(admin_user)

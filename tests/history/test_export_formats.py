@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 AWKWARD_TITLES = [
     '=HYPERLINK("http://evil.example")', "+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Müller, Schröder; Weiß",
     'Sagt "Hallo"', '"', "Zeile 1\nZeile 2", "Zeile 1\r\nZeile 2", "C:\\Pfad\\neu", "\\", "Klingel \x07", "Ende\x1f",
-    "Ünïcödé – 会议 🎉", " Leerzeichen ", "'schon mit Apostroph",
+    "Ünïcödé – 会议 🎉", " Leerzeichen ", "'schon mit Apostroph", "Anna \u202eredörhcS", "\u2067=1+1\u2069",
 ]
 ASSOCIATIONS = [
     [],
-    [{"type": "contacts", "id": "7", "label": "=Anna"}],
+    [{"type": "contacts", "id": "7", "label": "=Anna"}, {"type": "contacts", "id": "8", "label": "\u202eanna "}],
     [{"type": "contacts", "id": "7", "label": ""}, {"type": "companies", "id": "8"}],
     [{"type": "contacts", "id": "7", "label": None}, {"type": "companies", "id": "8", "label": "Müller; GmbH"},
      {"type": "deals", "id": "9", "label": 'Deal "A"'}],
@@ -37,7 +37,7 @@ ASSOCIATIONS = [
 def awkward_records(postgres_db, make_user, record_factory, monkeypatch):
     """Open and chained records of every awkward kind, across batches of two, with an erasure in the chain."""
     monkeypatch.setattr(exports, "BATCH_ROWS", 2)
-    rep = make_user("rep@example.de", first_name="\u00a0Ayşe\u2003", last_name="=Demir ")
+    rep = make_user("rep@example.de", first_name="\u00a0Ayşe\u2003", last_name="=Demir \u202e")
     nameless = make_user("+nameless@example.de", first_name="", last_name="")
     moment = timezone.now() - timedelta(hours=1)
     for n, title in enumerate(AWKWARD_TITLES):

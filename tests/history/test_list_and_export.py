@@ -112,7 +112,7 @@ def test_the_list_shows_names_status_text_and_hubspot_links(client, lena, record
 
     content = client.get(reverse("history_mine")).content.decode()
 
-    assert "Anna Schröder, Lizenzen" in content
+    assert "<bdi>Anna Schröder</bdi>, <bdi>Lizenzen</bdi>" in content  # each name isolated from the next
     assert '<span class="badge text-bg-success" data-status="created">Created</span>' in content
     assert f"/contacts/{record.hub_id}/record/0-47/{record.hubspot_meeting_id}" in content
     # The start in the viewer's zone (UTC until the browser names one), as is every time in the list.
@@ -182,11 +182,12 @@ def test_the_list_runs_a_constant_number_of_queries(client, lena, record_factory
     client.get(reverse("history_mine"))  # session warm
 
     # The same for 3 rows as for 30: the user, their connection, their permissions (the nav's link to all
-    # meetings, asked on every page), and the page; the chart comes from the cache the first view filled.
-    with django_assert_num_queries(4):
+    # meetings, asked on every page), the nav's count of meetings that need them, and the page; the chart comes
+    # from the cache the first view filled.
+    with django_assert_num_queries(5):
         client.get(reverse("history_mine"), {"page": 1})
     # Viewed again, no record changed: the page drawn before (meetings/history/pages.py).
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("history_mine"), {"page": 1})
 
 
@@ -199,14 +200,14 @@ def test_the_admin_list_and_export_run_a_constant_number_of_queries(
     client.force_login(admin_user)
     client.get(reverse("history_all"))
 
-    # The same for 3 rows as for 30: the user, their connection, their permissions (one query), the audit
-    # chain's last verification and the page; the chart and the per-rep counts, and the rep and portal
-    # choices, come from the cache the first view filled.
-    with django_assert_num_queries(5):
+    # The same for 3 rows as for 30: the user, their connection, their permissions (one query), the nav's count
+    # of meetings that need them, the audit chain's last verification and the page; the chart and the per-rep
+    # counts, and the rep and portal choices, come from the cache the first view filled.
+    with django_assert_num_queries(6):
         client.get(reverse("history_all"), {"page": 1})
-    # Viewed again, no record changed: the page drawn before; the user, connection and permissions remain, and
-    # the audit chain's last verification, which is no write to the records and so drawn outside the page.
-    with django_assert_num_queries(4):
+    # Viewed again, no record changed: the page drawn before; the user, connection, permissions and count remain,
+    # and the audit chain's last verification, which is no write to the records and so drawn outside the page.
+    with django_assert_num_queries(5):
         client.get(reverse("history_all"), {"page": 1})
     # The same for 3 rows as for 30: the rows stream from one query; the rep choices are the list's (cached),
     # so that the export validates its filters exactly as the list did; one count, up to the bound of what

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0011_export_heartbeat'),
+        ('meetings', '0013_audit_seals'),
     ]
 
     operations = [
