@@ -103,7 +103,7 @@ def test_hubspots_refusal_of_a_queued_create_is_on_the_record_page(rep_client, s
     record = MeetingRecord.objects.get()
     assert record.status == MeetingRecord.Status.FAILED and record.response_status == 400
     page = rep_client.get(reverse("history_detail", args=[record.pk])).content.decode()
-    assert "This meeting was not created." in page and f"?retry={record.pk}" in page
+    assert "HubSpot refused the meeting" in page and f"?retry={record.pk}" in page  # in words, as the page says it
 
 
 def test_a_queued_record_is_not_taken_for_an_interrupted_one_and_a_lost_task_is_asked_again(
