@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import template
 from django.utils import dateformat, timezone
@@ -37,6 +37,13 @@ def viewer_range(start, end) -> str:
     same_day = timezone.localtime(start).date() == timezone.localtime(end).date()
     end_text = dateformat.format(timezone.localtime(end), "H:i") if same_day else display.viewer_datetime(end)
     return f"{display.viewer_datetime(start)} – {end_text}"
+
+
+@register.simple_tag
+def utc_range(start, end) -> str:
+    """The meeting in UTC, as HubSpot keeps it: "13 Jan 2027, 09:00 – 10:00 UTC"."""
+    with timezone.override(UTC):
+        return f"{viewer_range(start, end)} UTC"
 
 
 @register.simple_tag

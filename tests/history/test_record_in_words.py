@@ -1,6 +1,6 @@
 """A record's page says what happened in words; HubSpot's answer, ids and bodies are folded away below it."""
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -60,3 +60,16 @@ def test_times_read_in_the_viewers_zone_named_once_not_as_iso(client, lena, reco
     assert f"submitted this meeting on {local_submitted:%-d %b %Y, %H:%M}." in shown
     assert "Times in Europe/Berlin." in shown
     assert f"{start:%-d %b %Y}, 10:30 – 11:30" in shown  # the meeting in the viewer's zone, beside its own zone's
+
+
+def test_a_winter_meeting_in_berlin_reads_in_utc_as_hubspot_keeps_it(client, lena, record_factory):
+    january = datetime(timezone.now().year + 1, 1, 13, 10, 0, tzinfo=BERLIN)  # CET, one hour ahead of UTC
+    record = record_factory(user=lena, start_at=january.astimezone(UTC),
+                            end_at=january.astimezone(UTC) + timedelta(hours=1), time_zone="Europe/Berlin")
+    client.force_login(lena)
+    client.cookies["viewer_tz"] = "Europe/Berlin"
+
+    shown, _folded = split_page(client, record)
+
+    assert f"{january:%-d %b %Y}, 09:00 – 10:00 UTC" in shown
+    assert "+01:00" not in shown
