@@ -1,6 +1,6 @@
 """What a rep feels of the empty new-meeting page: how tall it is and how many Tab presses reach "Create".
 
-    .venv/bin/python benchmarks/form_bench.py
+    .venv/bin/python benchmarks/form_bench.py [--screenshot DIR]
 
 A diagnostic that prints figures, not a pass/fail (issue #26 asks for at most 1,400 px at 1280×800 and at
 most 20 Tab presses from Title to the create button). A sandbox process, the app on a local live server and
@@ -18,6 +18,7 @@ import os
 from datetime import timedelta
 
 from _django import setup
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CREATE_BUTTON = "#meeting-form button[type=submit]:not([name=save_template]):not([name=confirm_same])"
@@ -61,24 +62,32 @@ def tabs_to_create(page) -> int | None:
     return None
 
 
-def measure(browser, base_url: str, cookie: tuple[str, str], width: int, height: int) -> dict:
+def measure(browser, base_url: str, cookie: tuple[str, str], width: int, height: int,
+            screenshot: str | None = None) -> dict:
     context = browser.new_context(base_url=base_url, locale="en-US", timezone_id="Europe/Berlin",
                                   viewport={"width": width, "height": height})
     context.add_cookies([{"name": cookie[0], "value": cookie[1], "url": base_url}])
     page = context.new_page()
     page.goto("/meetings/new/")
-    page.wait_for_function("document.querySelector('#id_time_zone').value !== ''")  # the zones have loaded
+    expect(page.locator("#id_time_zone")).to_have_value("Europe/Berlin")  # the zones have loaded
     page.wait_for_timeout(500)  # the preview's first answer
     figures = page.evaluate("""() => ({
         height: document.documentElement.scrollHeight,
         sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth,
     })""")
+    if screenshot:
+        page.screenshot(path=f"{screenshot}/form-{width}.png", full_page=True)
     figures["tabs"] = tabs_to_create(page)
     context.close()
     return figures
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--screenshot", help="a folder for full-page screenshots of both sizes")
+    args = parser.parse_args()
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop here
     setup("form-bench")
     from django.conf import settings
@@ -107,8 +116,8 @@ def main() -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                                      args=["--no-sandbox"])
-                desktop = measure(browser, base_url, cookie, 1280, 800)
-                phone = measure(browser, base_url, cookie, 390, 844)
+                desktop = measure(browser, base_url, cookie, 1280, 800, args.screenshot)
+                phone = measure(browser, base_url, cookie, 390, 844, args.screenshot)
                 browser.close()
         finally:
             server.shutdown()

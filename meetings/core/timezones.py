@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import cache
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel import Locale
+from babel.core import get_global
+from babel.dates import get_timezone_location, get_timezone_name
 
 
 @cache
@@ -21,6 +25,83 @@ def zone_names() -> tuple[str, ...]:
         name for name in known_zones()
         if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")) or name == "UTC"
     ))
+
+
+# Large business cities that share a zone with the city CLDR names it after: CLDR's exemplar cities are one per
+# zone ("Kolkata", not "Mumbai"), so these are the few a rep types that no data set maps. Kept short on purpose.
+CITY_ALIASES = {
+    "Asia/Kolkata": "Mumbai Delhi Bangalore Bengaluru Chennai Hyderabad Pune Bombay",
+    "Europe/Berlin": "Munich München Frankfurt Hamburg Cologne Köln Düsseldorf Stuttgart",
+    "America/Los_Angeles": "San Francisco Seattle San Diego Las Vegas Silicon Valley",
+    "America/New_York": "Washington Boston Miami Atlanta Philadelphia",
+    "America/Chicago": "Dallas Houston Austin Minneapolis",
+    "Asia/Shanghai": "Beijing Peking Shenzhen Guangzhou",
+    "Asia/Tokyo": "Osaka Kyoto Yokohama",
+    "Europe/Zurich": "Geneva Genf Basel Bern",
+    "Europe/Rome": "Milan Mailand",
+    "Europe/Madrid": "Barcelona",
+    "Asia/Dubai": "Abu Dhabi",
+    "Australia/Sydney": "Canberra",
+    "America/Toronto": "Ottawa Montreal",
+}
+
+
+def utc_offset_label(offset: timedelta) -> str:
+    """"UTC+1", "UTC+5:30", "UTC−3", "UTC": how people write an offset (a real minus sign)."""
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _abbreviation(name: str, moment: datetime, locale: Locale) -> str:
+    """The zone's short name today ("CET", German "MEZ", "PST"); "" where there is none but a number ("-03")."""
+    cldr = get_timezone_name(moment, "short", locale=locale, zone_variant="standard" if not moment.dst() else "daylight")
+    if cldr and cldr.isalpha() and len(cldr) <= 5 and not cldr.startswith("GMT"):
+        return cldr
+    tzname = moment.tzname() or ""
+    return tzname if tzname.isalpha() and tzname != "UTC" else ""
+
+
+@lru_cache(maxsize=8)
+def zone_choices(language: str, day: date) -> tuple[dict, ...]:
+    """Every zone of `zone_names` as the picker offers it, in `language`, with the offsets of `day`.
+
+    `text` reads "Berlin — CET (UTC+1)"; `search` holds what a rep may type for it: its city, country and
+    common name (in `language` and in English, from CLDR through babel), its abbreviation and its IANA id.
+    """
+    locale, english = Locale.parse(language.replace("-", "_")), Locale("en")
+    territories = get_global("zone_territories")
+    noon = datetime.combine(day, datetime.min.time().replace(hour=12), tzinfo=UTC)
+    choices = []
+    for name in zone_names():
+        zone = ZoneInfo(name)
+        moment = noon.astimezone(zone)
+        offset = utc_offset_label(moment.utcoffset() or timedelta(0))
+        if name == "UTC":
+            choices.append({"value": name, "text": "UTC", "search": "UTC GMT Coordinated Universal Time Zulu"})
+            continue
+        city = get_timezone_location(zone, locale=locale, return_city=True)
+        abbreviation = _abbreviation(name, moment, locale)
+        english_abbreviation = _abbreviation(name, moment, english)
+        country = territories.get(name, "")
+        words = [
+            city, get_timezone_location(zone, locale=english, return_city=True), name, name.replace("_", " "),
+            locale.territories.get(country, ""), english.territories.get(country, ""),
+            get_timezone_name(zone, "long", locale=locale, zone_variant="generic"),
+            get_timezone_name(zone, "long", locale=english, zone_variant="generic"),
+            abbreviation, english_abbreviation, offset, CITY_ALIASES.get(name, ""),
+        ]
+        label = f"{city} — {abbreviation} ({offset})" if abbreviation else f"{city} ({offset})"
+        choices.append({"value": name, "text": label, "search": " ".join(dict.fromkeys(w for w in words if w))})
+    return tuple(choices)
+
+
+def zone_label(name: str, language: str, day: date) -> str:
+    """One zone as the picker shows it ("Berlin — CET (UTC+1)"); the id itself for one it does not know."""
+    return next((c["text"] for c in zone_choices(language, day) if c["value"] == name), name)
 
 
 def get_zone(name: str) -> ZoneInfo | None:
