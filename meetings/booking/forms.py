@@ -188,6 +188,20 @@ UNIT_BEFORE = {
 }
 
 
+# A reminder as a sentence names it: "1 hour", "2 days" (the done and record pages add "before").
+REMINDER_WORDS = {
+    "MINUTES": ngettext_lazy("%(number)d minute", "%(number)d minutes", "number"),
+    "HOURS": ngettext_lazy("%(number)d hour", "%(number)d hours", "number"),
+    "DAYS": ngettext_lazy("%(number)d day", "%(number)d days", "number"),
+    "WEEKS": ngettext_lazy("%(number)d week", "%(number)d weeks", "number"),
+}
+
+
+def reminder_words(number: int, unit: str) -> str:
+    words = REMINDER_WORDS.get(unit)
+    return words % {"number": number} if words is not None else f"{number} {unit}"
+
+
 class BeforeSelect(forms.Select):
     """The units in the plural of the row's number; each option carries both forms for the page's script."""
 

@@ -71,9 +71,18 @@ def zone_choices(language: str, day: date) -> tuple[dict, ...]:
 
     `text` reads "Berlin — CET (UTC+1)"; `search` holds what a rep may type for it: its city, country and
     common name (in `language` and in English, from CLDR through babel), its abbreviation and its IANA id.
+    `rank` lifts a zone above the others a search finds: 1 for the zone CLDR's Windows mapping names first for
+    its region (Berlin for "W. Europe", not Büsingen), 2 when that region is named as people name the zone
+    ("Pacific Standard Time" is Los Angeles' "Pacific Time", not Vancouver's "British Columbia").
     """
     locale, english = Locale.parse(language.replace("-", "_")), Locale("en")
     territories = get_global("zone_territories")
+    aliases = get_global("zone_aliases")  # CLDR keeps old ids ("Asia/Calcutta" for "Asia/Kolkata")
+    regions: dict[str, list[str]] = {}  # zone → the Windows zone names (CLDR) that name it their region's first
+    for windows, first in get_global("windows_zone_mapping").items():
+        if "(" not in windows:  # "Pacific Standard Time (Mexico)" is a variant of its region
+            for each in {first, aliases.get(first, first)}:
+                regions.setdefault(each, []).append(windows)
     noon = datetime.combine(day, datetime.min.time().replace(hour=12), tzinfo=UTC)
     choices = []
     for name in zone_names():
@@ -81,7 +90,8 @@ def zone_choices(language: str, day: date) -> tuple[dict, ...]:
         moment = noon.astimezone(zone)
         offset = utc_offset_label(moment.utcoffset() or timedelta(0))
         if name == "UTC":
-            choices.append({"value": name, "text": "UTC", "search": "UTC GMT Coordinated Universal Time Zulu"})
+            choices.append({"value": name, "text": "UTC", "search": "UTC GMT Coordinated Universal Time Zulu",
+                            "rank": 2})
             continue
         city = get_timezone_location(zone, locale=locale, return_city=True)
         abbreviation = _abbreviation(name, moment, locale)
@@ -95,7 +105,11 @@ def zone_choices(language: str, day: date) -> tuple[dict, ...]:
             abbreviation, english_abbreviation, offset, CITY_ALIASES.get(name, ""),
         ]
         label = f"{city} — {abbreviation} ({offset})" if abbreviation else f"{city} ({offset})"
-        choices.append({"value": name, "text": label, "search": " ".join(dict.fromkeys(w for w in words if w))})
+        generic = get_timezone_name(zone, "long", locale=english, zone_variant="generic")
+        named = regions.get(name) or regions.get(aliases.get(name, name), [])
+        rank = 2 if any(w.replace(" Standard Time", " Time") == generic for w in named) else 1 if named else 0
+        choices.append({"value": name, "text": label, "search": " ".join(dict.fromkeys(w for w in words if w)),
+                        "rank": rank})
     return tuple(choices)
 
 

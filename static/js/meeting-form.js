@@ -54,8 +54,13 @@
   };
 
   const pickers = [];  // [{label, picker}] in the page's order, for the summary's "Who"
+  const labelOf = (select) => {
+    const label = document.querySelector("label[for='" + select.id + "']");
+    return label ? label.textContent.replace("*", "").trim() : "";
+  };
   form.querySelectorAll("select[data-picker-url]").forEach((select) => {
     const status = document.getElementById(select.id + "_status");
+    const label = labelOf(select);  // read before Tom Select points the label at its own control
     const picker = enhanced(select, new TomSelect(select, {
       plugins: ["remove_button"],
       valueField: "value",
@@ -89,19 +94,20 @@
     restorePicked(select.name, picker);
     keepPicked(select.name, picker);
     picker.on("change", () => { keepPicked(select.name, picker); renderWho(); });
-    pickers.push({ label: (document.querySelector("label[for=" + select.id + "]") || {}).textContent, picker });
+    pickers.push({ label, picker });
   });
 
   const attendees = form.querySelector("select[name=attendees]");
   // refreshThrottle 0: Tom Select's delayed refresh of a picker the rep already left
   // would reopen its dropdown and pull the focus back from the next field.
   if (attendees) {
+    const label = labelOf(attendees);
     const picker = enhanced(attendees, new TomSelect(attendees, {
       plugins: ["remove_button"], closeAfterSelect: true, refreshThrottle: 0,
       render: { no_results: noResults(form.dataset.noAttendees) },
     }));
     picker.on("change", () => renderWho());
-    pickers.push({ label: (document.querySelector("label[for=" + attendees.id + "]") || {}).textContent, picker });
+    pickers.push({ label, picker });
   }
 
   // --- the summary's "Who": the chosen records and attendees, by name --------------------------
@@ -115,7 +121,7 @@
       const li = document.createElement("li");
       const kind = document.createElement("span");
       kind.className = "fw-semibold";
-      kind.textContent = (label || "").replace("*", "").trim() + ": ";
+      kind.textContent = label + ": ";
       li.append(kind, document.createTextNode(names.join(", ")));
       who.appendChild(li);
     });
@@ -163,10 +169,28 @@
       // The placeholder also names the box Tom Select shows while no zone is chosen (yet).
       plugins: ["dropdown_input"], maxOptions: 1000, refreshThrottle: 0, placeholder: zoneSelect.dataset.placeholder,
       searchField: ["text", "search"], openOnFocus: false,  // tabbing through must not cover the start
+      // Tom Select's own score, raised for the whole query found as written ("Pacific Time" is Los Angeles'
+      // name, not Fiji's two words) and by the zone's rank (Berlin before Büsingen: meetings/core/timezones.py).
+      score(query) {
+        const base = this.sifter.getScoreFunction(query, this.getSearchOptions());
+        const phrase = query.trim().toLowerCase();
+        return (item) => {
+          const score = base(item);
+          if (!score || !phrase) return score;
+          // In this order: the whole phrase found, then the rank, then how well Tom Select found the words.
+          const whole = (item.text + " " + item.search).toLowerCase().includes(phrase) ? 1 : 0;
+          return whole * 100 + (item.rank || 0) * 10 + Math.min(score, 9);
+        };
+      },
+      sortField: [{ field: "$score", direction: "desc" }, { field: "$order" }],
       optgroupField: "group", lockOptgroupOrder: true,
       render: { no_results: noResults(zoneSelect.dataset.noResults) },
       onChange: () => schedulePreview(),
     }));
+    // It opens on a click, or from the keyboard (a letter, ↓ or Enter), never by being tabbed into.
+    let wasOpen = false;
+    zonePicker.control.addEventListener("mousedown", () => { wasOpen = zonePicker.isOpen; }, true);
+    zonePicker.control.addEventListener("click", () => { if (!wasOpen && !zonePicker.isOpen) zonePicker.open(); });
     // The search box in the dropdown is a field of its own: it needs a name.
     zonePicker.control_input.setAttribute("aria-label", zoneSelect.dataset.searchLabel || "");
     if (recent.length) zonePicker.addOptionGroup("recent", { label: form.dataset.recentLabel });
