@@ -274,6 +274,7 @@ class MeetingForm(forms.Form):
         widget=forms.Select(attrs={"data-zone-picker": True, "data-placeholder": _("City, country or zone"),
                                    "data-search-label": _("Search time zones by city, country or name"),
                                    "data-no-results": _("No time zone matches.")}),
+        help_text=_("Start and end are in this zone. Defaults to your browser's zone."),
     )
     start = WallClockDateTimeField(label=_("Start"))
     duration = forms.TypedChoiceField(

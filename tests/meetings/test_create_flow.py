@@ -38,7 +38,8 @@ def test_the_form_page_shows_the_portals_choices(rep_client, demo):
     assert "Altes Format" not in content  # hidden option left out
     assert "Jonas Weiß" in content  # an attendee from the portal's owners
     assert "Entscheider" in content  # the portal's association label
-    assert "You book as Lena Müller — user 5120001, owner 71234500101" in content
+    assert "You book as Lena Müller in the HubSpot portal" in content
+    assert "5120001" not in content and "71234500101" not in content  # no raw HubSpot user or owner id
 
 
 def test_a_meeting_with_every_field_is_created_and_reads_back_identical(rep_client, rep, sandbox, demo):
