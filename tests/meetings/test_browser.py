@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meetings.models import MeetingRecord
-from tests.clock import form_value, hubspot_time, meeting_start, next_clock_change
+from tests.clock import BERLIN, at, form_value, hubspot_time, meeting_start, next_clock_change, now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -312,3 +312,37 @@ def test_back_after_creating_keeps_the_pickers_choice_and_asks_before_a_second_m
     expect(page.get_by_role("heading", name="You booked this meeting already")).to_be_visible()
     assert MeetingRecord.objects.count() == 1
     assert sum(len(meetings) for meetings in sandbox.meetings().values()) == 1
+
+
+def test_a_refused_create_says_plainly_which_files_must_be_attached_again(page, live_server, sandbox, rep,
+                                                                          browser_login):
+    browser_login(page, rep)
+    page.goto("/meetings/new/")
+    page.get_by_label("Title").fill("Angebot besprechen")
+    page.get_by_label("Start").fill(form_value(meeting_start(9)))
+    open_more(page)
+    page.get_by_label("Attachments").set_input_files(
+        [{"name": "angebot.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 Angebot"}])
+    sandbox.fault("/scheduler/2026-03/meetings/calendar", count=1, status=400)
+
+    page.get_by_role("button", name="Create meeting in HubSpot").click()
+
+    errors = page.locator("#form-errors")
+    expect(errors).to_contain_text("HubSpot did not create the meeting")
+    expect(errors).to_contain_text("Your files were not kept (angebot.pdf): attach them again under “More”.")
+    expect(errors).not_to_contain_text("Everything you entered is kept")
+    expect(page.get_by_label("Attachments")).to_be_visible()  # "More" unfolded where they go
+    expect(page.get_by_label("Title")).to_have_value("Angebot besprechen")
+
+
+def test_a_past_meeting_is_logged_without_its_default_reminder(page, live_server, sandbox, rep, browser_login):
+    browser_login(page, rep)
+    page.goto("/meetings/new/")
+    page.get_by_label("Title").fill("Gestern telefoniert")
+    page.get_by_label("Start").fill(form_value(at(now().astimezone(BERLIN).date() - timedelta(days=2), 10)))
+    expect(page.locator("#preview")).to_contain_text("it is logged in HubSpot without reminders")
+
+    page.get_by_role("button", name="Create meeting in HubSpot").click()
+
+    expect(page.get_by_role("heading", name="Meeting created in HubSpot")).to_be_visible()
+    assert MeetingRecord.objects.get().request_payload["emailReminderSchedule"]["reminders"] == []

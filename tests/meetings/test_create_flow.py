@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -114,6 +115,22 @@ def test_create_another_keeps_the_associations(rep_client, demo):
     name = f'{contact["firstname"]} {contact["lastname"]}'
     assert record.associations == [{"type": "contacts", "id": contact["id"], "label": name}]
     assert f'<option value="{contact["id"]}" selected>{name}</option>' in content
+
+
+def test_create_another_keeps_labels_attendees_and_reminders_not_what_the_meeting_was(rep_client, demo):
+    jonas, contact = demo_user(demo, "jonas"), demo["contacts"][3]
+    rep_client.post(reverse("meeting_create"), meeting_post(
+        title="Erster Austausch", location="Raum 4", attendees=[jonas["owner_id"]], contacts=[contact["id"]],
+        contacts_label="1001", **{"reminders-TOTAL_FORMS": "2", "reminders-1-number": "2", "reminders-1-unit": "DAYS"},
+    ))
+    record = MeetingRecord.objects.get()
+
+    content = rep_client.get(reverse("meeting_create") + f"?from={record.pk}").content.decode()
+
+    assert re.search(r'<select name="contacts_label"[^>]*>.*?<option value="1001" selected>', content, re.S)
+    assert re.search(rf'<option value="{jonas["owner_id"]}" selected>', content)
+    assert 'name="reminders-1-number" value="2"' in content and 'value="DAYS" selected' in content
+    assert 'value="Erster Austausch"' not in content and 'value="Raum 4"' not in content  # a new meeting's own
 
 
 def test_exactly_one_hubspot_call_per_meeting_once_caches_are_warm(rep_client, sandbox):
