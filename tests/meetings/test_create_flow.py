@@ -98,6 +98,8 @@ def test_the_success_page_links_into_hubspot_and_offers_another(rep_client, sand
 
     assert f"{sandbox.url}/contacts/{record.hub_id}/record/0-47/{record.hubspot_meeting_id}" in content
     assert f"?from={record.pk}" in content
+    assert f'href="{reverse("history_detail", args=[record.pk])}"' in content  # its full record
+    assert "Belongs to</dt>" in content and "Email reminders</dt>" in content and "1 hour before" in content
     assert requests.get(f"{sandbox.url}/contacts/{record.hub_id}/record/0-47/{record.hubspot_meeting_id}",
                         timeout=5).status_code == 200
 
