@@ -17,9 +17,8 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils import formats, timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from hubspot_api.types import OBJECT_KINDS
 from meetings.core.payload import Association, MeetingInput, Reminder, form_values_from_request

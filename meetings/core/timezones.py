@@ -56,9 +56,10 @@ def utc_offset_label(offset: timedelta) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def _abbreviation(name: str, moment: datetime, locale: Locale) -> str:
-    """The zone's short name today ("CET", German "MEZ", "PST"); "" where there is none but a number ("-03")."""
-    cldr = get_timezone_name(moment, "short", locale=locale, zone_variant="standard" if not moment.dst() else "daylight")
+def _abbreviation(moment: datetime, locale: Locale) -> str:
+    """The zone's short name at `moment` ("CET", German "MEZ", "PST"); "" where it has none but a number ("-03")."""
+    variant = "daylight" if moment.dst() else "standard"
+    cldr = get_timezone_name(moment, "short", locale=locale, zone_variant=variant)
     if cldr and cldr.isalpha() and len(cldr) <= 5 and not cldr.startswith("GMT"):
         return cldr
     tzname = moment.tzname() or ""
@@ -94,8 +95,8 @@ def zone_choices(language: str, day: date) -> tuple[dict, ...]:
                             "rank": 2})
             continue
         city = get_timezone_location(zone, locale=locale, return_city=True)
-        abbreviation = _abbreviation(name, moment, locale)
-        english_abbreviation = _abbreviation(name, moment, english)
+        abbreviation = _abbreviation(moment, locale)
+        english_abbreviation = _abbreviation(moment, english)
         country = territories.get(name, "")
         words = [
             city, get_timezone_location(zone, locale=english, return_city=True), name, name.replace("_", " "),

@@ -4,7 +4,7 @@ sideways scrolling on a phone, and a navigation bar of one row."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.history.conftest import record_factory  # noqa: F401 - the shared factory of meeting records
+from tests.history.conftest import record_factory as record_factory  # the shared factory of meeting records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CREATE = "#create-meeting"
