@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hubspot_api.types import OBJECT_KINDS
 from meetings.booking.forms import MeetingForm
@@ -30,7 +31,7 @@ from meetings.presets.services import (
 SAVE_BUTTON = "save_template"
 # The chooser's buttons: fill the typed form from a template (value: its id), send nothing.
 APPLY_BUTTON = "apply_template"
-FILES_NOT_KEPT = _("Browsers cannot keep chosen files: please attach them again.")
+FILES_NOT_KEPT = gettext_lazy("Browsers cannot keep chosen files: please attach them again.")
 
 
 def template_form_context(request: HttpRequest, save_form: TemplateSaveForm | None = None) -> dict:
