@@ -37,7 +37,7 @@ from meetings.booking.template_controls import (
 from meetings.core.models import MeetingRecord
 from meetings.core.selectors import meeting_record_visible, recent_time_zones, upcoming_meetings
 from meetings.core.shared_cache import NotAvailable
-from meetings.core.timezones import zone_choices
+from meetings.core.timezones import old_zone_names, zone_choices
 from meetings.portal import pickers
 from meetings.portal.conflicts import (
     CHECK_SKIPPED_BUDGET,
@@ -307,7 +307,7 @@ def timezones(request: HttpRequest) -> JsonResponse:
         day = today
     if abs((day - today).days) > 1:  # the page's today in any zone; no other day is drawn (each costs ~0.2 s)
         day = today
-    return JsonResponse({"zones": zone_choices(language, day)})
+    return JsonResponse({"zones": zone_choices(language, day), "old_names": old_zone_names()})
 
 
 @safe_to_compress

@@ -71,7 +71,8 @@ def zone_choices(language: str, day: date) -> tuple[dict, ...]:
     """Every zone of `zone_names` as the picker offers it, in `language`, with the offsets of `day`.
 
     `text` reads "Berlin — CET (UTC+1)"; `search` holds what a rep may type for it: its city, country and
-    common name (in `language` and in English, from CLDR through babel), its abbreviation and its IANA id.
+    common name (in `language` and in English, from CLDR through babel), its abbreviation and its IANA id;
+    `common` the common names alone ("Pacific Time"), which a search ranks above the other words.
     `rank` lifts a zone above the others a search finds: 1 for the zone CLDR's Windows mapping names first for
     its region (Berlin for "W. Europe", not Büsingen), 2 when that region is named as people name the zone
     ("Pacific Standard Time" is Los Angeles' "Pacific Time", not Vancouver's "British Columbia").
@@ -92,31 +93,44 @@ def zone_choices(language: str, day: date) -> tuple[dict, ...]:
         offset = utc_offset_label(moment.utcoffset() or timedelta(0))
         if name == "UTC":
             choices.append({"value": name, "text": "UTC", "search": "UTC GMT Coordinated Universal Time Zulu",
-                            "rank": 2})
+                            "common": "Coordinated Universal Time", "rank": 2})
             continue
         city = get_timezone_location(zone, locale=locale, return_city=True)
         abbreviation = _abbreviation(moment, locale)
         english_abbreviation = _abbreviation(moment, english)
         country = territories.get(name, "")
+        generic = get_timezone_name(zone, "long", locale=english, zone_variant="generic")
+        common = " / ".join(dict.fromkeys([get_timezone_name(zone, "long", locale=locale, zone_variant="generic"),
+                                           generic]))
         words = [
             city, get_timezone_location(zone, locale=english, return_city=True), name, name.replace("_", " "),
-            locale.territories.get(country, ""), english.territories.get(country, ""),
-            get_timezone_name(zone, "long", locale=locale, zone_variant="generic"),
-            get_timezone_name(zone, "long", locale=english, zone_variant="generic"),
+            locale.territories.get(country, ""), english.territories.get(country, ""), common,
             abbreviation, english_abbreviation, offset, CITY_ALIASES.get(name, ""),
         ]
         label = f"{city} — {abbreviation} ({offset})" if abbreviation else f"{city} ({offset})"
-        generic = get_timezone_name(zone, "long", locale=english, zone_variant="generic")
         named = regions.get(name) or regions.get(aliases.get(name, name), [])
         rank = 2 if any(w.replace(" Standard Time", " Time") == generic for w in named) else 1 if named else 0
         choices.append({"value": name, "text": label, "search": " ".join(dict.fromkeys(w for w in words if w)),
-                        "rank": rank})
-    return tuple(choices)
+                        "common": common, "rank": rank})
+    # One entry per zone: an old or legacy name ("Asia/Calcutta", "Canada/Pacific") gives way to the name CLDR
+    # keeps it under ("Asia/Kolkata", "America/Vancouver"); `listed_zone` says which for a browser's zone.
+    old_names = old_zone_names()
+    return tuple({**c, "search": " ".join([c["search"], *(old for old, current in old_names.items()
+                                                         if current == c["value"])])}
+                 for c in choices if listed_zone(c["value"]) == c["value"])
 
 
-def zone_label(name: str, language: str, day: date) -> str:
-    """One zone as the picker shows it ("Berlin — CET (UTC+1)"); the id itself for one it does not know."""
-    return next((c["text"] for c in zone_choices(language, day) if c["value"] == name), name)
+@cache
+def old_zone_names() -> dict[str, str]:
+    """Old names the list leaves out, and the name it offers instead ({"Asia/Calcutta": "Asia/Kolkata"})."""
+    return {name: listed_zone(name) for name in zone_names() if listed_zone(name) != name}
+
+
+@cache
+def listed_zone(name: str) -> str:
+    """The name the zone list offers for `name`: itself, or the current name of an old one that is listed."""
+    current = get_global("zone_aliases").get(name, name)
+    return current if current in zone_names() else name
 
 
 def get_zone(name: str) -> ZoneInfo | None:

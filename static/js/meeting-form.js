@@ -169,16 +169,18 @@
       // The placeholder also names the box Tom Select shows while no zone is chosen (yet).
       plugins: ["dropdown_input"], maxOptions: 1000, refreshThrottle: 0, placeholder: zoneSelect.dataset.placeholder,
       searchField: ["text", "search"], openOnFocus: false,  // tabbing through must not cover the start
-      // Tom Select's own score, raised for the whole query found as written ("Pacific Time" is Los Angeles'
-      // name, not Fiji's two words) and by the zone's rank (Berlin before Büsingen: meetings/core/timezones.py).
+      // Tom Select's own score, raised for the whole query found as written and by the zone's rank (Berlin
+      // before Büsingen: meetings/core/timezones.py).
       score(query) {
         const base = this.sifter.getScoreFunction(query, this.getSearchOptions());
         const phrase = query.trim().toLowerCase();
         return (item) => {
           const score = base(item);
           if (!score || !phrase) return score;
-          // In this order: the whole phrase found, then the rank, then how well Tom Select found the words.
-          const whole = (item.text + " " + item.search).toLowerCase().includes(phrase) ? 1 : 0;
+          // In this order: the whole phrase in the zone's common name ("Pacific Time", not Fiji's "Pacific/Fiji"),
+          // or anywhere; then the rank; then how well Tom Select found the words.
+          const whole = (item.common || "").toLowerCase().includes(phrase) ? 2
+            : (item.text + " " + item.search).toLowerCase().includes(phrase) ? 1 : 0;
           return whole * 100 + (item.rank || 0) * 10 + Math.min(score, 9);
         };
       },
@@ -198,6 +200,8 @@
     fetch(form.dataset.zonesUrl, { credentials: "same-origin" })
       .then((response) => response.json())
       .then((body) => {
+        // A browser may name its zone by an old name ("Asia/Calcutta"): the list offers its current one.
+        const listed = (value) => (body.old_names || {})[value] || value;
         const chosen = zonePicker.getValue();
         const byValue = new Map(body.zones.map((zone) => [zone.value, zone]));
         const ordered = [...recent.filter((value) => byValue.has(value)).map((value) => byValue.get(value)),
@@ -207,9 +211,9 @@
           if (zonePicker.options[zone.value]) zonePicker.updateOption(zone.value, option);
           else zonePicker.addOption(option);
         });
-        if (chosen) zonePicker.setValue(chosen, true);
-        if (!chosen && browserZone && byValue.has(browserZone)) {
-          zonePicker.setValue(browserZone, true);
+        if (chosen && byValue.has(listed(chosen))) zonePicker.setValue(listed(chosen), true);
+        if (!chosen && browserZone && byValue.has(listed(browserZone))) {
+          zonePicker.setValue(listed(browserZone), true);
           schedulePreview();
         }
       });

@@ -7,6 +7,7 @@ import pytest
 from meetings.core.timezones import (
     NonexistentLocalTime,
     offset_changes_between,
+    old_zone_names,
     resolve_local,
     utc_offset_label,
     zone_choices,
@@ -135,3 +136,14 @@ def test_the_zone_list_speaks_the_language_its_address_names(client):
     berlin = [z["text"] for zones in (german, english) for z in zones if z["value"] == "Europe/Berlin"]
     assert berlin[0].startswith("Berlin — MEZ") or berlin[0].startswith("Berlin — MESZ")
     assert berlin[1].startswith("Berlin — CET") or berlin[1].startswith("Berlin — CEST")
+
+
+def test_each_zone_is_offered_once_under_its_current_name_and_found_by_its_old_one():
+    day = AUTUMN.day + timedelta(days=7)
+    offered = [choice["value"] for choice in zone_choices("en", day)]
+
+    assert "Asia/Kolkata" in offered and "Asia/Calcutta" not in offered and "Canada/Pacific" not in offered
+    assert "Asia/Calcutta" in zone("en", day, "Asia/Kolkata")["search"].split()  # typed, it still finds Kolkata
+    assert old_zone_names()["Asia/Calcutta"] == "Asia/Kolkata"  # for a browser that names its zone so
+    texts = [choice["text"] for choice in zone_choices("en", day)]
+    assert texts.count(zone("en", day, "America/Vancouver")["text"]) == 1
