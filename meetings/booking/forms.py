@@ -264,6 +264,8 @@ ReminderFormSet = forms.formset_factory(
 
 
 class MeetingForm(forms.Form):
+    # HubSpot's own answer to a refused or failed create (meetings/booking/form_errors.py): shown folded away.
+    technical_details = ""
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     # The portal the page showed: a sign-in to another portal elsewhere must not redirect this booking.
     portal = forms.IntegerField(widget=forms.HiddenInput, required=False)

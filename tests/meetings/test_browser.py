@@ -100,6 +100,10 @@ def test_a_hubspot_validation_error_appears_beside_its_field(page, live_server, 
     page.get_by_role("button", name="Create meeting in HubSpot").click()
 
     expect(page.locator("#form-errors")).to_contain_text("HubSpot did not create the meeting")
+    details = page.get_by_test_id("technical-details")
+    expect(details).to_be_hidden()  # HubSpot's own words, for whoever needs them
+    page.locator("#form-errors").get_by_text("Technical details").click()
+    expect(details).to_contain_text("correlation id:")
     expect(page.get_by_label("Title")).to_have_value("Termin mit gelöschtem Kontakt")
     expect(page.get_by_label("Start")).to_have_value(start)
     expect(page.locator(".picker[data-kind=contacts] .item")).to_have_text(
