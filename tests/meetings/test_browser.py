@@ -102,7 +102,7 @@ def test_a_hubspot_validation_error_appears_beside_its_field(page, live_server, 
     expect(page.locator("#form-errors")).to_contain_text("HubSpot did not create the meeting")
     details = page.get_by_test_id("technical-details")
     expect(details).to_be_hidden()  # HubSpot's own words, for whoever needs them
-    page.locator("#form-errors").get_by_text("Technical details").click()
+    page.locator("#form-errors").get_by_text("Technical details", exact=True).click()
     expect(details).to_contain_text("correlation id:")
     expect(page.get_by_label("Title")).to_have_value("Termin mit gelöschtem Kontakt")
     expect(page.get_by_label("Start")).to_have_value(start)
