@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run serve worker test install install-dev lint check pytest messages bench clean
+.PHONY: run serve worker test install install-dev lint check pytest hubspot-app-test messages bench clean
 
 $(PY):
 	@python=$$(sh scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -34,8 +34,9 @@ worker: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py worker
 
-## make test: set up, then lint (ruff, import contracts), Django's checks, migrations check and the whole suite.
-test: install-dev lint check pytest
+## make test: set up, then lint (ruff, import contracts), Django's checks, migrations check, the whole suite,
+## and the HubSpot app card's own tests (hubspot-app/: npm ci && npm test) where node and npm are installed.
+test: install-dev lint check pytest hubspot-app-test
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -47,6 +48,14 @@ check: install-dev
 
 pytest: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Without Node this says so and succeeds: the card is checked wherever Node is (CI), the Python app everywhere.
+hubspot-app-test:
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		cd hubspot-app && npm ci --no-audit --no-fund && npm test; \
+	else \
+		echo "hubspot-app: node/npm not found, skipped the card's tests (npm ci && npm test in hubspot-app/)"; \
+	fi
 
 ## make bench: every benchmark, one table (name value target ok|MISS); non-zero exit on a miss. Needs PostgreSQL
 ## (DATABASE server postgres://postgres@127.0.0.1:5432) and Redis (127.0.0.1:6379), as CI has; under ten minutes.

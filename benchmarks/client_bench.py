@@ -27,9 +27,10 @@ from datetime import UTC, datetime, timedelta
 from _django import bench_row, setup
 
 TARGET_RATIO = 1.15
-SEARCH_PATH = "/crm/objects/2026-03/contacts/search"
-PROPERTY_PATH = "/crm/properties/2026-03/meetings/hs_meeting_outcome"
-CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
+# At HUBSPOT_API_VERSION (format(version=…) once settings are set up), as the app sends them.
+SEARCH_PATH = "/crm/objects/{version}/contacts/search"
+PROPERTY_PATH = "/crm/properties/{version}/meetings/hs_meeting_outcome"
+CREATE_PATH = "/scheduler/{version}/meetings/calendar"
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,12 @@ class Tally:
 
 
 def representative_calls(user_id: int, owner_id: str) -> list[Call]:
+    from django.conf import settings
+
     from hubspot_api.client import SEARCH_PROPERTIES
     from meetings.core.payload import MeetingInput, Reminder, build_meeting_request
+
+    version = settings.HUBSPOT_API_VERSION
 
     start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=7)
     meeting = build_meeting_request(MeetingInput(
@@ -67,11 +72,11 @@ def representative_calls(user_id: int, owner_id: str) -> list[Call]:
         body="Agenda: Einführung, Preise, nächste Schritte", reminders=(Reminder(1, "DAYS"),),
     ), owner_id=owner_id)
     return [
-        Call("search", "POST", SEARCH_PATH,
+        Call("search", "POST", SEARCH_PATH.format(version=version),
              {"json": {"query": "müller", "limit": 10, "properties": list(SEARCH_PROPERTIES["contacts"])}}),
-        Call("get", "GET", PROPERTY_PATH),
-        Call("create", "POST", CREATE_PATH, {"params": {"organizerUserId": str(user_id)}, "json": meeting},
-             creates=True),
+        Call("get", "GET", PROPERTY_PATH.format(version=version)),
+        Call("create", "POST", CREATE_PATH.format(version=version),
+             {"params": {"organizerUserId": str(user_id)}, "json": meeting}, creates=True),
     ]
 
 

@@ -10,6 +10,7 @@ names what is missing.
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from django.core.checks.security.base import (
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from config.mail import mailers_from_url
+from hubspot_api import versions as hubspot_versions
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,32 +51,61 @@ def _required_in_production(name: str, dev_default):
 
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"
+# A key that passes the length rule can still be guessable: one character or a short run repeated, or a
+# handful of characters. Estimated from the key itself: the bits its own character counts carry (Shannon),
+# which a random key of the lengths asked for here exceeds by far (token_urlsafe(32): ~190; 32 hex digits: ~115).
+SECRET_MIN_BITS = 96
+SECRET_MIN_DISTINCT = 8
+
+
+def _low_in_entropy(key: str) -> bool:
+    """Repeats itself (41 × "a", "ab" × 30, "abcdefgh" × 5, nearly), or holds too few different characters or bits."""
+    repeats = any(sum(a == b for a, b in zip(key, key[period:], strict=False)) >= 0.8 * (len(key) - period)
+                  for period in range(1, len(key) // 2 + 1))
+    counts = [key.count(char) for char in set(key)]
+    bits = -sum(count * math.log2(count / len(key)) for count in counts) if key else 0.0
+    return repeats or len(counts) < SECRET_MIN_DISTINCT or bits < SECRET_MIN_BITS
 
 
 def _secret_key() -> str:
-    """DJANGO_SECRET_KEY, refused in production when Django's own deploy check would call it weak."""
+    """DJANGO_SECRET_KEY, refused in production when Django's own deploy check would call it weak, or it repeats."""
     key = _required_in_production("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
     weak = (
         len(key) < SECRET_KEY_MIN_LENGTH
         or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
         or key.startswith(SECRET_KEY_INSECURE_PREFIX)
         or key == DEV_SECRET_KEY
+        or _low_in_entropy(key)
     )
     if weak and not DEBUG:
         raise ImproperlyConfigured(
             f"DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG off: use at least {SECRET_KEY_MIN_LENGTH} random "
-            "characters, not the development key (make one with: python -c 'from django.core.management.utils "
-            "import get_random_secret_key; print(get_random_secret_key())')."
+            "characters (not repeated ones), not the development key (make one with: python -c "
+            "'from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())')."
         )
     return key
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in _required_in_production("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-    if host.strip()
-]
+
+
+def _allowed_hosts() -> list[str]:
+    """DJANGO_ALLOWED_HOSTS; in production never a wildcard, which believes any Host header a client sends.
+
+    The Host header makes the sign-in's redirect address and the links in HubSpot; `.example.com` (a domain and
+    its subdomains) stays allowed, as Django defines it.
+    """
+    raw = _required_in_production("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    hosts = [host.strip() for host in raw.split(",") if host.strip()]
+    if not DEBUG and any("*" in host for host in hosts):
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must name the hosts the app answers as when DJANGO_DEBUG is off, not a wildcard "
+            "(e.g. meetings.example.com)."
+        )
+    return hosts
+
+
+ALLOWED_HOSTS = _allowed_hosts()
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -130,6 +163,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "meetings.core.context_processors.meetings_needing_you",
             ],
         },
     },
@@ -289,6 +323,10 @@ if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=False):
 # any other faithful emulator.
 HUBSPOT_API_BASE = env("HUBSPOT_API_BASE", default=SANDBOX_BASE if DEBUG else "https://api.hubapi.com").rstrip("/")
 HUBSPOT_APP_BASE = env("HUBSPOT_APP_BASE", default=SANDBOX_BASE if DEBUG else "https://app.hubspot.com").rstrip("/")
+# HubSpot's dated API version for every call (hubspot_api/versions.py); anything else stops the start.
+HUBSPOT_API_VERSION = env("HUBSPOT_API_VERSION", default=hubspot_versions.DEFAULT).strip()
+if (_refusal := hubspot_versions.refusal(HUBSPOT_API_VERSION)) is not None:
+    raise ImproperlyConfigured(_refusal)
 HUBSPOT_CLIENT_ID = _required_in_production("HUBSPOT_CLIENT_ID", "sandbox-demo-client-id")
 HUBSPOT_CLIENT_SECRET = _required_in_production("HUBSPOT_CLIENT_SECRET", "sandbox-demo-client-secret")
 # HubSpot tokens are encrypted in the database (hubspot_login.fields.SealedTextField) with these
@@ -342,6 +380,12 @@ def _audit_chain_keys() -> list[str]:
             )
     if DEV_AUDIT_CHAIN_KEY in keys and not DEBUG:
         raise ImproperlyConfigured("AUDIT_CHAIN_KEY must not contain the development key when DJANGO_DEBUG is off.")
+    for position, key in enumerate(keys, start=1):
+        if not DEBUG and _low_in_entropy(key):
+            raise ImproperlyConfigured(
+                f"AUDIT_CHAIN_KEY: key {position} is too weak for DJANGO_DEBUG off: repeated or too few different "
+                "characters (make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+            )
     return keys
 
 
@@ -387,6 +431,11 @@ HISTORY_SUMMARY_SECONDS = env.int("HISTORY_SUMMARY_SECONDS", default=60)
 # How often the worker verifies the audit chain, and redacts bodies older than the admin's retention.
 AUDIT_VERIFY_INTERVAL_SECONDS = env.int("AUDIT_VERIFY_INTERVAL_SECONDS", default=24 * 3600)
 AUDIT_RETENTION_INTERVAL_SECONDS = env.int("AUDIT_RETENTION_INTERVAL_SECONDS", default=24 * 3600)
+# Where each verification that holds also writes the chain's end ("time seq:link"), beyond the log: a file the
+# database's users cannot write (another host's mount, an append-only file), and addresses mailed through
+# EMAIL_URL (below). `verify_audit` checks the chain against the file's last line. docs/audit.md, "Anchors".
+AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", default="")
+AUDIT_ANCHOR_EMAILS = env.list("AUDIT_ANCHOR_EMAILS", default=[])
 # Exports: up to this many rows stream straight from the request; more are written by the worker, with a
 # progress page. The files lie in EXPORT_DIR (private: not static, not media) and are deleted after
 # EXPORT_KEEP_SECONDS, by a periodic task that runs every EXPORT_CLEANUP_INTERVAL_SECONDS.
@@ -397,6 +446,27 @@ EXPORT_CLEANUP_INTERVAL_SECONDS = env.int("EXPORT_CLEANUP_INTERVAL_SECONDS", def
 # A running export whose worker has shown no sign of life (it does after every batch) for this long was left by
 # a worker that died: it ends failed, saying so, and the admin starts it again.
 EXPORT_ABANDONED_SECONDS = env.int("EXPORT_ABANDONED_SECONDS", default=120)
+# A task row still "running" this long after it started was left by a worker that was killed: it is marked
+# failed. Finished task rows are kept TASK_RESULTS_KEEP_DAYS. Both are looked at every TASK_UPKEEP_INTERVAL_SECONDS.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=3600)
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
+TASK_UPKEEP_INTERVAL_SECONDS = env.int("TASK_UPKEEP_INTERVAL_SECONDS", default=600)
+
+# --- Email: the rep is told when a meeting ends "not created" or failed after they left its page --------------
+# EMAIL_URL in django-environ's form: smtp://user:password@host:587 (smtp+tls://, smtps://), consolemail://,
+# filemail:///path/to/dir. Development prints emails to the console; production sends none until it is set
+# (and then defines no mailer at all: Django's deploy check refuses a development-only one).
+EMAIL_URL = env("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if EMAIL_URL:
+    MAILERS = mailers_from_url(EMAIL_URL)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Meeting Booker <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails start here: the address reps open the app at.
+APP_BASE_URL = env("APP_BASE_URL",
+                   default="http://localhost:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}").rstrip("/")
+# An outcome still unseen this long after it settled is emailed (the rep's open page shows it within seconds).
+NOTICE_EMAIL_AFTER_SECONDS = env.int("NOTICE_EMAIL_AFTER_SECONDS", default=20)
+NOTICE_EMAIL_RETRY_SECONDS = env.int("NOTICE_EMAIL_RETRY_SECONDS", default=600)
 
 # Strict Content Security Policy: scripts and styles from our own origin only.
 SECURE_CSP = {

@@ -15,8 +15,14 @@ os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "U0T-jvqkI6tqTtu9mWeQgcvdVeXwjAJ8
 os.environ.setdefault("AUDIT_CHAIN_KEY", "test-audit-chain-key-for-the-test-suite-only")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
+from config.mail import mailers_from_url  # noqa: E402
 from config.settings import *  # noqa: E402,F403
-from config.settings import STORAGES  # noqa: E402
+from config.settings import EMAIL_URL, STORAGES  # noqa: E402
+
+if not EMAIL_URL:
+    # Emails are sent (Django's test runner collects them in `mail.outbox`); production sends none until set.
+    EMAIL_URL = "consolemail://"
+    MAILERS = mailers_from_url(EMAIL_URL)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No collectstatic before tests: serve files straight from static/.

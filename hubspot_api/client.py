@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import requests
 from django.conf import settings
 
+from hubspot_api import versions
 from hubspot_api.budget import PortalBudget
 from hubspot_api.errors import (
     HubSpotAuthRequired,
@@ -249,6 +250,7 @@ class HubSpotClient:
         rate_budget: PortalBudget | None = None,
         patient: bool = True,
         base_url: str | None = None,
+        api_version: str | None = None,
         retry_budget_seconds: float | None = None,
         max_attempts: int = 4,
         sleep: Callable[[float], None] = time.sleep,
@@ -257,6 +259,8 @@ class HubSpotClient:
         self.rate_budget = rate_budget
         self.patient = patient  # wait for a slot in the rate window; impatient callers (pickers) fail at once
         self.base_url = (base_url or settings.HUBSPOT_API_BASE).rstrip("/")
+        # Every path below carries it (hubspot_api/versions.py); only the file upload keeps its own.
+        self.version = api_version or versions.current()
         self.retry_budget_seconds = (
             settings.HUBSPOT_RETRY_BUDGET_SECONDS if retry_budget_seconds is None else retry_budget_seconds
         )
@@ -297,7 +301,7 @@ class HubSpotClient:
 
     # --- endpoints ------------------------------------------------------------------------
 
-    # Contract: crm-owners-2026-03.json → GET /crm/owners/2026-03
+    # Contract: crm-owners-{version}.json → GET /crm/owners/{version}
     def list_owners(self, *, email: str | None = None) -> list[Owner]:
         """Every active owner of the portal (follows `paging.next.after`)."""
         owners: list[Owner] = []
@@ -305,61 +309,61 @@ class HubSpotClient:
         if email:
             params["email"] = email
         while True:
-            body = self.request("GET", "/crm/owners/2026-03", params=params).body or {}
+            body = self.request("GET", f"/crm/owners/{self.version}", params=params).body or {}
             owners.extend(Owner.from_api(item) for item in body.get("results", []))
             after = ((body.get("paging") or {}).get("next") or {}).get("after")
             if not after:
                 return owners
             params["after"] = after
 
-    # Contract: crm-owners-2026-03.json → GET /crm/owners/2026-03/{ownerId}?idProperty=userId
+    # Contract: crm-owners-{version}.json → GET /crm/owners/{version}/{ownerId}?idProperty=userId
     def owner_for_user(self, user_id: int) -> Owner | None:
         try:
-            body = self.request("GET", f"/crm/owners/2026-03/{user_id}", params={"idProperty": "userId"}).body
+            body = self.request("GET", f"/crm/owners/{self.version}/{user_id}", params={"idProperty": "userId"}).body
         except HubSpotRefused as error:
             if error.status == 404:
                 return None
             raise
         return Owner.from_api(body)
 
-    # Contract: crm-{contacts,companies,deals,tickets}-2026-03.json → POST …/search
+    # Contract: crm-{contacts,companies,deals,tickets}-{version}.json → POST …/search
     def search(self, kind: str, query: str, *, limit: int = 10) -> list[SearchHit]:
         body = self.request(
-            "POST", f"/crm/objects/2026-03/{kind}/search",
+            "POST", f"/crm/objects/{self.version}/{kind}/search",
             json={"query": query, "limit": limit, "properties": list(SEARCH_PROPERTIES[kind])},
         ).body or {}
         return [SearchHit.from_api(kind, item) for item in body.get("results", [])]
 
-    # Contract: crm-{kind}-2026-03.json → POST /crm/objects/2026-03/{kind}/batch/read
+    # Contract: crm-{kind}-{version}.json → POST /crm/objects/{version}/{kind}/batch/read
     def read_records(self, kind: str, ids: list[str]) -> list[SearchHit]:
         """The records of `kind` with these ids that exist for this token (ids not found are left out)."""
         body = self.request(
-            "POST", f"/crm/objects/2026-03/{kind}/batch/read",
+            "POST", f"/crm/objects/{self.version}/{kind}/batch/read",
             json={"inputs": [{"id": i} for i in ids[:100]], "properties": list(SEARCH_PROPERTIES[kind]),
                   "propertiesWithHistory": []},
         ).body or {}
         return [SearchHit.from_api(kind, item) for item in body.get("results", [])]
 
-    # Contract: crm-properties-2026-03.json → GET /crm/properties/2026-03/meetings/{propertyName}
+    # Contract: crm-properties-{version}.json → GET /crm/properties/{version}/meetings/{propertyName}
     def meeting_property_options(self, name: str) -> list[PropertyOption]:
         """Visible options in display order (hidden ones dropped; displayOrder -1 sorts last)."""
-        body = self.request("GET", f"/crm/properties/2026-03/meetings/{name}").body or {}
+        body = self.request("GET", f"/crm/properties/{self.version}/meetings/{name}").body or {}
         options = [o for o in body.get("options", []) if not o.get("hidden")]
         options.sort(key=lambda o: (o.get("displayOrder", 0) < 0, o.get("displayOrder", 0)))
         return [PropertyOption(value=str(o["value"]), label=str(o.get("label") or o["value"])) for o in options]
 
-    # Contract: crm-associations-schema-2026-03.json → GET /crm/associations/2026-03/{from}/{to}/labels
+    # Contract: crm-associations-schema-{version}.json → GET /crm/associations/{version}/{from}/{to}/labels
     def association_labels(self, kind: str) -> list[AssociationLabel]:
-        body = self.request("GET", f"/crm/associations/2026-03/meetings/{kind}/labels").body or {}
+        body = self.request("GET", f"/crm/associations/{self.version}/meetings/{kind}/labels").body or {}
         return [
             AssociationLabel(category=item["category"], type_id=int(item["typeId"]), label=item.get("label"))
             for item in body.get("results", [])
         ]
 
-    # Contract: files-2026-03.json → POST /files/2026-03/files (multipart)
+    # Contract: files-2026-03.json → POST /files/2026-03/files (multipart); 2026-09 has no upload (versions.py)
     def upload_file(self, *, name: str, content: bytes, content_type: str) -> str:
         body = self.request(
-            "POST", "/files/2026-03/files",
+            "POST", f"/files/{versions.FILES_UPLOAD_VERSION}/files",
             files={"file": (name, content, content_type or "application/octet-stream")},
             data={
                 "fileName": name,
@@ -370,21 +374,21 @@ class HubSpotClient:
         ).body
         return str(body["id"])
 
-    # Contract: scheduler-meetings-2026-03.json → POST /scheduler/2026-03/meetings/calendar
+    # Contract: scheduler-meetings-{version}.json → POST /scheduler/{version}/meetings/calendar
     def create_meeting(self, *, organizer_user_id: int, payload: dict) -> Answer:
         return self.request(
-            "POST", "/scheduler/2026-03/meetings/calendar",
+            "POST", f"/scheduler/{self.version}/meetings/calendar",
             params={"organizerUserId": str(organizer_user_id)}, json=payload, creates=True,
         )
 
-    # Contract: crm-meetings-2026-03.json → POST /crm/objects/2026-03/meetings/search
+    # Contract: crm-meetings-{version}.json → POST /crm/objects/{version}/meetings/search
     def search_meetings(self, *, owner_id: str, start: str) -> list[dict]:
         """The owner's meetings that start at `start` (ISO), as far as HubSpot's lagging search knows yet.
 
         Errors propagate: "the search failed" must never be read as "there is no such meeting".
         """
         body = self.request(
-            "POST", "/crm/objects/2026-03/meetings/search",
+            "POST", f"/crm/objects/{self.version}/meetings/search",
             json={
                 "filterGroups": [{"filters": [
                     {"propertyName": "hubspot_owner_id", "operator": "EQ", "value": owner_id},
@@ -397,7 +401,7 @@ class HubSpotClient:
         ).body or {}
         return list(body.get("results") or [])
 
-    # Contract: crm-meetings-2026-03.json → POST /crm/objects/2026-03/meetings/search
+    # Contract: crm-meetings-{version}.json → POST /crm/objects/{version}/meetings/search
     def search_meetings_overlapping(self, *, owner_ids: Sequence[str], start: datetime, end: datetime,
                                     max_pages: int = 5) -> list[BusyMeeting]:
         """The meetings of any of `owner_ids` that begin before `end` and end after `start`, earliest first.
@@ -419,7 +423,7 @@ class HubSpotClient:
         }
         found: list[BusyMeeting] = []
         for _page in range(max_pages):
-            body = self.request("POST", "/crm/objects/2026-03/meetings/search", json=query).body or {}
+            body = self.request("POST", f"/crm/objects/{self.version}/meetings/search", json=query).body or {}
             found.extend(m for m in map(BusyMeeting.from_api, body.get("results") or []) if m is not None)
             after = ((body.get("paging") or {}).get("next") or {}).get("after")
             if not after:
@@ -427,8 +431,8 @@ class HubSpotClient:
             query = {**query, "after": str(after)}
         return found
 
-    # Contract: crm-meetings-2026-03.json → GET /crm/objects/2026-03/meetings/{meetingId}
-    # Contract: crm-{contacts,companies,deals,tickets}-2026-03.json → GET /crm/objects/2026-03/{kind}/{id}
+    # Contract: crm-meetings-{version}.json → GET /crm/objects/{version}/meetings/{meetingId}
+    # Contract: crm-{contacts,companies,deals,tickets}-{version}.json → GET /crm/objects/{version}/{kind}/{id}
     def meetings_associated_with(self, kind: str, record_id: str) -> list[str]:
         """The ids of the meetings associated with one record, newest last.
 
@@ -436,17 +440,17 @@ class HubSpotClient:
         where its search finds it only seconds, sometimes minutes, later.
         """
         body = self.request(
-            "GET", f"/crm/objects/2026-03/{'0-3' if kind == 'deals' else kind}/{record_id}",
+            "GET", f"/crm/objects/{self.version}/{'0-3' if kind == 'deals' else kind}/{record_id}",
             params={"associations": "meetings", "properties": "hs_object_id"},
         ).body or {}
         found = ((body.get("associations") or {}).get("meetings") or {}).get("results") or []
         return sorted({str(item["id"]) for item in found if item.get("id")}, key=lambda i: (len(i), i))
 
-    # Contract: crm-meetings-2026-03.json → POST /crm/objects/2026-03/meetings/batch/read
+    # Contract: crm-meetings-{version}.json → POST /crm/objects/{version}/meetings/batch/read
     def read_meetings(self, ids: Sequence[str]) -> list[dict]:
         """The meetings with these ids (at most 100), as stored now: what reconciliation compares."""
         body = self.request(
-            "POST", "/crm/objects/2026-03/meetings/batch/read",
+            "POST", f"/crm/objects/{self.version}/meetings/batch/read",
             json={"inputs": [{"id": i} for i in list(ids)[:100]], "properties": list(MEETING_MATCH_PROPERTIES),
                   "propertiesWithHistory": []},
         ).body or {}
@@ -455,7 +459,7 @@ class HubSpotClient:
     def meeting_associations(self, meeting_id: str) -> set[tuple[str, str]]:
         """The (kind, record id) pairs a meeting is associated with."""
         body = self.request(
-            "GET", f"/crm/objects/2026-03/meetings/{meeting_id}",
+            "GET", f"/crm/objects/{self.version}/meetings/{meeting_id}",
             params={"associations": ",".join(OBJECT_KINDS), "properties": "hs_meeting_title"},
         ).body or {}
         return {

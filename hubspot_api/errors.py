@@ -8,6 +8,7 @@ request may have been processed, so it must not be resent blindly.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,9 +74,33 @@ def is_unavailable_status(status: int | None) -> bool:
     return status is not None and (status == 429 or status >= 500)
 
 
+# HubSpot's answer to property values a portal admin's rule refuses (enforced on API writes from 2026-09): the
+# broken rules as JSON inside `message`, `[{"isValid": false, "message", "error", "name"}]`, with no `errors[]`
+# (changelog "Property Validations Rules will be enforced for APIs and Integrations").
+PROPERTY_VALUES_NOT_VALID = "Property values were not valid: "
+
+
+def _property_value_errors(message: Any) -> tuple[FieldError, ...]:
+    if not isinstance(message, str) or not message.startswith(PROPERTY_VALUES_NOT_VALID):
+        return ()
+    try:
+        items = json.loads(message[len(PROPERTY_VALUES_NOT_VALID):])
+    except ValueError:
+        return ()
+    return tuple(
+        FieldError(message=str(item.get("message") or ""), code=str(item.get("error") or ""),
+                   location=f"properties.{item['name']}", property_names=(str(item["name"]),))
+        for item in (items if isinstance(items, list) else ())
+        if isinstance(item, dict) and isinstance(item.get("name"), str) and item.get("isValid") is not True
+    )
+
+
 def field_errors(body: Any) -> tuple[FieldError, ...]:
-    """HubSpot's `errors[]` (every field of it may be missing) as FieldErrors."""
+    """HubSpot's `errors[]` (every field of it may be missing) as FieldErrors; without it, the properties
+    its message names as not valid."""
     items = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(items, list) and isinstance(body, dict):
+        return _property_value_errors(body.get("message"))
     parsed = []
     for item in items if isinstance(items, list) else ():
         if not isinstance(item, dict):

@@ -1,6 +1,7 @@
-"""HubSpot's 2026-03 OAuth token endpoints: refresh, introspect, revoke.
+"""HubSpot's dated OAuth token endpoints (HUBSPOT_API_VERSION): refresh, introspect, revoke.
 
-Contract: hubspot_sandbox/specs/oauth-2026-03.json. These endpoints take the client
+Contract: hubspot_sandbox/specs/oauth-{version}.json (2026-09 and 2026-03 describe the same three
+operations and form bodies). These endpoints take the client
 credentials in a form body and answer errors in RFC 6749 shape
 (`{"error", "error_description", "status", "message"}`), not the REST error body.
 The authorization-code exchange itself is done by allauth (hubspot_login).
@@ -15,14 +16,25 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
+from hubspot_api import versions
 from hubspot_api.errors import HubSpotAuthRequired, HubSpotUnavailable, is_unavailable_status
 from hubspot_api.http import hubspot_session, timeouts
 
 logger = logging.getLogger("hubspot_api")
 
-TOKEN_PATH = "/oauth/2026-03/token"
-INTROSPECT_PATH = "/oauth/2026-03/token/introspect"
-REVOKE_PATH = "/oauth/2026-03/token/revoke"
+
+
+def token_path() -> str:
+    """The code exchange (allauth, hubspot_login) and the refresh post here."""
+    return f"/oauth/{versions.current()}/token"
+
+
+def introspect_path() -> str:
+    return f"{token_path()}/introspect"
+
+
+def revoke_path() -> str:
+    return f"{token_path()}/revoke"
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,7 @@ def _unavailable(response: requests.Response, body: dict | None) -> bool:
 
 
 def refresh(refresh_token: str) -> TokenGrant:
-    response = _post_form(TOKEN_PATH, {"grant_type": "refresh_token", "refresh_token": refresh_token})
+    response = _post_form(token_path(), {"grant_type": "refresh_token", "refresh_token": refresh_token})
     body = _json(response)
     if _unavailable(response, body):
         raise HubSpotUnavailable(message="HubSpot could not refresh the token.", status=response.status_code)
@@ -92,7 +104,7 @@ def refresh(refresh_token: str) -> TokenGrant:
 def introspect(token: str, *, hint: str = "access_token") -> dict:
     """Token metadata (`user_id`, `user`, `hub_id`, `hub_domain`, `scopes`, …), token removed."""
     # The spec names the field `token`; HubSpot's guide names it after the hint. Send both.
-    response = _post_form(INTROSPECT_PATH, {"token": token, "token_type_hint": hint, hint: token})
+    response = _post_form(introspect_path(), {"token": token, "token_type_hint": hint, hint: token})
     body = _json(response)
     if _unavailable(response, body):
         raise HubSpotUnavailable(message="HubSpot could not introspect the token.", status=response.status_code)
@@ -107,7 +119,7 @@ def introspect(token: str, *, hint: str = "access_token") -> dict:
 
 def revoke(refresh_token: str) -> bool:
     """True when HubSpot confirmed the revocation (the spec defines no success body: any 2xx counts)."""
-    response = _post_form(REVOKE_PATH, {"token": refresh_token, "token_type_hint": "refresh_token"})
+    response = _post_form(revoke_path(), {"token": refresh_token, "token_type_hint": "refresh_token"})
     if response.status_code >= 300:
         logger.warning("HubSpot refused to revoke a refresh token: status %s", response.status_code)
         return False

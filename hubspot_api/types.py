@@ -10,6 +10,20 @@ from datetime import UTC, datetime
 # 220 is call→ticket, a common mix-up: meeting→ticket is 226.
 ASSOCIATION_TYPE_IDS = {"contacts": 200, "companies": 188, "deals": 212, "tickets": 226}
 OBJECT_KINDS = tuple(ASSOCIATION_TYPE_IDS)
+# Control characters (NUL, escape, …) in what HubSpot sends: PostgreSQL refuses NUL in text and JSON, and none of
+# them means anything in a name. Line breaks and tabs become spaces; the rest goes.
+_CONTROLS = {code: None for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]} | {0x09: " ", 0x0A: " ", 0x0D: " "}
+
+
+def plain_text(value):
+    """A name or label from HubSpot without control characters; anything that is not text unchanged."""
+    return value.translate(_CONTROLS) if isinstance(value, str) else value
+
+
+def _plain_fields(instance, *names: str) -> None:
+    """Clean these fields of a frozen dataclass, however it was built (the client builds some from HubSpot's JSON)."""
+    for name in names:
+        object.__setattr__(instance, name, plain_text(getattr(instance, name)))
 
 
 @dataclass(frozen=True)
@@ -20,6 +34,9 @@ class Owner:
     last_name: str
     user_id: int | None
     archived: bool = False
+
+    def __post_init__(self) -> None:
+        _plain_fields(self, "email", "first_name", "last_name")
 
     @property
     def name(self) -> str:
@@ -42,12 +59,18 @@ class PropertyOption:
     value: str
     label: str
 
+    def __post_init__(self) -> None:
+        _plain_fields(self, "label")
+
 
 @dataclass(frozen=True)
 class AssociationLabel:
     category: str
     type_id: int
     label: str | None
+
+    def __post_init__(self) -> None:
+        _plain_fields(self, "label")
 
 
 @dataclass(frozen=True)
@@ -58,6 +81,10 @@ class SearchHit:
     id: str
     label: str
     facts: tuple[tuple[str, str], ...] = ()  # (property, value) pairs, as HubSpot sent them
+
+    def __post_init__(self) -> None:
+        _plain_fields(self, "label")
+        object.__setattr__(self, "facts", tuple((name, plain_text(value)) for name, value in self.facts))
 
     def fact(self, name: str) -> str:
         return dict(self.facts).get(name, "")
@@ -89,6 +116,9 @@ class BusyMeeting:
     start: datetime
     end: datetime
     outcome: str = ""
+
+    def __post_init__(self) -> None:
+        _plain_fields(self, "title")
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
         """True when it shares time with [start, end): one ending as the other begins does not."""

@@ -1,1 +1,1 @@
-"""Sign in with HubSpot: allauth's HubSpot provider, subclassed for the 2026-03 OAuth endpoints."""
+"""Sign in with HubSpot: allauth's HubSpot provider, subclassed for the dated OAuth endpoints (HUBSPOT_API_VERSION)."""

@@ -31,6 +31,8 @@ class HubSpotConnection(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     scopes = models.JSONField(_("granted scopes"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True,
+                                help_text=_("The language the rep last booked in: emails to them speak it."))
     # Tokens are credentials: encrypted in the database, never logged, rendered or copied into audit records.
     access_token = SealedTextField(blank=True, editable=False)
     refresh_token = SealedTextField(blank=True, editable=False)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from hubspot_api import oauth
 from hubspot_api.client import HubSpotClient, StaticToken
 from hubspot_api.errors import HubSpotError
-from hubspot_api.types import Owner
+from hubspot_api.types import Owner, plain_text
 from hubspot_login.models import HubSpotConnection
 
 logger = logging.getLogger("hubspot_login")
@@ -72,7 +72,7 @@ def hubspot_connection_update(*, user, token, identity: dict) -> ConnectionUpdat
         user=user,
         defaults={
             "hub_id": hub_id,
-            "hub_domain": identity.get("hub_domain") or "",
+            "hub_domain": plain_text(identity.get("hub_domain") or ""),  # PostgreSQL refuses NUL
             "hubspot_user_id": user_id,
             "owner_id": owner_id,
             "email": email,
@@ -87,6 +87,13 @@ def hubspot_connection_update(*, user, token, identity: dict) -> ConnectionUpdat
         user.first_name, user.last_name = owner.first_name, owner.last_name
         user.save(update_fields=["first_name", "last_name"])
     return ConnectionUpdate(connection=connection, owner_check_failed=owner_check_failed)
+
+
+def hubspot_connection_language_remember(*, connection: HubSpotConnection, language: str) -> None:
+    """Keep the language the rep books in, for what the app tells them later by email (one write when it changes)."""
+    if language and connection.language != language:
+        type(connection).objects.filter(pk=connection.pk).update(language=language)
+        connection.language = language
 
 
 def hubspot_connection_disconnect(*, user) -> bool:

@@ -22,7 +22,7 @@ class HubSpotOAuth2Adapter(HubspotOAuth2Adapter):
     """allauth's adapter hard-codes HubSpot's hosts and the v1 API (switched off 2027-02-16).
 
     This one reads the hosts from settings at call time — so the same code signs in
-    against HubSpot, the sandbox or another emulator — and uses the 2026-03 endpoints.
+    against HubSpot, the sandbox or another emulator — and uses the dated token endpoints of HUBSPOT_API_VERSION.
     """
 
     @property
@@ -31,7 +31,7 @@ class HubSpotOAuth2Adapter(HubspotOAuth2Adapter):
 
     @property
     def access_token_url(self) -> str:
-        return f"{settings.HUBSPOT_API_BASE}{oauth.TOKEN_PATH}"
+        return f"{settings.HUBSPOT_API_BASE}{oauth.token_path()}"
 
     def complete_login(self, request: HttpRequest, app, token, **kwargs):
         # Introspection POSTs the token in a form body, keeping it out of URLs and logs.

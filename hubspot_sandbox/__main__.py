@@ -23,10 +23,11 @@ def seconds(text: str) -> float:
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m hubspot_sandbox",
-        description="A local HubSpot: OAuth consent and tokens, owners, CRM search, meeting properties and labels, "
-        "files and the scheduler's create-meeting endpoint, with HubSpot's errors, scopes and rate limits. "
-        "New meetings reach search after a lag. Demo data is loaded at start. The control API under /__sandbox__/ "
-        "(reset, faults, latency, config, tokens, request log) is for local use only.",
+        description="A local HubSpot, in API versions 2026-09 and 2026-03: OAuth consent and tokens, owners, "
+        "CRM search, meeting properties and labels, files and the scheduler's create-meeting endpoint, with "
+        "HubSpot's errors, scopes and rate limits. New meetings reach search after a lag. Demo data is loaded at "
+        "start. The control API under /__sandbox__/ (reset, faults, latency, property rules, config, tokens, "
+        "request log) is for local use only.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8001, help="port to listen on (default 8001)")

@@ -62,7 +62,7 @@ def _parse_json(request: Request):
         )
 
 
-# --- owners (specs/crm-owners-2026-03.json) --------------------------------------------------
+# --- owners (specs/crm-owners-<version>.json) --------------------------------------------------
 
 
 def owners(state: State, request: Request, portal: Portal, grant: Grant) -> Response:
@@ -91,7 +91,7 @@ def owner(state: State, request: Request, portal: Portal, grant: Grant, owner_id
     return api_error(404, "OBJECT_NOT_FOUND", f"Owner {owner_id} does not exist")
 
 
-# --- search (specs/crm-{contacts,companies,deals,tickets,meetings}-2026-03.json) --------------
+# --- search (specs/crm-{contacts,companies,deals,tickets,meetings}-<version>.json) --------------
 
 
 def _epoch_ms(value: str) -> float | None:
@@ -151,20 +151,19 @@ def _records(state: State, portal: Portal, kind: str) -> dict[str, dict]:
     return portal.records[kind]
 
 
-# Where each kind's search request is described (the deals spec names deals by type id).
-SEARCH_SPEC_PATHS = {kind: f"/crm/objects/2026-03/{'0-3' if kind == 'deals' else kind}/search" for kind in SEARCHABLE}
 SORT_OBJECT = {"type": "object", "required": ["propertyName"], "properties": {
     "propertyName": {"type": "string"}, "direction": {"type": "string", "enum": ["ASCENDING", "DESCENDING"]}}}
 
 
 @cache
-def _search_schema(kind: str) -> dict:
+def _search_schema(spec_file: str, template: str) -> dict:
     """The spec's PublicObjectSearchRequest, loosened where HubSpot's docs differ from it (API notes §5).
 
     Every key is optional (the docs call an empty body a valid search), and a sort may be the docs'
     `{"propertyName", "direction"}` object as well as the spec's string.
     """
-    schema = copy.deepcopy(contract.request_schema(contract.operation("POST", SEARCH_SPEC_PATHS[kind])))
+    op = contract.Operation(spec_file, template, "post", contract.specs()[spec_file]["paths"][template]["post"])
+    schema = copy.deepcopy(contract.request_schema(op))
     schema.pop("required", None)
     schema["properties"]["sorts"]["items"] = {"anyOf": [{"type": "string"}, SORT_OBJECT]}
     return schema
@@ -179,11 +178,11 @@ def _offset(after: str) -> int | None:
     return int(digits) if len(digits) <= 6 else 10**6
 
 
-def _search_errors(kind: str, body) -> list[dict]:
+def _search_errors(op: contract.Operation, body) -> list[dict]:
     """What makes a search body invalid: first its shape against the spec, then HubSpot's documented limits."""
     if not isinstance(body, dict):
         return [field_error("The body must be a JSON object.", code="INVALID_TYPE", location="body")]
-    shape = contract.schema_errors(_search_schema(kind), body)
+    shape = contract.schema_errors(_search_schema(op.spec_file, op.template), body)
     if shape:
         return [field_error(e.message, code=e.code, location=e.location or "body") for e in shape]
     groups = body.get("filterGroups") or []
@@ -213,7 +212,7 @@ def search(state: State, request: Request, portal: Portal, grant: Grant, kind: s
         return error
     if not request.get_data():  # no body at all is an empty search; a JSON `null` is not an object
         body = {}
-    errors = _search_errors(kind, body)
+    errors = _search_errors(request.spec_operation, body)
     if errors:
         return validation_error(errors, "Invalid input: the search request is not valid. "
                                 + "; ".join(e["message"] for e in errors))
@@ -336,7 +335,7 @@ def account_details(state: State, request: Request, portal: Portal, grant: Grant
     })
 
 
-# --- files (specs/files-2026-03.json) -------------------------------------------------------
+# --- files (specs/files-2026-03.json; 2026-09 has no upload) -------------------------------------------------------
 
 
 def upload_file(state: State, request: Request, portal: Portal, grant: Grant) -> Response:
@@ -371,10 +370,10 @@ def upload_file(state: State, request: Request, portal: Portal, grant: Grant) ->
     }
     with state.lock:
         state.files[portal.hub_id][file_id] = stored
-    return json_response(stored, 201, {"Location": f"{request.host_url.rstrip('/')}/files/2026-03/files/{file_id}"})
+    return json_response(stored, 201, {"Location": f"{request.host_url.rstrip('/')}{request.path}/{file_id}"})
 
 
-# --- scheduler (specs/scheduler-meetings-2026-03.json) ---------------------------------------
+# --- scheduler (specs/scheduler-meetings-<version>.json) ---------------------------------------
 
 
 def _is_iso_with_offset(value) -> bool:
@@ -391,8 +390,7 @@ def create_meeting(state: State, request: Request, portal: Portal, grant: Grant)
     body, error = _parse_json(request)
     if error:
         return error
-    op = contract.operation("POST", "/scheduler/2026-03/meetings/calendar")
-    schema = contract.request_schema(op)
+    schema = contract.request_schema(request.spec_operation)
     errors = [
         field_error(e.message, code=e.code, location=e.location, property_name=e.location.rsplit(".", 1)[-1]
                     if e.location.startswith("properties.") else None)
@@ -412,10 +410,40 @@ def create_meeting(state: State, request: Request, portal: Portal, grant: Grant)
                 [{"isValid": False, "message": f'Property "{n}" does not exist', "error": "PROPERTY_DOESNT_EXIST",
                   "name": n} for n in unknown]),
         )
+    broken = _broken_property_rules(state, request, properties)
+    if broken:
+        return _property_values_not_valid(broken)
     errors = _business_errors(state, request, portal, body)
     if errors:
         return validation_error(errors)
     return json_response(_store_meeting(state, portal, body))
+
+
+# The first version that enforces the portal admin's property rules on API writes ("CRM API write
+# validation enforcement"); 2026-03 writes pass them by, as they did before.
+RULES_ENFORCED_FROM = "2026-09"
+
+
+def _broken_property_rules(state: State, request: Request, properties: dict) -> list[dict]:
+    if (contract.version_of(request.path) or "") < RULES_ENFORCED_FROM:
+        return []
+    with state.lock:
+        rules = list(state.property_rules)
+    return [
+        rule for rule in rules
+        if all(str(properties.get(name, "")) == str(value) for name, value in rule["when"].items())
+        and properties.get(rule["property"]) in (None, "", [])
+    ]
+
+
+def _property_values_not_valid(broken: list[dict]) -> Response:
+    """HubSpot's answer to values an admin's rule refuses: the rules broken as JSON inside `message`, no `errors`.
+
+    The shape of HubSpot's changelog ("Property Validations Rules will be enforced for APIs and Integrations").
+    """
+    found = [{"isValid": False, "message": rule["message"], "error": rule["error"], "name": rule["property"]}
+             for rule in broken]
+    return api_error(400, "VALIDATION_ERROR", "Property values were not valid: " + json.dumps(found))
 
 
 def _business_errors(state: State, request: Request, portal: Portal, body: dict) -> list[dict]:
@@ -553,7 +581,7 @@ def _crm_datetime(value: str) -> str:
     return parsed.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-# --- read-back (specs/crm-meetings-2026-03.json) ---------------------------------------------
+# --- read-back (specs/crm-meetings-<version>.json) ---------------------------------------------
 
 
 def get_meeting(state: State, request: Request, portal: Portal, grant: Grant, meeting_id: str) -> Response:

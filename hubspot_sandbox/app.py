@@ -42,23 +42,26 @@ LEGACY_ROUTES = [
     ("/crm/v3/objects/meetings/<meeting_id>", ["GET"], "get_meeting", "api"),
     ("/crm/v3/properties/meetings/<name>", ["GET"], "meeting_property", "api"),
 ]
-VERSIONS = {"2026-03", "v3"}
+# HubSpot's supported dated versions, each served from its own specs (specs/*-<version>.json), and the legacy v3.
+DATED_VERSIONS = ("2026-09", "2026-03")
+VERSIONS = {*DATED_VERSIONS, "v3"}
 
 
 def _canonical(path: str, version: str) -> str:
-    """The spec's path for a call made on a legacy (/v3/) or aliased (deals, 0-47) path."""
+    """The spec's path for a call made on a legacy (/v3/) or aliased (deals, 0-47) path of `version`.
+
+    Legacy v3 calls are read as 2026-03, the version that still lists them.
+    """
     if version == "v3":
         for old, new in (("/crm/v3/owners", "/crm/owners/2026-03"), ("/crm/v3/objects/", "/crm/objects/2026-03/"),
                          ("/crm/v3/properties/", "/crm/properties/2026-03/")):
             path = path.replace(old, new, 1)
-    canonical = path.replace(f"/{version}/", "/2026-03/", 1)
-    for alias, name in (("/objects/2026-03/deals/", "/objects/2026-03/0-3/"),
-                        ("/objects/2026-03/0-47/", "/objects/2026-03/meetings/"),
-                        ("/objects/2026-03/0-1/", "/objects/2026-03/contacts/"),
-                        ("/objects/2026-03/0-2/", "/objects/2026-03/companies/"),
-                        ("/objects/2026-03/0-5/", "/objects/2026-03/tickets/")):
-        canonical = canonical.replace(alias, name)
-    return canonical
+        return _canonical(path, "2026-03")
+    # 2026-03 names each object type's paths (deals by id, meetings by name); 2026-09 takes any of them.
+    for alias, name in (("deals", "0-3"), ("0-47", "meetings"), ("0-1", "contacts"), ("0-2", "companies"),
+                        ("0-5", "tickets")):
+        path = path.replace(f"/objects/{version}/{alias}/", f"/objects/{version}/{name}/")
+    return path
 
 
 class Sandbox:
@@ -71,11 +74,11 @@ class Sandbox:
             Rule("/oauth/authorize", methods=["GET"], endpoint=("oauth", "authorize")),
             Rule("/oauth/<portal_id>/authorize", methods=["GET"], endpoint=("oauth", "authorize")),
             Rule("/oauth/authorize/decision", methods=["POST"], endpoint=("oauth", "decide")),
-            Rule("/oauth/2026-03/token", methods=["POST"], endpoint=("oauth", "token")),
+            *(Rule(f"/oauth/{version}/token{tail}", methods=["POST"], endpoint=("oauth", name))
+              for version in DATED_VERSIONS
+              for tail, name in (("", "token"), ("/introspect", "introspect"), ("/revoke", "revoke"))),
             Rule("/oauth/v3/token", methods=["POST"], endpoint=("oauth", "token")),
             Rule("/oauth/v1/token", methods=["POST"], endpoint=("oauth", "token")),
-            Rule("/oauth/2026-03/token/introspect", methods=["POST"], endpoint=("oauth", "introspect")),
-            Rule("/oauth/2026-03/token/revoke", methods=["POST"], endpoint=("oauth", "revoke")),
             Rule("/oauth/v1/access-tokens/<token>", methods=["GET"], endpoint=("oauth", "v1_access")),
             Rule("/oauth/v1/refresh-tokens/<token>", methods=["GET", "DELETE"], endpoint=("oauth", "v1_refresh")),
             Rule("/contacts/<hub_id>/record/0-47/<meeting_id>", methods=["GET"], endpoint=("page", "meeting")),
@@ -191,11 +194,14 @@ class Sandbox:
         version = args.pop("version")
         if version not in VERSIONS:
             return api_error(404, "OBJECT_NOT_FOUND", f"Unknown API version {version}")
+        op = contract.operation(request.method, _canonical(request.path, version))
+        if op is None:  # a version without this operation (2026-09 has no file upload): HubSpot has no such route
+            return api_error(404, "OBJECT_NOT_FOUND", f"No operation {request.method} {request.path} in {version}")
+        request.spec_operation = op  # the handlers validate against this version's schema
         grant, problem = self.authenticate(request)
         if problem:
             return problem
-        op = contract.operation(request.method, _canonical(request.path, version))
-        if op is not None and op.scopes and not op.scopes & set(grant.scopes):
+        if op.scopes and not op.scopes & set(grant.scopes):
             return api_error(
                 403, "MISSING_SCOPES",
                 "This app hasn't been granted all required scopes to make this call. Read more about required "

@@ -58,12 +58,32 @@ def _operations() -> list[tuple[re.Pattern, Operation]]:
     return found
 
 
+# 2026-09 describes every CRM object's paths generically (`/crm/objects/2026-09/{objectType}/…`), so each of
+# these files matches; the object type in the path says whose spec (and so whose scopes) applies.
+OBJECT_SPECS = {
+    "contacts": "crm-contacts", "0-1": "crm-contacts", "companies": "crm-companies", "0-2": "crm-companies",
+    "deals": "crm-deals", "0-3": "crm-deals", "tickets": "crm-tickets", "0-5": "crm-tickets",
+    "meetings": "crm-meetings", "0-47": "crm-meetings",
+}
+_OBJECT_PATH = re.compile(r"^/crm/objects/[^/]+/([^/]+)")
+
+
 def operation(method: str, path: str) -> Operation | None:
+    """The spec's operation for a concrete path: a literal template before a templated one."""
     method = method.lower()
-    for pattern, op in _operations():
-        if op.method == method and pattern.match(path):
-            return op
-    return None
+    found = [op for pattern, op in _operations() if op.method == method and pattern.match(path)]
+    if not found:
+        return None
+    fewest = [op for op in found if op.template.count("{") == found[0].template.count("{")]
+    match = _OBJECT_PATH.match(path)
+    owner = OBJECT_SPECS.get(match.group(1)) if match else None
+    return next((op for op in fewest if owner and op.spec_file.startswith(f"{owner}-")), fewest[0])
+
+
+def version_of(path: str) -> str | None:
+    """The dated version a path names (`/crm/objects/2026-09/…` → `2026-09`), if any."""
+    found = re.search(r"/(\d{4}-\d{2})(?:/|$)", path)
+    return found.group(1) if found else None
 
 
 def resolve(node, spec: dict):

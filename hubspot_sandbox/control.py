@@ -49,6 +49,27 @@ def _add_fault(state: State, body: dict, args: dict) -> Response:
     return _ok()
 
 
+def _property_rules(state: State, body: dict, args: dict) -> Response:
+    """Admin-configured rules for meeting properties, replacing any set before (`{"rules": []}` clears them).
+
+    Each rule: `property` must have a value, with the admin's `message` (and `error` code, default REQUIRED),
+    only when every property in `when` has the value given there (a conditionally required property).
+    """
+    rules = body.get("rules")
+    valid = isinstance(rules, list) and all(
+        isinstance(rule, dict) and isinstance(rule.get("property"), str) and isinstance(rule.get("message", ""), str)
+        and isinstance(rule.get("when", {}), dict) for rule in rules
+    )
+    if not valid:
+        return json_response({"error": 'rules must be a list of {"property", "message", "error", "when"}'}, 400)
+    with state.lock:
+        state.property_rules[:] = [
+            {"property": r["property"], "message": r.get("message") or f"{r['property']} is required",
+             "error": r.get("error") or "REQUIRED", "when": dict(r.get("when") or {})} for r in rules
+        ]
+    return _ok()
+
+
 def _latency(state: State, body: dict, args: dict) -> Response:
     state.config.latency_ms = int(body.get("ms", 0))
     return _ok()
@@ -114,6 +135,7 @@ ACTIONS = {
     "health": lambda state, body, args: _ok(),
     "reset": _reset,
     "latency": _latency,
+    "property-rules": _property_rules,
     "config": _configure,
     "tokens": _issue_tokens,
     "expire": _expire_tokens,

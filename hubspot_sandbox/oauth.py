@@ -1,6 +1,6 @@
-"""OAuth as HubSpot runs it: the consent page, the token endpoints (2026-03 and v1), introspection, revocation.
+"""OAuth as HubSpot runs it: the consent page, the token endpoints (2026-09, 2026-03 and v1), introspection, revocation.
 
-Contracts: specs/oauth-2026-03.json, specs/oauth-v1.json. Errors use the OAuth
+Contracts: specs/oauth-2026-09.json, specs/oauth-2026-03.json, specs/oauth-v1.json. Errors use the OAuth
 (RFC 6749) shape, not the REST `category` body — as HubSpot's do.
 """
 

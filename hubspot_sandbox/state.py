@@ -92,6 +92,9 @@ class State:
     indexed_at: dict[int, dict[str, float]] = field(default_factory=dict)  # hub → meeting id → monotonic time
     files: dict[int, dict[str, dict]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    # What the portals' admins configured for meeting properties (required, conditionally required), which
+    # HubSpot enforces on API writes from 2026-09 on: [{"property", "message", "error", "when": {name: value}}].
+    property_rules: list[dict] = field(default_factory=list)
     calls: dict[int, deque] = field(default_factory=dict)  # hub → timestamps (ten-secondly budget)
     searches: dict[int, deque] = field(default_factory=dict)
     log: list[dict] = field(default_factory=list)
@@ -110,6 +113,7 @@ class State:
             self.indexed_at = {hub: {} for hub in self.portals}
             self.files = {hub: {} for hub in self.portals}
             self.faults.clear()
+            self.property_rules.clear()
             self.calls.clear()
             self.searches.clear()
             self.log.clear()

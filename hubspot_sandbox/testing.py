@@ -76,6 +76,10 @@ class SandboxServer:
         self._post("faults", {"path": path, "count": count, "mode": mode, "status": status, "method": method,
                               **options})
 
+    def property_rules(self, *rules: dict) -> None:
+        """The portal admin's rules for meeting properties, enforced on 2026-09 writes (none: clear them)."""
+        self._post("property-rules", {"rules": list(rules)})
+
     def latency(self, ms: int) -> None:
         self._post("latency", {"ms": ms})
 

@@ -6,6 +6,7 @@ from meetings.core.models import (
     FinalRecordError,
     MeetingRecord,
     MeetingRecordQuerySet,
+    OutcomeNotice,
     records_written,
     week_of,
 )
@@ -14,5 +15,6 @@ from meetings.presets.models import MeetingTemplate
 
 __all__ = [
     "AuditChainHead", "AuditErasure", "AuditRetention", "AuditVerification", "ChainedEntry", "ExportJob",
-    "FinalRecordError", "MeetingRecord", "MeetingRecordQuerySet", "MeetingTemplate", "records_written", "week_of",
+    "FinalRecordError", "MeetingRecord", "MeetingRecordQuerySet", "MeetingTemplate", "OutcomeNotice",
+    "records_written", "week_of",
 ]

@@ -22,19 +22,22 @@ import hashlib
 import heapq
 import hmac
 import io
-import json
 import logging
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
+from meetings.audit import seal
+from meetings.audit.keys import canonical, signing_key, typed, verifying_keys
 from meetings.audit.models import AuditChainHead, AuditErasure, AuditVerification
 from meetings.core.models import ChainedEntry, MeetingRecord
 
@@ -73,55 +76,9 @@ RETENTION = "retention"
 ERASURE_PREFIX = "erasure:"
 
 
-# --- keys -------------------------------------------------------------------------------------
-
-def key_id(key: str) -> str:
-    """A short, public name for a key: which key signed an entry, without revealing it."""
-    return hashlib.sha256(b"meeting-booker audit key id\0" + key.encode()).hexdigest()[:12]
-
-
-def signing_key() -> tuple[str, bytes]:
-    key = settings.AUDIT_CHAIN_KEYS[0]
-    return key_id(key), key.encode()
-
-
-def verifying_keys() -> dict[str, bytes]:
-    return {key_id(key): key.encode() for key in settings.AUDIT_CHAIN_KEYS}
-
-
-# --- the canonical form -----------------------------------------------------------------------
-
-# One encoder for every value: json.dumps with options builds a new one per call, a third of the walk's time.
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def canonical(value) -> bytes:
-    """Sorted-key JSON without spaces: one byte string per value, whatever the database returned."""
-    return _ENCODER.encode(value).encode()
-
-
-def _typed(value) -> list:
-    """The value with its type spelled out, so "5", 5 and "2031-01-01" vs a datetime never collide."""
-    if value is None:
-        return ["null", None]
-    if isinstance(value, bool):
-        return ["bool", value]
-    if isinstance(value, int):
-        return ["int", str(value)]
-    if isinstance(value, datetime):
-        return ["datetime", value.astimezone(UTC).isoformat(timespec="microseconds")]
-    if isinstance(value, uuid.UUID):
-        return ["uuid", str(value)]
-    if isinstance(value, str):
-        return ["str", value]
-    if isinstance(value, dict | list | float):
-        return ["json", value]
-    raise TypeError(f"no canonical form for {type(value).__name__}")
-
-
 def field_digest(key: bytes, name: str, value) -> str:
     """Keyed, so a redacted title cannot be guessed back from its digest by anyone without the key."""
-    return hmac.digest(key, canonical([name, _typed(value)]), "sha256").hex()
+    return hmac.digest(key, canonical([name, typed(value)]), "sha256").hex()
 
 
 def entry_digest(kind: str, pk: int, seq: int, kid: str, digests: dict[str, str]) -> str:
@@ -332,8 +289,46 @@ def _chained_erasures() -> dict[int, set[int]]:
     return {pk: set(ids or ()) for pk, ids in rows}
 
 
-def verify_chain() -> Verification:
-    """Walk the whole chain in sequence order; stop at the first entry that does not fit."""
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's end as it was seen once, kept where the database cannot reach (docs/audit.md, "Anchors")."""
+
+    seq: int
+    link: str
+    source: str  # where it was kept, for the message: "--anchor", the anchor file
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> Anchor:
+        """`seq:link`, as the log, the anchor file and `verify_audit` print it; ValueError otherwise."""
+        seq, _sep, link = text.strip().partition(":")
+        if not (seq.isdigit() and int(seq) > 0 and len(link) == 64 and all(c in "0123456789abcdef" for c in link)):
+            raise ValueError(f"not an anchor (sequence:link, e.g. 120:{'0' * 64}): {text.strip()[:80]!r}")
+        return cls(int(seq), link, source)
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.link}"
+
+
+def anchor_from_file() -> Anchor | None:
+    """The last head the verifications wrote to `AUDIT_ANCHOR_FILE`, if one is configured and written."""
+    path = settings.AUDIT_ANCHOR_FILE
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as file:
+            lines = [line for line in file if line.strip()]
+    except FileNotFoundError:
+        return None
+    # A line is "time seq:link"; the last one is the newest head.
+    return Anchor.parse(lines[-1].split()[-1], f"AUDIT_ANCHOR_FILE {path}") if lines else None
+
+
+def verify_chain(*, anchors: list[Anchor] = ()) -> Verification:
+    """Walk the whole chain in sequence order; stop at the first entry that does not fit.
+
+    Every anchor (a head kept outside the database: those given, and the last one in `AUDIT_ANCHOR_FILE`) must
+    name an entry the chain still has, with the link it had then.
+    """
     started = time.monotonic()
     walk = _Walk(verifying_keys(), _chained_erasures())
     checked, last_seq = 0, None
@@ -342,11 +337,28 @@ def verify_chain() -> Verification:
         return Verification(checked=checked, seconds=time.monotonic() - started, head_seq=last_seq,
                             head_link=walk.previous if last_seq else "", first_break=first_break)
 
+    try:
+        anchors = [*anchors, *filter(None, [anchor_from_file()])]
+    except (OSError, ValueError) as error:  # an anchor file no one can read proves nothing: say so
+        return result(Break(None, "AUDIT_ANCHOR_FILE", f"unreadable: {error}"))
+    kept = {anchor.seq: anchor for anchor in anchors}
+
     for seq, kind, row in _entries():
         if problem := walk.check(seq, kind, row):
             return result(Break(seq, _entry_name(kind, row["pk"]), problem))
+        if seq in kept and kept[seq].link != walk.previous:
+            return result(Break(seq, _entry_name(kind, row["pk"]),
+                                f"wrong link: the anchor kept in {kept[seq].source} names another link here "
+                                f"({kept[seq].link[:12]}…): the chain was rewritten from here or before"))
         checked, last_seq = checked + 1, seq
-    return result(_ends_where_it_should(last_seq or 0, walk.previous))
+    length = last_seq or 0
+    beyond = max((anchor for anchor in anchors if anchor.seq > length), key=lambda a: a.seq, default=None)
+    if beyond is not None:
+        return result(Break(length + 1, "the chain's end",
+                            f"gap: the anchor kept in {beyond.source} names sequence {beyond.seq}, but the chain "
+                            f"ends at {length} (tail deleted)"))
+    return result(_ends_where_it_should(length, walk.previous) or _verifications_fit(length)
+                  or _erasures_still_done() or _open_records_sealed())
 
 
 def _ends_where_it_should(length: int, last_link: str) -> Break | None:
@@ -358,11 +370,6 @@ def _ends_where_it_should(length: int, last_link: str) -> Break | None:
     if length and (head.length != length or head.last_link != last_link):
         return Break(length, "the chain's head",
                      "wrong link: the head (missing, or at another entry) does not end where the chain ends")
-    verified = AuditVerification.objects.filter(holds=True, head_seq__isnull=False).first()
-    if verified and verified.head_seq > length:
-        return Break(length + 1, "the chain's end",
-                     f"gap: the chain verified up to {verified.head_seq} on {verified.started_at:%Y-%m-%d} "
-                     f"but now ends at {length}")
     outside = (MeetingRecord.objects.filter(status__in=MeetingRecord.FINAL_STATUSES, audit_seq__isnull=True)
                .order_by("pk").values_list("pk", flat=True).first())
     if outside is not None:
@@ -370,24 +377,113 @@ def _ends_where_it_should(length: int, last_link: str) -> Break | None:
     return None
 
 
+def _verifications_fit(length: int) -> Break | None:
+    """No stored verification was written or changed outside the app, and none saw a longer chain.
+
+    Only sealed verifications are believed: one whose seal does not fit is named (and its numbers ignored), so
+    setting the verifications back along with the head shows. Deleting them does not: the anchors do.
+    """
+    for verification in AuditVerification.objects.order_by("-started_at", "-id").iterator(chunk_size=CHUNK):
+        if not seal.verification_fits(verification):
+            return Break(None, f"verification {verification.pk}",
+                         "edited: its seal does not fit (written or changed outside the app); its numbers are ignored")
+        if verification.holds and verification.head_seq is not None and verification.head_seq > length:
+            return Break(length + 1, "the chain's end",
+                         f"gap: the chain verified up to {verification.head_seq} on "
+                         f"{verification.started_at:%Y-%m-%d} but now ends at {length}")
+    return None
+
+
+def _erasures_still_done() -> Break | None:
+    """Every record a chained erasure lists is still redacted in the fields it lists.
+
+    The chain alone would not see an erasure undone: values restored from a backup fit their digests again, and
+    with the redaction marks cleared the record reads as if never erased.
+    """
+    erasures = (AuditErasure.objects.filter(audit_seq__isnull=False).order_by("audit_seq")
+                .values_list("pk", "audit_seq", "record_ids", "redacted_fields"))
+    for pk, seq, record_ids, fields in erasures.iterator(chunk_size=CHUNK):
+        ids = list(record_ids or ())
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            redactions = dict(MeetingRecord.objects.filter(pk__in=chunk).values_list("pk", "audit_redactions"))
+            for record_id in chunk:
+                if record_id not in redactions:
+                    return Break(seq, _entry_name("record", record_id),
+                                 f"gap: erasure {pk} lists it, but it is gone (deleted)")
+                undone = [name for name in fields or () if name not in (redactions[record_id] or {})]
+                if undone:
+                    return Break(seq, _entry_name("record", record_id),
+                                 f"erasure undone: erasure {pk} redacted its {', '.join(undone)}, which no "
+                                 "longer are (restored?)")
+    return None
+
+
+def _open_records_sealed() -> Break | None:
+    """Every open record was written by the app (its seal fits): the worker would refuse any other."""
+    open_records = MeetingRecord.objects.exclude(status__in=MeetingRecord.FINAL_STATUSES).order_by("pk")
+    for record in open_records.only("status", "audit_seal", *seal.SEALED_FIELDS).iterator(chunk_size=CHUNK):
+        if not seal.seal_fits(record):
+            return Break(None, _entry_name("record", record.pk),
+                         f"forged: {record.status}, but its seal does not fit (written outside the app); the worker "
+                         "refuses it and it is never sent, settled or chained")
+    return None
+
+
 def verification_record(result: Verification) -> AuditVerification:
-    """Keep the outcome: the admins' list page shows the last one, and the next walk compares lengths."""
+    """Keep the outcome, sealed: the admins' list page shows the last one, and the next walk compares lengths.
+
+    A walk that held also writes the head where the database cannot reach it (`anchor_head`).
+    """
     broken = result.first_break
     if broken is None:
         logger.info("audit chain holds: %s entries in %.1f s, head %s %s", result.checked, result.seconds,
                     result.head_seq, result.head_link)
     else:
         logger.error("audit chain broken after %s entries: %s", result.checked, broken)
-    return AuditVerification.objects.create(
-        duration_ms=int(result.seconds * 1000), holds=result.holds, checked=result.checked,
-        head_seq=result.head_seq, head_link=result.head_link,
-        break_seq=broken.seq if broken else None, break_entry=broken.entry if broken else "",
-        reason=broken.reason if broken else "",
-    )
+    values = {"started_at": timezone.now(), "holds": result.holds, "checked": result.checked,
+              "head_seq": result.head_seq, "head_link": result.head_link,
+              "break_seq": broken.seq if broken else None, "break_entry": broken.entry if broken else "",
+              "reason": broken.reason if broken else ""}
+    verification = AuditVerification.objects.create(duration_ms=int(result.seconds * 1000),
+                                                    seal=seal.verification_seal(values), **values)
+    if broken is None and result.head_seq:
+        anchor_head(Anchor(result.head_seq, result.head_link, ""), values["started_at"])
+    return verification
+
+
+def anchor_head(head: Anchor, at) -> None:
+    """Write the chain's end where someone with the database alone cannot change it.
+
+    Always the log (ship it off the machine); with `AUDIT_ANCHOR_FILE` a line appended to that file (a path the
+    database's owner cannot write: another host's mount, an append-only file); with `AUDIT_ANCHOR_EMAILS` a mail
+    to those addresses. A failure to write either is logged, never fatal: the verification itself is done.
+    """
+    line = f"{at.astimezone(UTC).isoformat(timespec='seconds')} {head}"
+    logger.info("audit chain anchor: %s", line)
+    if settings.AUDIT_ANCHOR_FILE:
+        try:
+            with open(settings.AUDIT_ANCHOR_FILE, "a", encoding="utf-8") as file:
+                file.write(line + "\n")
+        except OSError as error:
+            logger.error("audit chain anchor not written to AUDIT_ANCHOR_FILE: %s", error)
+    if settings.AUDIT_ANCHOR_EMAILS and not settings.EMAIL_URL:
+        logger.error("audit chain anchor not mailed to AUDIT_ANCHOR_EMAILS: EMAIL_URL names no mail server")
+    elif settings.AUDIT_ANCHOR_EMAILS:
+        try:
+            send_mail("Meeting Booker audit chain anchor", f"The audit chain held at {line}.\n\nKeep this line: "
+                      f"`manage.py verify_audit --anchor {head}` checks the chain still holds it.\n",
+                      None, settings.AUDIT_ANCHOR_EMAILS)
+        except (OSError, SMTPException) as error:
+            logger.error("audit chain anchor not mailed to AUDIT_ANCHOR_EMAILS: %s", error)
 
 
 def latest_verification() -> AuditVerification | None:
-    return AuditVerification.objects.first()
+    """The newest verification whose seal fits: one written or changed outside the app is not believed."""
+    newest = AuditVerification.objects.first()
+    if newest is None or seal.verification_fits(newest):
+        return newest
+    return next((v for v in AuditVerification.objects.all()[1:100] if seal.verification_fits(v)), None)
 
 
 # --- the export and its check -----------------------------------------------------------------

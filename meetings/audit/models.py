@@ -64,6 +64,8 @@ class AuditVerification(models.Model):
     break_seq = models.PositiveBigIntegerField(_("first break at sequence"), null=True, blank=True)
     break_entry = models.CharField(_("entry that does not fit"), max_length=64, blank=True)
     reason = models.TextField(_("why"), blank=True)
+    # Keyed over all of the above (meetings.audit.seal): a verification whose numbers were set back is not believed.
+    seal = models.CharField(_("seal"), max_length=96, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("audit chain verification")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
@@ -26,6 +26,10 @@ from meetings.core.timezones import NonexistentLocalTime, get_zone, occurrences,
 from meetings.portal.options import DEFAULT_OUTCOMES, MeetingFormOptions
 
 MAX_REMINDERS = 3  # HubSpot's own UI allows three
+MAX_REMINDER_NUMBER = 99
+# A meeting is booked within these years around today (`meeting_window`).
+MEETING_YEARS_BACK = 5
+MEETING_YEARS_AHEAD = 10
 DEFAULT_REMINDERS = [{"number": 1, "unit": "HOURS"}]
 # A fresh form's length: the End field then follows it, folded away, until the rep opens it.
 DEFAULT_DURATION = 30
@@ -69,6 +73,7 @@ PORTAL_CHANGED = _(
     "Since this page was opened you signed in to another HubSpot portal (%(portal)s), and the meeting would be "
     "created there. Nothing was sent. Check the form — it now books into %(portal)s — and send it again."
 )
+OUTSIDE_WINDOW = _("Choose a date between %(first)s and %(last)s.")
 END_BEFORE_START = _("The end must be after the start.")
 END_OR_DURATION = _("Enter an end or choose a duration.")
 UNKNOWN_ZONE = _("Choose a time zone from the list (e.g. Europe/Berlin).")
@@ -115,6 +120,16 @@ def _include(template_name: str) -> HTML:
     return HTML(f'{{% include "{template_name}" %}}')
 
 
+def meeting_window(today: date | None = None) -> tuple[date, date]:
+    """The first and last day a meeting may be on: years around today, never the edges of what a date can hold.
+
+    Near year 1 or 9999 moving a time into a zone, by a duration or a reminder overflows; no meeting is booked
+    there.
+    """
+    today = today or timezone.now().date()
+    return date(today.year - MEETING_YEARS_BACK, 1, 1), date(today.year + MEETING_YEARS_AHEAD, 12, 31)
+
+
 class WallClockDateTimeField(forms.DateTimeField):
     """A date and time as typed, without a zone: the form's chosen zone applies later."""
 
@@ -125,6 +140,13 @@ class WallClockDateTimeField(forms.DateTimeField):
         with timezone.override(UTC):
             aware = super().to_python(value)
         return aware.replace(tzinfo=None) if aware else None
+
+    def validate(self, value):
+        super().validate(value)
+        first, last = meeting_window()
+        if value is not None and not first <= value.date() <= last:
+            raise forms.ValidationError(OUTSIDE_WINDOW, code="outside_window",
+                                        params={"first": formats.date_format(first), "last": formats.date_format(last)})
 
 
 class RecordPickerSelect(forms.SelectMultiple):
@@ -235,7 +257,7 @@ def row_error_id(reminder: forms.Form) -> str:
 
 class ReminderForm(forms.Form):
     bound_field_class = ReminderBoundField
-    number = forms.IntegerField(label=_("Remind"), min_value=1, max_value=99,
+    number = forms.IntegerField(label=_("Remind"), min_value=1, max_value=MAX_REMINDER_NUMBER,
                                 widget=forms.NumberInput(attrs={"class": "reminder-number"}))
     unit = forms.ChoiceField(
         label=_("Unit"), widget=BeforeSelect(attrs={"class": "reminder-unit"}),

@@ -13,7 +13,13 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from meetings.booking.forms import REMINDER_IN_PAST, WallClockDateTimeField
+from meetings.booking.forms import (
+    MAX_CONFLICT_CHECK,
+    MAX_REMINDER_NUMBER,
+    MAX_REMINDERS,
+    REMINDER_IN_PAST,
+    WallClockDateTimeField,
+)
 from meetings.core.timezones import (
     REMINDER_UNITS,
     NonexistentLocalTime,
@@ -24,6 +30,8 @@ from meetings.core.timezones import (
 )
 
 UTC_ZONE = ZoneInfo("UTC")
+# The longest meeting the preview draws an end for: what the conflict check looks at.
+MAX_PREVIEW_MINUTES = int(MAX_CONFLICT_CHECK.total_seconds() // 60)
 
 
 def _format(moment: datetime, zone) -> str:
@@ -39,7 +47,9 @@ def meeting_preview_data(params, *, now: datetime | None = None) -> dict:
     field = WallClockDateTimeField(required=False)
     try:
         start_naive = field.clean(params.get("start", ""))
-    except ValidationError:  # half-typed input: nothing to preview yet
+    except ValidationError as error:  # half-typed input: nothing to preview yet; a year far off says so
+        if error.code == "outside_window":
+            return {"ready": False, "warnings": list(error.messages)}
         start_naive = None
     if zone is None or start_naive is None:
         return {"ready": False}
@@ -66,7 +76,8 @@ def meeting_preview_data(params, *, now: datetime | None = None) -> dict:
     rows.append({"label": "UTC", "value": _format(start.utc, UTC_ZONE)})
     duration = params.get("duration", "")
     end_value = ""
-    if duration.isdigit():
+    # Bounded like the form's: a duration of years, or a reminder weeks by the billion, overflows a date.
+    if duration.isdecimal() and len(duration) <= 6 and int(duration) <= MAX_PREVIEW_MINUTES:
         end = start.utc + timedelta(minutes=int(duration))
         rows.append({"label": _("Ends"), "value": _format(end, zone)})
         # What the End field shows: the wall-clock time the meeting really ends, in real minutes.
@@ -74,9 +85,11 @@ def meeting_preview_data(params, *, now: datetime | None = None) -> dict:
     reminders = []
     # A meeting that has started is logged without reminders (MeetingForm.clean): none are listed.
     started = start.utc <= now
-    for item in params.getlist("reminder") if hasattr(params, "getlist") and not started else []:
+    listed = params.getlist("reminder") if hasattr(params, "getlist") and not started else []
+    for item in listed[:MAX_REMINDERS]:
         number, _sep, unit = item.partition(":")
-        if not number.isdigit() or unit not in REMINDER_UNITS:
+        if not (number.isdecimal() and len(number) <= 4 and unit in REMINDER_UNITS) or \
+                int(number) > MAX_REMINDER_NUMBER:
             continue
         goes_out = start.utc - reminder_offset(int(number), unit)
         entry = {"value": _format(goes_out, zone), "past": goes_out < now}

@@ -29,6 +29,7 @@ from django.utils import timezone
 from hubspot_api.errors import HubSpotError
 from hubspot_login.tokens import hubspot_client
 from meetings.audit import chain as audit
+from meetings.audit import seal
 from meetings.core.models import MeetingRecord
 
 logger = logging.getLogger("meetings")
@@ -63,11 +64,13 @@ def check(record_id: int) -> MeetingRecord | None:
     due_at = record.next_check_at
     if not record.is_unknown or (due_at is not None and due_at > timezone.now()):
         return None
+    if not seal.seal_fits(record):
+        return _refuse(record)
     step = look_for_meeting(record)
     with transaction.atomic():
         record = MeetingRecord.objects.select_for_update().get(pk=record_id)
-        if not record.is_unknown or record.next_check_at != due_at:
-            return None  # settled, or checked by another worker, meanwhile
+        if not record.is_unknown or record.next_check_at != due_at or not seal.seal_fits(record):
+            return None  # settled, or checked by another worker, meanwhile (or rewritten: refused next time)
         if step.get("matched") and (waiting_for := _open_create_of_the_same(record)) is not None:
             # That create may be about to receive this very meeting: whose it is, its answer says first.
             step = {**step, "matched": None, "waiting_for": waiting_for}
@@ -82,6 +85,18 @@ def check(record_id: int) -> MeetingRecord | None:
     record.refresh_from_db()
     logger.info("meeting record %s checked: %s", record.pk, record.status)
     return record
+
+
+def _refuse(record: MeetingRecord) -> None:
+    """A record the app did not write (its seal does not fit): never searched, settled or chained.
+
+    It stays open and unscheduled, so the sweep stops asking for it and `verify_audit` names it.
+    """
+    try:
+        seal.require_seal(record)
+    except seal.RecordNotSealed:
+        MeetingRecord.objects.filter(pk=record.pk, status=MeetingRecord.Status.UNKNOWN).update(next_check_at=None)
+    return None
 
 
 def look_for_meeting(record: MeetingRecord) -> dict:

@@ -23,6 +23,7 @@ from hubspot_api.errors import (
 )
 from hubspot_login.tokens import hubspot_client
 from meetings.audit import chain as audit
+from meetings.audit import seal
 from meetings.booking import reconciliation
 from meetings.core.models import MeetingRecord
 
@@ -94,6 +95,10 @@ def send_queued(record_id: int) -> MeetingRecord | None:
     if not taken:
         return None
     record = MeetingRecord.objects.select_related("user__hubspot").get(pk=record_id)
+    try:
+        seal.require_seal(record)
+    except seal.RecordNotSealed:
+        return None  # not the app's: never sent; left open, so verify_audit names it
     user = record.user
     started = time.monotonic()
     connection = getattr(user, "hubspot", None)
@@ -105,10 +110,32 @@ def send_queued(record_id: int) -> MeetingRecord | None:
         client = hubspot_client(user)
     except HubSpotError as error:
         return finalise(record, MeetingRecord.Status.FAILED, record.request_payload, started, error=error)
+    if _not_created_before(record) and (found := found_before_sending(record, started)) is not None:
+        return found
     try:
         return create_in_hubspot(record, client, connection, record.request_payload, started).record
     except HubSpotAuthRequired:
         return record  # FAILED already: the rep signs in again and tries again from the record's page
+
+
+def found_before_sending(record: MeetingRecord, started: float) -> MeetingRecord | None:
+    """A meeting checks concluded HubSpot did not make, about to be sent again: look once more first.
+
+    HubSpot may have made it after all, later than its answers showed. The record ends CREATED with that
+    meeting, nothing sent; or None, and the caller sends.
+    """
+    if found := reconciliation.look_for_meeting(record).get("matched"):
+        return finalise(record, MeetingRecord.Status.CREATED, record.request_payload, started,
+                        meeting_id=found, category="FOUND_BEFORE_SENDING")
+    return None
+
+
+def _not_created_before(record: MeetingRecord) -> bool:
+    """A "create it now" the worker sends: the rep's same meeting ended NOT_CREATED before."""
+    return MeetingRecord.objects.filter(
+        user_id=record.user_id, title=record.title, start_at=record.start_at, end_at=record.end_at,
+        status=MeetingRecord.Status.NOT_CREATED,
+    ).exists()
 
 
 def finalise(
@@ -142,6 +169,8 @@ def finalise(
     }
     if error is not None:
         fields.update(error_fields(error))
+    if payload != record.request_payload:  # the attachments' ids, uploaded after the record was written
+        fields["audit_seal"] = seal.reseal(record, request_payload=payload)
     # Only a pending record may change: once final, the audit record is immutable, and chained in this transaction.
     with transaction.atomic():
         try:

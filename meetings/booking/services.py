@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from hubspot_api.errors import HubSpotAuthRequired, HubSpotError
 from hubspot_login.tokens import hubspot_client
-from meetings.booking import reconciliation, tasks
-from meetings.booking.sending import MeetingAttempt, create_in_hubspot, finalise
+from meetings.audit import seal
+from meetings.booking import tasks
+from meetings.booking.sending import MeetingAttempt, create_in_hubspot, finalise, found_before_sending
 from meetings.core import bulkhead
 from meetings.core.models import MeetingRecord
 from meetings.core.payload import MeetingInput, build_meeting_request
@@ -84,6 +85,7 @@ def meeting_create_again(*, user, record: MeetingRecord) -> MeetingAttempt:
     """
     if not record.may_create_now or record.user_id != user.pk or record.hub_id != user.hubspot.hub_id:
         raise ValueError(f"meeting record {record.pk} is not one this rep can create again (here)")
+    seal.require_seal(record)  # what is sent again must be what this app recorded, not a row written beside it
     again, is_new = _open_record(
         user, uuid.uuid5(record.idempotency_key, "create again"), title=record.title, start_at=record.start_at,
         end_at=record.end_at, time_zone=record.time_zone, associations=record.associations,
@@ -93,11 +95,9 @@ def meeting_create_again(*, user, record: MeetingRecord) -> MeetingAttempt:
         return MeetingAttempt(again)
     with bulkhead.slot() as may_wait:
         if may_wait:
-            # Once more before sending: HubSpot may have made it after all, later than its search showed.
             started = time.monotonic()
-            if found := reconciliation.look_for_meeting(again).get("matched"):
-                return MeetingAttempt(finalise(again, MeetingRecord.Status.CREATED, again.request_payload, started,
-                                               meeting_id=found, category="FOUND_BEFORE_SENDING"))
+            if (found := found_before_sending(again, started)) is not None:
+                return MeetingAttempt(found)
             return _checked(create_in_hubspot(again, hubspot_client(user), user.hubspot, again.request_payload,
                                               started))
     return _hand_to_worker(again)
@@ -141,12 +141,13 @@ def _open_record(user, idempotency_key: uuid.UUID, *, same_meeting_asked: int | 
             earlier = meeting_record_same_meeting(viewer=user, title=content["title"], start=content["start_at"])
             if earlier is not None and earlier.pk != same_meeting_asked:
                 raise SameMeetingBooked(earlier)
+        fields = dict(idempotency_key=idempotency_key, user_id=user.pk, hubspot_user_id=connection.hubspot_user_id,
+                      owner_id=connection.owner_id, hub_id=connection.hub_id, hub_domain=connection.hub_domain,
+                      created_at=timezone.now(), **content)
         record = MeetingRecord.objects.create(
-            idempotency_key=idempotency_key, user=user, hubspot_user_id=connection.hubspot_user_id,
-            owner_id=connection.owner_id, hub_id=connection.hub_id, hub_domain=connection.hub_domain,
             # casefold: "GROSS" finds "Groß".
             search_text=" ".join([content["title"], *labels]).casefold(),
-            **content,
+            audit_seal=seal.record_seal(fields), **fields,
         )
     return record, True
 

@@ -5,10 +5,15 @@ See `meetings.booking.reconciliation` for the rules (docs/exactly-once.md).
 
 from __future__ import annotations
 
+from datetime import timedelta
+from smtplib import SMTPException
+
 from django.conf import settings
 from django.tasks import task
+from django.utils import timezone
 
-from meetings.booking import reconciliation, sending
+from meetings.booking import outcome_email, reconciliation, sending
+from meetings.core import notices
 from meetings.core.models import MeetingRecord
 from meetings.core.periodic import keep_one_waiting
 
@@ -29,6 +34,7 @@ def send_queued_record(record_id: int) -> str:
         return "nothing to do"
     if record.is_unknown:
         start_checking(record)
+    _tell_the_rep(record)
     return record.status
 
 
@@ -39,7 +45,25 @@ def check_record(record_id: int) -> str:
         return "nothing to do"
     if record.is_unknown and record.next_check_at is not None:
         check_record.using(run_after=record.next_check_at).enqueue(record.pk)
+    _tell_the_rep(record)
     return record.status
+
+
+def _tell_the_rep(record: MeetingRecord) -> None:
+    """An outcome the rep must act on, settled here on the worker: counted for them, and emailed if unseen."""
+    if (notice := notices.outcome_notice_open(record)) is not None:
+        email_outcome_notice.using(run_after=outcome_email.email_due_at()).enqueue(notice.pk)
+
+
+@task
+def email_outcome_notice(notice_id: int) -> str:
+    try:
+        return "emailed" if outcome_email.outcome_notice_email(notice_id) else "seen, emailed, or nowhere to send it"
+    except (OSError, SMTPException):
+        # The mail server is away: try again in a while, as long as the news is still news.
+        retry_at = timezone.now() + timedelta(seconds=settings.NOTICE_EMAIL_RETRY_SECONDS)
+        email_outcome_notice.using(run_after=retry_at).enqueue(notice_id)
+        raise
 
 
 @task

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubspot_api.errors import HUBSPOT_ERRORS, HubSpotAuthRequired
 from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
+from hubspot_login.services import hubspot_connection_language_remember
+from meetings.audit.seal import RecordNotSealed
 from meetings.booking.caches import FRESH_FORM_SECONDS, fresh_form_key
 from meetings.booking.form_errors import add_hubspot_errors
 from meetings.booking.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, initial_from_record
@@ -35,6 +37,7 @@ from meetings.booking.template_controls import (
     template_initial,
 )
 from meetings.core.models import MeetingRecord
+from meetings.core.notices import outcome_notices_seen
 from meetings.core.selectors import meeting_record_visible, recent_time_zones, upcoming_meetings
 from meetings.core.shared_cache import NotAvailable
 from meetings.core.timezones import old_zone_names, zone_choices
@@ -194,6 +197,7 @@ def _differences(earlier: MeetingRecord, data) -> dict[str, list[str]]:
 
 def _submit(request: HttpRequest, form: MeetingForm, data) -> HttpResponse | None:
     """Create the meeting; a redirect to its page, or None with HubSpot's refusal on the form."""
+    hubspot_connection_language_remember(connection=request.user.hubspot, language=request.LANGUAGE_CODE)
     try:
         attempt = meeting_create(
             user=request.user, data=data, idempotency_key=form.cleaned_data["idempotency_key"],
@@ -240,6 +244,8 @@ def meeting_create_again_view(request: HttpRequest, pk: int) -> HttpResponse:
         attempt = meeting_create_again(user=request.user, record=record)
     except HubSpotAuthRequired:
         return reauthenticate(request)
+    except RecordNotSealed:  # a row the app did not write: nothing is sent (logged; verify_audit names it)
+        return redirect("meeting_done", pk=record.pk)
     return redirect("meeting_done", pk=attempt.record.pk)
 
 
@@ -255,6 +261,7 @@ safe_to_compress = gzip_page
 def meeting_status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the done and record pages poll while HubSpot's outcome is being checked."""
     record = _own_record(request, pk)
+    outcome_notices_seen(viewer=request.user, record=record)  # the page reloads now, showing the outcome
     return JsonResponse({"status": record.status, "open": record.is_open, "checks": len(record.reconciliation)})
 
 
@@ -262,6 +269,7 @@ def meeting_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def meeting_done(request: HttpRequest, pk: int) -> HttpResponse:
     record = _own_record(request, pk)
+    outcome_notices_seen(viewer=request.user, record=record)
     return render(request, "meetings/meeting_done.html", {"record": record})
 
 

@@ -136,6 +136,9 @@ class MeetingRecord(ChainedEntry):
     # column instead of truncating every timestamp (SQLite does that in Python, row by row).
     created_week = models.DateField(_("week submitted"), editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Keyed over who, the portal and the request when the app writes the record (meetings.audit.seal): what
+    # acts on an open record, or sends a final one again, first checks that the app wrote it.
+    audit_seal = models.CharField(_("seal"), max_length=96, blank=True, editable=False, db_default="")
 
     objects = MeetingRecordQuerySet.as_manager()
 
@@ -216,7 +219,7 @@ class MeetingRecord(ChainedEntry):
     @property
     def may_create_now(self) -> bool:
         """Not made, and what was sent is still kept: "Create it now" can send it again."""
-        return self.is_not_created and not self.audit_redactions
+        return self.is_not_created and self.is_chained and not self.audit_redactions
 
     @property
     def owners_held(self) -> set[str]:
@@ -235,3 +238,29 @@ class MeetingRecord(ChainedEntry):
         if matched is None:
             return None
         return int((datetime.fromisoformat(matched["at"]) - self.created_at).total_seconds())
+
+
+class OutcomeNotice(models.Model):
+    """A record that ended NOT_CREATED or FAILED on the worker: the rep has to act, and may not be looking.
+
+    Counted in the rep's navigation until they open the record (`seen_at`); emailed once if still unseen a
+    moment later (`emailed_at`), so a rep who watched the outcome arrive on the page gets no email.
+    Not part of the audit chain: the record says what happened, this only whether the rep has seen it.
+    """
+
+    record = models.OneToOneField(MeetingRecord, on_delete=models.CASCADE, related_name="notice",
+                                  verbose_name=_("meeting record"))
+    # The record's rep, kept here too: every page counts a rep's unseen notices without reading the records.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outcome notice")
+        verbose_name_plural = _("outcome notices")
+        indexes = [models.Index(fields=["user"], name="notice_unseen_idx", condition=models.Q(seen_at=None))]
+
+    def __str__(self) -> str:
+        return f"{self.record} ({'seen' if self.seen_at else 'unseen'})"

@@ -1,7 +1,7 @@
 """The request for HubSpot's create-meeting endpoint, and the one table between form fields and its properties.
 
-Contract: hubspot_sandbox/specs/scheduler-meetings-2026-03.json →
-components.schemas.ExternalCalendarMeetingEventCreateRequest. All four top-level
+Contract: hubspot_sandbox/specs/scheduler-meetings-{2026-09,2026-03}.json (`HUBSPOT_API_VERSION`) →
+components.schemas.ExternalCalendarMeetingEventCreateRequest, the same request in both versions. All four top-level
 keys are required; property values are typed JSON (arrays stay arrays) here,
 unlike the CRM object APIs.
 
@@ -81,7 +81,7 @@ def hubspot_datetime(value: datetime) -> str:
 
 
 def build_meeting_request(data: MeetingInput, *, owner_id: str) -> dict:
-    """The JSON body for POST /scheduler/2026-03/meetings/calendar.
+    """The JSON body for POST /scheduler/{version}/meetings/calendar.
 
     `owner_id` is the rep's HubSpot *owner* id (hubspot_owner_id); the *user* id goes
     into the `organizerUserId` query parameter, not here.

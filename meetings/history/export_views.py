@@ -6,7 +6,7 @@ with a page that shows its progress and, once done, the download.
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings.core.selectors import can_view_all, meeting_record_list
 from meetings.history import exports, tasks
@@ -35,13 +35,13 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     """
     if not can_view_all(request.user):
         raise PermissionDenied
-    filters = AdminRecordFilterForm(request.GET or None).to_filters()
+    form = AdminRecordFilterForm(request.GET or None)
+    filters = form.to_filters()
     records = meeting_record_list(viewer=request.user, filters=filters, everyone=True)
     language = translation.get_language()
     if exports.exceeds_stream_bound(records):
-        if request.method != "POST":
-            return render(request, "history/export_start.html", {"query": request.GET.urlencode(),
-                                                                 "bound": settings.EXPORT_STREAM_MAX_ROWS})
+        if request.method != "POST" or "confirm" not in request.POST:
+            return _confirmation(request, records, form)
         job = exports.export_job_waiting(user=request.user, filters=filters, language=language)
         if job is None:
             job = exports.export_job_create(user=request.user, filters=filters, language=language)
@@ -53,6 +53,24 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(_texts(header, pieces), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meetings-{timezone.localdate().isoformat()}.csv"'
     return response
+
+
+def _confirmation(request: HttpRequest, records, form: AdminRecordFilterForm) -> HttpResponse:
+    """A large export asks first: how many rows, which filters, and how long the worker took for as many lately."""
+    count = records.count()  # the one full count, on this page only: the list never counts
+    seconds = exports.export_estimate_seconds(count)
+    return render(request, "history/export_start.html", {
+        "query": request.GET.urlencode(), "count": count, "count_text": number_format(count, force_grouping=True),
+        "filters": form.summary(), "estimate": _duration_text(seconds) if seconds else "",
+    })
+
+
+def _duration_text(seconds: int) -> str:
+    if seconds < 90:
+        return ngettext("about %(count)s second", "about %(count)s seconds", seconds) % {"count": seconds}
+    minutes = round(seconds / 60)
+    return ngettext("about %(count)s minute", "about %(count)s minutes", minutes) % {
+        "count": number_format(minutes, force_grouping=True)}
 
 
 def _texts(header: bytes, pieces):
@@ -97,6 +115,15 @@ def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(file, as_attachment=True, filename=filename, content_type="text/csv; charset=utf-8")
 
 
+@login_required
+@require_POST
+def export_job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if not exports.export_job_cancel(job=job):
+        messages.info(request, _("This export had already ended."))
+    return redirect("export_job", pk=job.pk)
+
+
 def _state(job: ExportJob) -> dict:
     seconds_left = job.seconds_left
     return {
@@ -104,7 +131,7 @@ def _state(job: ExportJob) -> dict:
         "percent": job.percent, "seconds_left": seconds_left,
         "progress_text": _progress_text(job), "time_left_text": _time_left_text(seconds_left),
         "download_url": reverse("export_job_download", args=[job.pk]) if job.is_done else None,
-        "error": job.error,
+        "error": job.error, "cancelled": job.is_cancelled,
     }
 
 

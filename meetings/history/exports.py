@@ -53,6 +53,7 @@ from meetings.audit import chain as audit
 from meetings.audit.models import AuditErasure
 from meetings.core.models import MeetingRecord
 from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_list
+from meetings.history import display
 from meetings.history.models import ExportJob
 
 logger = logging.getLogger("meetings.history.exports")
@@ -76,7 +77,14 @@ SEQ, LINK = COLUMNS.index("audit_seq"), COLUMNS.index("audit_link")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Bidirectional controls (Unicode's "Trojan Source" set): a right-to-left override in a name would reverse the
+# cells after it in a spreadsheet or a text viewer. They carry no letter, so they go, before the formula check.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
 def defused(text: str) -> str:
+    text = text.translate(_NO_BIDI)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -86,6 +94,8 @@ def csv_header() -> list[str]:
         _("Start (UTC)"), _("End (UTC)"), _("Time zone"), _("Associations"), _("HubSpot meeting id"),
         _("HTTP status"), _("Error category"), _("Error message"), _("Correlation id"), _("HTTP attempts"),
         _("Duration (ms)"),
+        # A failure in the export's language (HubSpot's own message, in English, is the column before).
+        _("What happened"),
         # The proof: `manage.py verify_audit --csv FILE` checks these with the key alone (docs/audit.md).
         _("Chain sequence"), _("Chain key id"), _("Record digest"), _("Previous link"), _("Chain link"),
         _("Row seal"),
@@ -114,8 +124,9 @@ def _previous_links(links: dict[int, str]) -> dict[int, str]:
 class _RowWriter:
     """Turns one row of `COLUMNS` into its line of the file, sealed."""
 
-    def __init__(self, status_labels: dict[str, str], delimiter: str):
+    def __init__(self, status_labels: dict[str, str], failures: dict[str, str], delimiter: str):
         self.status_labels = status_labels
+        self.failures = failures
         self.delimiter = delimiter
         self.seal = audit.row_sealer()
 
@@ -130,6 +141,8 @@ class _RowWriter:
             defused(time_zone), defused("; ".join(a.get("label") or a.get("id", "") for a in associations)),
             defused(meeting_id), str(response_status or ""), defused(error_category), defused(error_message),
             defused(correlation_id), str(attempts), "" if duration_ms is None else str(duration_ms),
+            self.failures[display.failure_kind(status=response_status, category=error_category)]
+            if status == MeetingRecord.Status.FAILED else "",
             *self._chain_cells(seq, key_id, digest, link, links),
         ]
         text = audit.row_text(cells, self.delimiter).encode()
@@ -150,19 +163,22 @@ def csv_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
     `parallel`: on PostgreSQL, two connections of the export's own format batches side by side (the
     worker's large exports); a streamed download, a batch or so, keeps to the request's connection.
 
-    Header and status labels are translated when this starts, in the language active then. On PostgreSQL
+    Header, status labels and the words for failures are translated when this starts, in the language active
+    then. On PostgreSQL
     the database formats the cells (`_formatted_batches`); elsewhere Python does (`_python_batches`): the
     same bytes either way (tests/history/test_export_formats.py proves it on PostgreSQL).
     """
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter).writerow(csv_header())
     labels = status_labels()
+    failures = display.failure_texts()
     # A byte-order mark makes spreadsheet programs read the file as UTF-8 (umlauts intact).
     yield ("\ufeff" + _drain(buffer)).encode(), 0
     if connections[records.db].vendor == "postgresql":
-        yield from _formatted_batches(records, delimiter=delimiter, labels=labels, parallel=parallel)
+        yield from _formatted_batches(records, delimiter=delimiter, labels=labels, failures=failures,
+                                      parallel=parallel)
     else:
-        yield from _python_batches(records, delimiter=delimiter, labels=labels)
+        yield from _python_batches(records, delimiter=delimiter, labels=labels, failures=failures)
 
 
 def status_labels() -> dict[str, str]:
@@ -170,9 +186,9 @@ def status_labels() -> dict[str, str]:
     return {value: str(label) for value, label in MeetingRecord.Status.choices}
 
 
-def _python_batches(records: QuerySet[MeetingRecord], *, delimiter: str,
-                    labels: dict[str, str]) -> Iterator[tuple[bytes, int]]:
-    rows = _RowWriter(labels, delimiter)
+def _python_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
+                    failures: dict[str, str]) -> Iterator[tuple[bytes, int]]:
+    rows = _RowWriter(labels, failures, delimiter)
     for batch in _batches(records):
         links = _previous_links({row[SEQ]: row[LINK] for row in batch if row[SEQ] is not None})
         yield b"".join([rows.line(row, links) for row in batch]), len(batch)
@@ -208,9 +224,10 @@ PYTHON_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\
                      "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _ISO_SECONDS = "'YYYY-MM-DD\"T\"HH24:MI:SS'"  # isoformat(timespec="seconds") without its "+00:00"
 _ISO_MINUTES = "'YYYY-MM-DD\"T\"HH24:MI\"+00:00\"'"  # isoformat(timespec="minutes") in UTC
-# The cells `defused` guards, and those whose format (a time, a number) never needs quotes, by their place.
+# The cells `defused` guards, and those whose format (a time, a number) never needs quotes, by their place
+# (17, the words for a failure, are the app's own: never defused, quoted when they hold the delimiter).
 _DEFUSED = frozenset({1, 2, 3, 5, 8, 9, 10, 12, 13, 14})
-_NEVER_QUOTED = frozenset({0, 6, 7, 11, 15, 16, 17})
+_NEVER_QUOTED = frozenset({0, 6, 7, 11, 15, 16, 18})
 _OFTEN_QUOTED = frozenset({9})  # the associations' labels, joined with "; "
 
 
@@ -218,6 +235,11 @@ def _holds_special(text: str) -> str:
     """SQL: whether `text` holds what makes the csv module quote a cell (the delimiter, a quote, a line break)."""
     return (f"strpos({text}, %(delimiter)s) + strpos({text}, '\"') + strpos({text}, chr(10))"
             f" + strpos({text}, chr(13)) > 0")
+
+
+def _no_bidi(text: str) -> str:
+    """SQL: `text` without the bidirectional controls (`defused`'s first step)."""
+    return f"translate({text}, %(bidi)s, '')"
 
 
 def _association_labels(column: str) -> str:
@@ -230,6 +252,17 @@ def _association_labels(column: str) -> str:
              f"FROM jsonb_array_elements({column}) WITH ORDINALITY AS item(a, n))")
     return (f"CASE jsonb_array_length({column}) WHEN 0 THEN '' WHEN 1 THEN {label(0)} "
             f"WHEN 2 THEN {label(0)} || '; ' || {label(1)} ELSE {every} END")
+
+
+def _failure_sql() -> str:
+    """SQL: `display.failure_kind` over the batch's rows `r`, as the words for the failure (else '')."""
+    return (
+        "CASE WHEN r.status <> %(failed)s THEN '' "
+        "WHEN r.error_category = %(auth_category)s OR r.response_status = 401 THEN %(failure_auth)s "
+        "WHEN r.response_status = 403 THEN %(failure_forbidden)s WHEN r.response_status = 429 THEN %(failure_busy)s "
+        "WHEN r.response_status BETWEEN 400 AND 499 THEN %(failure_refused)s "
+        "WHEN r.error_category = %(internal_category)s THEN %(failure_internal)s ELSE %(failure_unavailable)s END"
+    )
 
 
 def _cell_values(labels: dict[str, str]) -> list[str]:
@@ -246,12 +279,13 @@ def _cell_values(labels: dict[str, str]) -> list[str]:
         f"to_char(r.end_at AT TIME ZONE 'UTC', {_ISO_MINUTES})", "r.time_zone", _association_labels("r.associations"),
         "r.hubspot_meeting_id", "coalesce(nullif(r.response_status, 0)::text, '')", "r.error_category",
         "r.error_message", "r.correlation_id", "r.attempts::text", "coalesce(r.duration_ms::text, '')",
-        "coalesce(r.audit_seq::text, '')", chained.format("r.audit_key_id"), chained.format("r.audit_entry_digest"),
+        _failure_sql(), "coalesce(r.audit_seq::text, '')", chained.format("r.audit_key_id"),
+        chained.format("r.audit_entry_digest"),
     ]
 
 
 def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
-                     after: Keyset, until: Keyset | None) -> str:
+                     failures: dict[str, str], after: Keyset, until: Keyset | None) -> str:
     """One batch as COPY: the rows after `after` down to `until`, their lines up to the seal in one array.
 
     Four levels, so each value is computed once per row: the values; defused, with the previous link; quoted
@@ -262,7 +296,7 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
     connection = connections[records.db]
     base, base_params = records.order_by().values_list(*COLUMNS).query.get_compiler(connection=connection).as_sql()
     names = [column.rsplit("__", 1)[-1] for column in COLUMNS]
-    values = _cell_values(labels)
+    values = [_no_bidi(value) if n in _DEFUSED else value for n, value in enumerate(_cell_values(labels))]
     cells = []
     for n in range(len(values)):
         value = "at || '+00:00'" if n == 0 else f"v{n}"
@@ -304,18 +338,22 @@ def _formatted_query(records: QuerySet[MeetingRecord], *, delimiter: str, labels
             "TO STDOUT (FORMAT binary)")
     params = {
         "formula": list(map(ord, FORMULA_STARTS)), "whitespace": PYTHON_WHITESPACE, "delimiter": delimiter,
+        "bidi": BIDI_CONTROLS,
         "genesis": audit.GENESIS, "limit": BATCH_ROWS,
         "after_at": after[0], "after_pk": after[1],
         "until_at": until[0] if until else None, "until_pk": until[1] if until else None,
         **{f"status_{n}": value for n, value in enumerate(labels)},
         **{f"label_{n}": label for n, label in enumerate(labels.values())},
+        "failed": MeetingRecord.Status.FAILED, "auth_category": display.AUTH_CATEGORY,
+        "internal_category": display.INTERNAL_CATEGORY,
+        **{f"failure_{kind}": text for kind, text in failures.items()},
     }
     compose = connection.ops.compose_sql
     return compose(head, params) + compose(base, base_params) + compose(tail, params)
 
 
 def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
-                       parallel: bool = False) -> Iterator[tuple[bytes, int]]:
+                       failures: dict[str, str], parallel: bool = False) -> Iterator[tuple[bytes, int]]:
     """The rows as the database formats them, a batch of BATCH_ROWS at a time, each one COPY, sealed here.
 
     `parallel` (the worker's jobs), outside a transaction: two connections of their own, each read by a
@@ -327,7 +365,7 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labe
     """
     main = connections[records.db]
     seal = audit.row_sealer()
-    queries = _batch_queries(records, delimiter=delimiter, labels=labels)
+    queries = _batch_queries(records, delimiter=delimiter, labels=labels, failures=failures)
     if main.in_atomic_block:
         with main.cursor() as cursor:
             cursor.execute(f"SET LOCAL {_NO_JIT}")
@@ -372,7 +410,8 @@ def _formatted_batches(records: QuerySet[MeetingRecord], *, delimiter: str, labe
 _NO_JIT = "jit = off"
 
 
-def _batch_queries(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str]) -> Iterator[str]:
+def _batch_queries(records: QuerySet[MeetingRecord], *, delimiter: str, labels: dict[str, str],
+                   failures: dict[str, str]) -> Iterator[str]:
     """Each batch's COPY, bounded on both sides, so that a batch's query can run before the one above it is read.
 
     The first starts just above the newest row: the file holds the rows there were when it started.
@@ -382,7 +421,8 @@ def _batch_queries(records: QuerySet[MeetingRecord], *, delimiter: str, labels: 
     while after:
         last = _newest_first(records, after).values_list("created_at", "pk")[BATCH_ROWS - 1:BATCH_ROWS]
         until = next(iter(last), None)
-        yield _formatted_query(records, delimiter=delimiter, labels=labels, after=after, until=until)
+        yield _formatted_query(records, delimiter=delimiter, labels=labels, failures=failures, after=after,
+                               until=until)
         after = until
 
 
@@ -441,10 +481,45 @@ ABANDONED_MESSAGE = gettext_lazy("The worker writing this export stopped before 
 FAILED_MESSAGE = gettext_lazy("The export could not be written. Please start it again; if it fails again, "
                               "tell whoever runs this app.")
 REFUSED_MESSAGE = gettext_lazy("The export was not written: whoever asked for it may no longer see all meetings.")
+CANCELLED_MESSAGE = gettext_lazy("This export was cancelled; its file is deleted.")
+# The pace of exports the worker finished lately is what a new one is estimated by.
+PACE_JOBS = 10
+PACE_MIN_ROWS = 1000
 
 
 class ExportRefused(Exception):
     """The admin who asked lost the right to see everyone's records before the worker got to the job."""
+
+
+class ExportCancelled(Exception):
+    """The admin cancelled the job while the worker wrote it."""
+
+
+def export_rows_per_second() -> float | None:
+    """Rows per second the worker wrote in the last finished exports of some size: measured, not assumed.
+
+    None until one has been written: an estimate from nothing would be a guess. Exports of a few rows are
+    left aside, their time is mostly the start.
+    """
+    finished = (ExportJob.objects.filter(status=ExportJob.Status.DONE, rows_done__gte=PACE_MIN_ROWS,
+                                         started_at__isnull=False, finished_at__isnull=False)
+                .order_by("-finished_at").values_list("rows_done", "started_at", "finished_at")[:PACE_JOBS])
+    rows = sum(done for done, _started, _finished in finished)
+    seconds = sum((end - start).total_seconds() for _done, start, end in finished)
+    return rows / seconds if rows and seconds > 0 else None
+
+
+def export_estimate_seconds(rows: int) -> int | None:
+    pace = export_rows_per_second()
+    return max(1, round(rows / pace)) if pace else None
+
+
+def export_job_cancel(*, job: ExportJob) -> bool:
+    """Stop a queued or running job; the worker notices at its next batch and deletes the partial file."""
+    with translation.override(job.language):
+        message = str(CANCELLED_MESSAGE)
+    return bool(ExportJob.objects.filter(pk=job.pk, status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING))
+                .update(status=ExportJob.Status.CANCELLED, finished_at=timezone.now(), error=message))
 
 
 def exceeds_stream_bound(records: QuerySet[MeetingRecord]) -> bool:
@@ -478,6 +553,8 @@ def export_job_run(job_id: int) -> ExportJob | None:
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
         _write(job)
+    except ExportCancelled:
+        export_job_path(job).unlink(missing_ok=True)
     except ExportRefused:
         _fail(job, REFUSED_MESSAGE)
     except Exception:
@@ -503,16 +580,20 @@ def _write(job: ExportJob) -> None:
             file.write(text)
             if rows:
                 done += rows
-                ExportJob.objects.filter(pk=job.pk).update(rows_done=done, heartbeat_at=timezone.now())
+                # Only while still running: a job the admin cancelled meanwhile stops here.
+                if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+                        rows_done=done, heartbeat_at=timezone.now()):
+                    raise ExportCancelled
     # Records made while it ran may change the count: the total is what the file holds.
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, finished_at=timezone.now(),
-                                               rows_done=done, rows_total=done)
+    if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+            status=ExportJob.Status.DONE, finished_at=timezone.now(), rows_done=done, rows_total=done):
+        raise ExportCancelled  # cancelled after its last batch
 
 
 def _fail(job: ExportJob, message, *, only_if_running_since=None) -> None:
     with translation.override(job.language):  # the page shows it to whoever asked, in their language
         error = str(message)
-    jobs = ExportJob.objects.filter(pk=job.pk)
+    jobs = ExportJob.objects.filter(pk=job.pk, status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING))
     if only_if_running_since is not None:  # not if it showed a sign of life meanwhile
         jobs = jobs.filter(status=ExportJob.Status.RUNNING, heartbeat_at=only_if_running_since)
     if jobs.update(status=ExportJob.Status.FAILED, finished_at=timezone.now(), file_name="", error=error) \

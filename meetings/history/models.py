@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +20,7 @@ class ExportJob(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs",
                                      verbose_name=_("requested by"))
@@ -43,7 +45,8 @@ class ExportJob(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"export {self.pk} ({self.get_status_display()})"
+        # Shown by the admin (breadcrumbs, messages): in the viewer's language.
+        return gettext("Export %(number)s (%(status)s)") % {"number": self.pk, "status": self.get_status_display()}
 
     @property
     def is_done(self) -> bool:
@@ -54,8 +57,12 @@ class ExportJob(models.Model):
         return self.status == self.Status.FAILED
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)
 
     @property
     def percent(self) -> int:

@@ -16,14 +16,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone
+from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from meetings.core import links
 from meetings.core.display import status_badge
 from meetings.core.models import MeetingRecord
-from meetings.core.timezones import get_zone
+from meetings.history import display
 
 # What the rows read, in ListedRecord's order; the JSON bodies and the audit chain's digests stay in the database.
 LISTED_COLUMNS = ("pk", "created_at", "user__first_name", "user__last_name", "user__email", "hub_id", "hub_domain",
@@ -62,50 +62,50 @@ class ListedRecord(NamedTuple):
 
 
 # The cells a narrow screen hides carry Bootstrap's display classes (see the table's head). Filled with
-# str.format: every value is escaped or already safe HTML (see history_rows_html).
+# str.format: every value is escaped or already safe HTML (see history_rows_html). Titles wrap between words
+# (`history-title`); times never wrap inside themselves. Names and titles sit in <bdi>: a right-to-left override
+# in one cannot reorder what stands beside it.
 ROW = ('<tr><td class="text-nowrap small d-none d-md-table-cell">{}</td>{}'
-       '<td class="text-break"><a href="{}">{}</a><div class="small text-body-secondary d-sm-none">{}</div></td>'
-       '<td class="small d-none d-sm-table-cell">{}</td><td class="small d-none d-lg-table-cell">{}</td>'
+       '<td class="history-title"><a href="{}"><bdi>{}</bdi></a>'
+       '<div class="small text-body-secondary text-nowrap d-sm-none">{}</div></td>'
+       '<td class="small text-nowrap d-none d-sm-table-cell">{}</td><td class="small d-none d-lg-table-cell">{}</td>'
        '<td>{}</td><td class="text-nowrap">{}</td></tr>')
-REP_CELLS = '<td>{}</td><td class="small d-none d-xl-table-cell">{} ({})</td>'
+REP_CELL = '<td><bdi>{}</bdi></td>'
+PORTAL_CELL = '<td class="small d-none d-xl-table-cell"><bdi>{}</bdi></td>'
 HUBSPOT_LINK = '<a href="{}" target="_blank" rel="noopener">{}</a>'
 # A primary key no record has: reversed once, it marks where each row's own goes.
 _PK_MARK = 987654321987654321
 
 
-def history_rows_html(records: list[ListedRecord], *, everyone: bool) -> SafeString:
+def history_rows_html(records: list[ListedRecord], *, everyone: bool, show_portal: bool = False) -> SafeString:
+    """The rows, every time in the viewer's zone in the one style of `history.display` (the page names the zone)."""
     # html.escape is what django.utils.html.escape (and so format_html) applies, without its lazy-string wrapping.
     escape = html.escape
     badges: dict[str, SafeString] = {}
-    zones: dict[str, object] = {}
     detail_head, detail_tail = map(escape, reverse("history_detail", args=[_PK_MARK]).split(str(_PK_MARK)))
-    short = _parts(formats.get_format("SHORT_DATETIME_FORMAT"))
-    # The viewer's zone named beside the time (ViewerTimeZoneMiddleware), as the `date` filter's "T" would.
-    submitted_format = (*short, (True, " "), (False, "T"))
+    moment_format = _parts(display.datetime_format())
     hubspot = escape(_("HubSpot"))
     rows = []
     for record in records:
         if record.status not in badges:
             badges[record.status] = status_badge(record)
-        if record.time_zone not in zones:
-            zones[record.time_zone] = get_zone(record.time_zone)
-        # The meeting's start in the zone the rep chose, named (as meeting_tags.local_start draws it).
-        zone = zones[record.time_zone]
-        start_at = record.start_at.astimezone(zone) if zone else record.start_at
-        start = escape(f"{_format(start_at, short)} {start_at.tzname()}")
+        # Submitted and the meeting's start in one zone, the viewer's: one row never mixes two.
+        start = escape(_format(timezone.localtime(record.start_at), moment_format))
         rows.append(ROW.format(
-            escape(_format(timezone.localtime(record.created_at), submitted_format)),
-            _rep_cells(record) if everyone else "",
+            escape(_format(timezone.localtime(record.created_at), moment_format)),
+            _rep_cells(record, show_portal) if everyone else "",
             f"{detail_head}{record.pk}{detail_tail}", escape(record.title), start, start,
-            escape(", ".join(str(a.get("label", "")) for a in record.associations) or "—"), badges[record.status],
+            ", ".join(f"<bdi>{escape(str(a.get('label', '')))}</bdi>" for a in record.associations) or "—",
+            badges[record.status],
             HUBSPOT_LINK.format(escape(links.hubspot_meeting_url(record)), hubspot) if record.is_created else "",
         ))
     return mark_safe("\n".join(rows))  # noqa: S308 - every value escaped above, or safe HTML
 
 
-def _rep_cells(record: ListedRecord) -> str:
-    return REP_CELLS.format(html.escape(record.rep_name), html.escape(str(record.hub_domain or record.hub_id)),
-                            record.hub_id)
+def _rep_cells(record: ListedRecord, show_portal: bool) -> str:
+    cells = REP_CELL.format(html.escape(record.rep_name))
+    # The portal's name only where there is more than one to tell apart; its id is on the record's page.
+    return cells + PORTAL_CELL.format(html.escape(str(record.hub_domain or record.hub_id))) if show_portal else cells
 
 
 @lru_cache(maxsize=32)

@@ -13,18 +13,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from meetings.audit import chain as audit
 from meetings.core.models import MeetingRecord
+from meetings.core.notices import outcome_notices_seen
 from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_get, meeting_record_list
-from meetings.history import caches
+from meetings.history import caches, display, verification
 from meetings.history import pages as history_pages
 from meetings.history.chart import weekly_chart
 from meetings.history.rows import LISTED_COLUMNS, ListedRecord, history_rows_html
@@ -109,6 +109,25 @@ class RecordFilterForm(forms.Form):
             hub_id=int(data["portal"]) if data.get("portal") else None,
         )
 
+    def summary(self) -> list[tuple[str, str]]:
+        """The filters that apply, as (label, value) in words: what an export's confirmation names."""
+        if not self.is_bound:
+            return []
+        self.is_valid()  # cleaned_data holds the fields that validated; the others are ignored, as by to_filters
+        described = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if isinstance(field, forms.ChoiceField):
+                value = dict((str(key), label) for key, label in field.choices).get(str(value), value)
+            elif hasattr(value, "year"):
+                value = display.viewer_date(value, with_year=True)
+            elif name == "q":
+                value = f"“{value}”"
+            described.append((str(field.label), str(value)))
+        return described
+
     def ignored(self) -> list[str]:
         """Labels of the filters whose values were not understood."""
         return [str(self.fields[name].label) for name in self.errors if name in self.fields]
@@ -131,8 +150,15 @@ class AdminRecordFilterForm(RecordFilterForm):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["rep"].choices = [("", _("All reps")),
                                       *cache.get_or_set(caches.REPS_KEY, _reps, caches.CHOICES_SECONDS)]
-        self.fields["portal"].choices = [("", _("All portals")),
-                                         *cache.get_or_set(caches.PORTALS_KEY, _portals, caches.CHOICES_SECONDS)]
+        portals = cache.get_or_set(caches.PORTALS_KEY, _portals, caches.CHOICES_SECONDS)
+        if len(portals) > 1:
+            self.fields["portal"].choices = [("", _("All portals")), *portals]
+        else:  # one portal (or none yet): nothing to tell apart, so neither a filter nor a column for it
+            del self.fields["portal"]
+
+    @property
+    def shows_portals(self) -> bool:
+        return "portal" in self.fields
 
 
 def _reps() -> list[tuple[int, str]]:
@@ -159,10 +185,22 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
     if ignored:
         messages.warning(request, _("These filters were not understood and are ignored: %(filters)s")
                          % {"filters": ", ".join(ignored)})
-    return render(request, "history/record_list.html", {
-        "body": mark_safe(body),  # noqa: S308 - drawn by the template engine, which escaped it
-        "everyone": everyone, "query": query.urlencode(),
-    })
+    context = {"body": mark_safe(body),  # noqa: S308 - drawn by the template engine, which escaped it
+               "everyone": everyone, "query": query.urlencode()}
+    if everyone:
+        # Outside the drawn body: a verification is no write to the records, so the body would keep the old one.
+        context["audit"] = verification.audit_state()
+        context["verify"] = _verify_progress(request)
+    return render(request, "history/record_list.html", context)
+
+
+def _verify_progress(request: HttpRequest) -> verification.VerifyProgress | None:
+    """The walk this admin asked for, while it runs (once more when it has ended, to say how)."""
+    result_id = request.session.get(verification.SESSION_KEY)
+    progress = verification.audit_verify_progress(result_id) if result_id else None
+    if progress is None or progress.finished:
+        request.session.pop(verification.SESSION_KEY, None)
+    return progress
 
 
 def _list_body(request: HttpRequest, *, everyone: bool, query: str) -> tuple[str, list[str]]:
@@ -174,10 +212,10 @@ def _list_body(request: HttpRequest, *, everyone: bool, query: str) -> tuple[str
     page = RecordPage.of(records, request.GET.get("page"))
     summary = meeting_record_summary(viewer=request.user, filters=filters, everyone=everyone)
     body = render_to_string("history/record_list_body.html", {
-        "form": form, "page": page, "rows": history_rows_html(page.records, everyone=everyone),
+        "form": form, "page": page, "show_portal": everyone and form.shows_portals,
+        "rows": history_rows_html(page.records, everyone=everyone, show_portal=everyone and form.shows_portals),
         "everyone": everyone, "query": query, "searching": bool(filters.text),
         "chart": weekly_chart(summary.weekly), "by_rep": summary.by_rep,
-        "audit_verification": audit.latest_verification() if everyone else None,
     }, request=request)
     return str(body), [str(label) for label in form.ignored()]
 
@@ -203,4 +241,28 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         record = meeting_record_get(viewer=request.user, pk=pk)
     except MeetingRecord.DoesNotExist:
         raise Http404 from None
+    outcome_notices_seen(viewer=request.user, record=record)
     return render(request, "history/record_detail.html", {"record": record})
+
+
+@login_required
+@require_POST
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """"Verify now": the worker walks the chain; All meetings follows it (static/js/audit-verify.js)."""
+    if not can_view_all(request.user):
+        raise PermissionDenied
+    request.session[verification.SESSION_KEY] = verification.audit_verify_start()
+    return redirect("history_all")
+
+
+@login_required
+@require_GET
+def audit_verify_status(request: HttpRequest, result_id: str) -> JsonResponse:
+    if not can_view_all(request.user):
+        raise PermissionDenied
+    progress = verification.audit_verify_progress(result_id)
+    if progress is None:
+        raise Http404
+    return JsonResponse({"status": progress.status, "finished": progress.finished, "percent": progress.percent,
+                         "text": progress.text})
+

@@ -13,6 +13,8 @@
   const timeLeft = box.querySelector("[data-export-time-left]");
   const error = box.querySelector("[data-export-error]");
   const download = box.querySelector("[data-export-download]");
+  const cancelled = box.querySelector("[data-export-cancelled]");
+  const cancel = box.querySelector("[data-export-cancel]");
   const everyMs = 1000;
 
   function show(state) {
@@ -23,9 +25,10 @@
     progress.textContent = state.progress_text;
     timeLeft.textContent = state.time_left_text;
     if (state.error) {
-      error.textContent = state.error;
-      error.hidden = false;
+      (state.cancelled ? cancelled : error).textContent = state.error;
+      (state.cancelled ? cancelled : error).hidden = false;
     }
+    cancel.hidden = state.finished;
     download.hidden = !state.download_url;
   }
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.history.conftest import record_factory  # noqa: F401 - the shared factory of meeting records
+from tests.audit.conftest import final_record  # noqa: F401 - chained records, as the services make them
+from tests.history.conftest import lena, make_user, record_factory  # noqa: F401 - the shared factories
 
 AXE = (Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

@@ -5,11 +5,12 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from meetings.models import MeetingRecord, MeetingTemplate
+from tests.api_version import API_VERSION
 from tests.clock import BERLIN, form_value, meeting_start, next_clock_change
 from tests.conftest import meeting_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CREATE = "/scheduler/2026-03/meetings/calendar"
+CREATE = f"/scheduler/{API_VERSION}/meetings/calendar"
 # The form's own submit: after it come the template's save button (the last submit on the page).
 SUBMIT = "#meeting-form button[type=submit]:not([name=save_template])"
 

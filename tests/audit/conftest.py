@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from meetings.audit import seal
 from meetings.booking import sending
 from meetings.models import MeetingRecord
 from tests.clock import meeting_start
@@ -36,14 +37,16 @@ def open_record(*, user, title: str = "Kick-off bei Müller GmbH", created_at=No
     contact = contact_id or str(1000 + n)
     associations = [{"type": "contacts", "id": contact, "label": "Anna Schröder"},
                     {"type": "companies", "id": str(2000 + n), "label": "Müller GmbH"}]
-    return MeetingRecord.objects.create(
-        idempotency_key=uuid.uuid4(), user=user, hubspot_user_id=5120001, owner_id="71234500101", hub_id=24681357,
-        hub_domain="demo.example", status=status, title=title, start_at=start, end_at=start + timedelta(hours=1),
-        time_zone="Europe/Berlin", associations=associations, search_text=f"{title} anna schröder".casefold(),
+    fields = dict(
+        idempotency_key=uuid.uuid4(), user_id=user.pk, hubspot_user_id=5120001, owner_id="71234500101",
+        hub_id=24681357, hub_domain="demo.example", title=title, start_at=start, end_at=start + timedelta(hours=1),
+        time_zone="Europe/Berlin", associations=associations,
         request_payload={"properties": {"hs_meeting_title": title, "hs_meeting_body": "Notizen über Anna"},
                          "associations": [{"to": {"id": contact}}]},
         created_at=created_at or timezone.now(),
     )
+    return MeetingRecord.objects.create(status=status, search_text=f"{title} anna schröder".casefold(),
+                                        audit_seal=seal.record_seal(fields), **fields)
 
 
 def finalise(record: MeetingRecord, status: str = Status.CREATED) -> MeetingRecord:

@@ -151,7 +151,7 @@ def test_the_admins_page_shows_the_chains_state(client, admin_user, chain):
     assert "The audit trail has not been verified yet." in client.get(reverse("history_all")).content.decode()
 
     verify()
-    assert "entries, the chain holds." in client.get(reverse("history_all")).content.decode()
+    assert "the chain holds, 5 meeting records checked." in client.get(reverse("history_all")).content.decode()
 
     MeetingRecord.objects.filter(pk=chain[0].pk).update(title="Harmlos")
     broken()

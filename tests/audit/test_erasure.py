@@ -102,3 +102,21 @@ def test_unknown_people_are_refused_by_name(db):
     with pytest.raises(CommandError, match="contact id is a number"):
         erase("--contact", "anna")
     assert not AuditErasure.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["contact", "rep"])
+def test_an_erasure_undone_from_a_backup_is_named(rep, final_record, kind):
+    records = [final_record(user=rep, contact_id="4711"), final_record(user=rep, contact_id="4711")]
+    backup = {r.pk: MeetingRecord.objects.values().get(pk=r.pk) for r in records}
+    erase("--contact", "4711") if kind == "contact" else erase("--user", rep.email)
+    log = AuditErasure.objects.get()
+    verify()
+    # The values restored from the backup fit their digests again, and the redaction marks are cleared.
+    restored = backup[records[1].pk]
+    MeetingRecord.objects.filter(pk=records[1].pk).update(
+        **{name: restored[name] for name in log.redacted_fields}, audit_redactions={})
+
+    message = broken()
+
+    assert f"sequence 3, meeting record {records[1].pk}: erasure undone: erasure {log.pk} redacted its " \
+           f"{', '.join(log.redacted_fields)}, which no longer are" in message

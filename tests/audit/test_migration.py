@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from meetings.audit import seal
 from meetings.models import MeetingRecord
 from tests.audit.conftest import verify
 from tests.clock import meeting_start
@@ -41,3 +42,5 @@ def test_records_final_before_the_chain_join_it_in_id_order():
     chained = MeetingRecord.objects.order_by("pk").values_list("status", "audit_seq")
     assert list(chained) == [("created", 1), ("unknown", None), ("failed", 2), ("not_created", 3)]
     assert "checked 3 chain entries" in verify()
+    # Sealed as they stood (0013): the worker still checks the open one, and the one not created can be sent again.
+    assert all(seal.seal_fits(record) for record in MeetingRecord.objects.all())

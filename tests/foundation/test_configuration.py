@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import _low_in_entropy
+
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_SECRET = "k3%v9!qzR_7wLx2#pT8m@Yb4^nHc6&jF0eDs1*GaU5)oWi-rE+tZ"
 # Exactly what production needs, and nothing else.
@@ -54,6 +56,7 @@ def test_production_without_a_required_variable_fails_naming_it(missing):
     "ab" * 30,  # long, but hardly random
     "django-insecure-" + STRONG_SECRET,  # what startproject writes
     "dev-only-insecure-secret-key-never-use-in-production",  # our development key
+    "k3%v9!" * 9,  # 54 characters, 6 different ones, which Django's own check lets pass: one run repeated
 ])
 def test_production_refuses_a_weak_secret_key(weak):
     result = _start_django(**{**REQUIRED, "DJANGO_SECRET_KEY": weak})
@@ -80,12 +83,46 @@ def test_production_refuses_unusable_token_encryption_keys(keys, message):
     (" , ", "AUDIT_CHAIN_KEY names no key"),
     ("k3%v9!qzR_7wLx2", "AUDIT_CHAIN_KEY: key 1 is shorter than 32 characters"),
     ("dev-audit-chain-key-public-development-only", "AUDIT_CHAIN_KEY must not contain the development key"),
+    ("a" * 41, "AUDIT_CHAIN_KEY: key 1 is too weak for DJANGO_DEBUG off: repeated or too few different characters"),
+    ("Vq3x9-audit-chain-key-for-the-deploy-check-7Rz5," + "abcdefgh" * 5, "AUDIT_CHAIN_KEY: key 2 is too weak"),
+    ("0123456789abcdef0123456789abcdefx", "AUDIT_CHAIN_KEY: key 1 is too weak"),  # one digit away from a repeat
+    ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" + "Zq7#Lp", "AUDIT_CHAIN_KEY: key 1 is too weak"),  # 36 long, few bits
 ])
 def test_production_refuses_unusable_audit_chain_keys(keys, message):
     result = _start_django(**{**REQUIRED, "AUDIT_CHAIN_KEY": keys})
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("hosts", ["*", "meetings.example.com,*", "*.example.com"])
+def test_production_refuses_a_wildcard_host(hosts):
+    result = _start_django(**{**REQUIRED, "DJANGO_ALLOWED_HOSTS": hosts})
+
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must name the hosts the app answers as when DJANGO_DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [("DJANGO_ALLOWED_HOSTS", "*"), ("AUDIT_CHAIN_KEY", "a" * 41),
+                                             ("DJANGO_SECRET_KEY", "k3%v9!" * 9)])
+def test_the_deploy_check_refuses_weak_settings_in_one_line_naming_the_variable(name, value):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT, env=_clean_env(**{**REQUIRED, name: value}), capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"django.core.exceptions.ImproperlyConfigured: {name}") and value not in last
+
+
+@pytest.mark.parametrize("key", ["secrets.token_urlsafe(32)", "secrets.token_hex(16)", "secrets.token_hex(32)"])
+def test_keys_made_the_usual_ways_pass(key):
+    import secrets
+
+    for _ in range(200):  # random keys: many draws, so a rule that refuses some of them shows
+        made = eval(key, {"secrets": secrets})  # noqa: S307 - the parameters above, nothing else
+        assert not _low_in_entropy(made), made
 
 
 def test_production_with_everything_set_starts():

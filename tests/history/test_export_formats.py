@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from meetings.audit import chain as audit
-from meetings.history import exports
+from meetings.history import display, exports
 from meetings.models import MeetingRecord
 from tests.audit.conftest import broken, finalise, open_record, verify
 
@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 AWKWARD_TITLES = [
     '=HYPERLINK("http://evil.example")', "+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Müller, Schröder; Weiß",
     'Sagt "Hallo"', '"', "Zeile 1\nZeile 2", "Zeile 1\r\nZeile 2", "C:\\Pfad\\neu", "\\", "Klingel \x07", "Ende\x1f",
-    "Ünïcödé – 会议 🎉", " Leerzeichen ", "'schon mit Apostroph",
+    "Ünïcödé – 会议 🎉", " Leerzeichen ", "'schon mit Apostroph", "Anna \u202eredörhcS", "\u2067=1+1\u2069",
 ]
 ASSOCIATIONS = [
     [],
-    [{"type": "contacts", "id": "7", "label": "=Anna"}],
+    [{"type": "contacts", "id": "7", "label": "=Anna"}, {"type": "contacts", "id": "8", "label": "\u202eanna "}],
     [{"type": "contacts", "id": "7", "label": ""}, {"type": "companies", "id": "8"}],
     [{"type": "contacts", "id": "7", "label": None}, {"type": "companies", "id": "8", "label": "Müller; GmbH"},
      {"type": "deals", "id": "9", "label": 'Deal "A"'}],
@@ -37,7 +37,7 @@ ASSOCIATIONS = [
 def awkward_records(postgres_db, make_user, record_factory, monkeypatch):
     """Open and chained records of every awkward kind, across batches of two, with an erasure in the chain."""
     monkeypatch.setattr(exports, "BATCH_ROWS", 2)
-    rep = make_user("rep@example.de", first_name="\u00a0Ayşe\u2003", last_name="=Demir ")
+    rep = make_user("rep@example.de", first_name="\u00a0Ayşe\u2003", last_name="=Demir \u202e")
     nameless = make_user("+nameless@example.de", first_name="", last_name="")
     moment = timezone.now() - timedelta(hours=1)
     for n, title in enumerate(AWKWARD_TITLES):
@@ -52,6 +52,11 @@ def awkward_records(postgres_db, make_user, record_factory, monkeypatch):
     for n, title in enumerate(AWKWARD_TITLES[:6]):
         finalise(open_record(user=rep, title=title, contact_id="4711" if n == 2 else None),
                  Status.FAILED if n % 2 else Status.CREATED)
+    # Failed for every reason the export words, in the export's language (the "What happened" column).
+    for status_code, category in [(None, ""), (0, "INTERNAL_ERROR"), (401, ""), (None, "HubSpotAuthRequired"),
+                                  (403, "FORBIDDEN"), (429, "RATE_LIMIT"), (400, "VALIDATION_ERROR"), (503, "")]:
+        record_factory(user=rep, title=f"Fehlgeschlagen {status_code}", status=Status.FAILED,
+                       response_status=status_code, error_category=category, error_message="Injected fault")
     call_command("erase_person", "--contact", "4711", stdout=io.StringIO())  # an erasure: the next one's predecessor
     finalise(open_record(user=nameless, title="Nach der Löschung"))
 
@@ -65,12 +70,14 @@ def test_the_database_writes_the_bytes_python_writes(awkward_records, tmp_path, 
     records = MeetingRecord.objects.all()
     with translation.override(language):
         labels = exports.status_labels()
-        in_python = written(exports._python_batches(records, delimiter=delimiter, labels=labels))
-        in_sql = written(exports._formatted_batches(records, delimiter=delimiter, labels=labels))
+        failures = display.failure_texts()
+        in_python = written(exports._python_batches(records, delimiter=delimiter, labels=labels, failures=failures))
+        in_sql = written(exports._formatted_batches(records, delimiter=delimiter, labels=labels, failures=failures))
         whole = written(exports.csv_batches(records, delimiter=delimiter))
 
     assert in_python.count("\r\n") >= MeetingRecord.objects.count() and "'=HYPERLINK" in in_python
     assert in_sql == in_python
+    assert all(text in in_python for text in failures.values())  # every failure in words, in the file's language
     assert whole.startswith("\ufeff") and whole.endswith(in_python)
     path = tmp_path / "export.csv"
     path.write_text(whole, encoding="utf-8", newline="")
@@ -82,11 +89,12 @@ def test_a_filtered_export_is_the_same_too(awkward_records, admin_user):
     records = exports.meeting_record_list(viewer=admin_user, everyone=True,
                                           filters=exports.filters_from_query("status=created"))
     labels = exports.status_labels()
+    failures = display.failure_texts()
 
-    in_python = written(exports._python_batches(records, delimiter=",", labels=labels))
+    in_python = written(exports._python_batches(records, delimiter=",", labels=labels, failures=failures))
 
     assert in_python.count("\r\n") >= 3
-    assert written(exports._formatted_batches(records, delimiter=",", labels=labels)) == in_python
+    assert written(exports._formatted_batches(records, delimiter=",", labels=labels, failures=failures)) == in_python
 
 
 def test_the_names_are_stripped_of_what_python_strips():
@@ -98,10 +106,11 @@ def test_links_edited_into_something_to_quote_are_written_and_sealed_as_python_d
     MeetingRecord.objects.filter(pk=chained[0].pk).update(audit_link='ab,"c;d"\\')
     records = MeetingRecord.objects.all()
     labels = exports.status_labels()
+    failures = display.failure_texts()
 
-    in_sql = written(exports._formatted_batches(records, delimiter=";", labels=labels))
+    in_sql = written(exports._formatted_batches(records, delimiter=";", labels=labels, failures=failures))
 
-    assert in_sql == written(exports._python_batches(records, delimiter=";", labels=labels))
+    assert in_sql == written(exports._python_batches(records, delimiter=";", labels=labels, failures=failures))
     assert '"ab,""c;d""\\"' in in_sql and audit.GENESIS in in_sql
 
 
@@ -136,16 +145,19 @@ def test_outside_a_transaction_either_way_writes_the_same_bytes(
 ):
     records = MeetingRecord.objects.all()
     labels = exports.status_labels()
+    failures = display.failure_texts()
     assert not connection.in_atomic_block  # else one connection formats every batch
 
-    in_python = written(exports._python_batches(records, delimiter=";", labels=labels))
+    in_python = written(exports._python_batches(records, delimiter=";", labels=labels, failures=failures))
 
-    assert written(exports._formatted_batches(records, delimiter=";", labels=labels, parallel=parallel)) == in_python
+    assert written(exports._formatted_batches(records, delimiter=";", labels=labels, failures=failures,
+                                              parallel=parallel)) == in_python
     assert not connection.in_atomic_block  # no transaction left open between batches
     created = exports.meeting_record_list(viewer=admin_user, everyone=True,
                                           filters=exports.filters_from_query("status=created"))
-    assert (written(exports._formatted_batches(created, delimiter=",", labels=labels, parallel=parallel))
-            == written(exports._python_batches(created, delimiter=",", labels=labels)))
+    assert (written(exports._formatted_batches(created, delimiter=",", labels=labels, failures=failures,
+                                              parallel=parallel))
+            == written(exports._python_batches(created, delimiter=",", labels=labels, failures=failures)))
 
 
 # The database tests a row for quoting once, over its cells joined: a cell left out of that test would go
@@ -165,8 +177,9 @@ def test_a_cell_that_alone_needs_quotes_is_quoted_as_python_does(postgres_db, ma
         record_factory(user=plain, **{"title": "Sauber", **chain, field: odd})
     records = MeetingRecord.objects.all()
     labels = exports.status_labels()
+    failures = display.failure_texts()
 
-    in_sql = written(exports._formatted_batches(records, delimiter=delimiter, labels=labels))
+    in_sql = written(exports._formatted_batches(records, delimiter=delimiter, labels=labels, failures=failures))
 
-    assert in_sql == written(exports._python_batches(records, delimiter=delimiter, labels=labels))
+    assert in_sql == written(exports._python_batches(records, delimiter=delimiter, labels=labels, failures=failures))
     assert '"a""b"' in in_sql and '"a\nb"' in in_sql and '"""quoted""@example.de"' in in_sql

@@ -40,7 +40,8 @@ def chained(lena):
 
 def start_export(client, user, language: str = "en", **params) -> ExportJob:
     client.force_login(user)
-    response = client.post(f"{reverse('history_export')}?{urlencode(params)}", HTTP_ACCEPT_LANGUAGE=language)
+    response = client.post(f"{reverse('history_export')}?{urlencode(params)}", {"confirm": "1"},
+                           HTTP_ACCEPT_LANGUAGE=language)
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("export_job", args=[job.pk])
     return job
@@ -119,7 +120,7 @@ def test_a_reload_does_not_start_a_second_job(client, admin_user, chained, setti
     settings.EXPORT_STREAM_MAX_ROWS = 3
     first = start_export(client, admin_user)
 
-    again = client.post(reverse("history_export"))
+    again = client.post(reverse("history_export"), {"confirm": "1"})
 
     assert again["Location"] == reverse("export_job", args=[first.pk]) and ExportJob.objects.count() == 1
 
@@ -132,7 +133,7 @@ def test_a_link_to_a_large_export_asks_before_it_starts_a_job(client, admin_user
 
     page = asked.content.decode()
     assert asked.status_code == 200 and not ExportJob.objects.exists()
-    assert "This export has more than 3 rows" in page and 'name="csrfmiddlewaretoken"' in page
+    assert "This export has 4 rows." in page and 'name="csrfmiddlewaretoken"' in page
     assert f'action="{reverse("history_export")}?status=created"' in page
 
 
@@ -283,7 +284,7 @@ def test_a_job_whose_worker_died_says_it_failed_and_can_be_started_again(client,
     left.refresh_from_db()
     assert left.is_failed and state["finished"] is True and "stopped before it was done" in state["error"]
     assert not path.exists()
-    response = client.post(reverse("history_export"))  # the same filters again: a new job, not the dead one
+    response = client.post(reverse("history_export"), {"confirm": "1"})  # the same filters again: a new job, not the dead one
     again = ExportJob.objects.exclude(pk=left.pk).get()
     assert response["Location"] == reverse("export_job", args=[again.pk]) and again.status == ExportJob.Status.QUEUED
 

@@ -29,6 +29,20 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_defused(client, admin_use
     assert row["Associations"] == "'=1+1"
 
 
+def test_bidirectional_controls_cannot_reorder_the_cells_after_them(client, admin_user, make_user, record_factory):
+    rep = make_user("rtl@example.de", first_name="Anna", last_name="\u202eredörhcS")
+    record_factory(user=rep, title="\u2067\u202e=1+1", associations=[
+        {"type": "contacts", "id": "1", "label": "Anna \u202eredörhcS"}, {"type": "companies", "id": "2", "label": "GmbH"}])
+    client.force_login(admin_user)
+
+    header, row = export_rows(client.get(reverse("history_export")))
+    row = dict(zip(header, row, strict=True))
+
+    assert not any(char in cell for cell in row.values() for char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert row["Title"] == "'=1+1"  # what the override hid is still defused
+    assert row["Associations"] == "Anna redörhcS; GmbH"
+
+
 def test_ordinary_text_is_left_alone(client, admin_user, lena, record_factory):
     record_factory(user=lena, title="Kick-off – Größe 2027", status=MeetingRecord.Status.CREATED)
     client.force_login(admin_user)

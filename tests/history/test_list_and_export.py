@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from hubspot_login.models import HubSpotConnection
 from meetings.models import MeetingRecord
-from tests.clock import BERLIN
 
 pytestmark = pytest.mark.django_db
 
@@ -113,11 +112,11 @@ def test_the_list_shows_names_status_text_and_hubspot_links(client, lena, record
 
     content = client.get(reverse("history_mine")).content.decode()
 
-    assert "Anna Schröder, Lizenzen" in content
+    assert "<bdi>Anna Schröder</bdi>, <bdi>Lizenzen</bdi>" in content  # each name isolated from the next
     assert '<span class="badge text-bg-success" data-status="created">Created</span>' in content
     assert f"/contacts/{record.hub_id}/record/0-47/{record.hubspot_meeting_id}" in content
-    start = record.start_at.astimezone(BERLIN)
-    assert f"{start:%m/%d/%Y} 10 a.m. {start.tzname()}" in content  # the start in the rep's chosen zone
+    # The start in the viewer's zone (UTC until the browser names one), as is every time in the list.
+    assert f"{record.start_at.astimezone(UTC):%-d %b %Y, %H:%M}" in content and "Times in UTC." in content
 
 
 def test_csv_is_what_the_filtered_list_shows_with_umlauts_intact(client, admin_user, lena, record_factory):
@@ -183,11 +182,12 @@ def test_the_list_runs_a_constant_number_of_queries(client, lena, record_factory
     client.get(reverse("history_mine"))  # session warm
 
     # The same for 3 rows as for 30: the user, their connection, their permissions (the nav's link to all
-    # meetings, asked on every page), and the page; the chart comes from the cache the first view filled.
-    with django_assert_num_queries(4):
+    # meetings, asked on every page), the nav's count of meetings that need them, and the page; the chart comes
+    # from the cache the first view filled.
+    with django_assert_num_queries(5):
         client.get(reverse("history_mine"), {"page": 1})
     # Viewed again, no record changed: the page drawn before (meetings/history/pages.py).
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("history_mine"), {"page": 1})
 
 
@@ -200,13 +200,14 @@ def test_the_admin_list_and_export_run_a_constant_number_of_queries(
     client.force_login(admin_user)
     client.get(reverse("history_all"))
 
-    # The same for 3 rows as for 30: the user, their connection, their permissions (one query), the audit
-    # chain's last verification and the page; the chart and the per-rep counts, and the rep and portal
-    # choices, come from the cache the first view filled.
-    with django_assert_num_queries(5):
+    # The same for 3 rows as for 30: the user, their connection, their permissions (one query), the nav's count
+    # of meetings that need them, the audit chain's last verification and the page; the chart and the per-rep
+    # counts, and the rep and portal choices, come from the cache the first view filled.
+    with django_assert_num_queries(6):
         client.get(reverse("history_all"), {"page": 1})
-    # Viewed again, no record changed: the page drawn before; the user, connection and permissions remain.
-    with django_assert_num_queries(3):
+    # Viewed again, no record changed: the page drawn before; the user, connection, permissions and count remain,
+    # and the audit chain's last verification, which is no write to the records and so drawn outside the page.
+    with django_assert_num_queries(5):
         client.get(reverse("history_all"), {"page": 1})
     # The same for 3 rows as for 30: the rows stream from one query; the rep choices are the list's (cached),
     # so that the export validates its filters exactly as the list did; one count, up to the bound of what
@@ -228,9 +229,11 @@ def test_submitted_times_show_in_the_viewers_zone_and_name_it(client, lena, reco
     detail = client.get(reverse("history_detail", args=[record.pk])).content.decode()
 
     local = record.created_at.astimezone(ZoneInfo("America/New_York"))
-    assert f'{record.created_at.astimezone(UTC):%m/%d/%Y} ' in in_utc and " UTC</td>" in in_utc
-    assert f"{local:%m/%d/%Y}" in in_new_york and f" {local.tzname()}</td>" in in_new_york  # EST or EDT
-    assert f" {local.tzname()}</dd>" in detail
+    assert f"{record.created_at.astimezone(UTC):%-d %b %Y, %H:%M}</td>" in in_utc and "Times in UTC." in in_utc
+    assert f"{local:%-d %b %Y, %H:%M}</td>" in in_new_york and "Times in America/New_York." in in_new_york
+    # Named once per page, not in every cell.
+    assert in_new_york.count("America/New_York") == 1
+    assert f"on {local:%-d %b %Y, %H:%M}." in detail and "Times in America/New_York." in detail
 
 
 def test_an_unknown_viewer_zone_falls_back_to_utc(client, lena, record_factory):
@@ -238,7 +241,7 @@ def test_an_unknown_viewer_zone_falls_back_to_utc(client, lena, record_factory):
     client.force_login(lena)
     client.cookies["viewer_tz"] = "Mars/Olympus"
 
-    assert " UTC</td>" in client.get(reverse("history_mine")).content.decode()
+    assert "Times in UTC." in client.get(reverse("history_mine")).content.decode()
 
 
 def test_admins_see_values_on_the_chart_names_in_one_shape_and_the_rep_table_open(

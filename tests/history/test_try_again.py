@@ -2,13 +2,14 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.meetings.conftest import meeting_post
 
 pytestmark = pytest.mark.django_db
 
 
 def test_try_again_reopens_the_form_filled_from_a_failed_record(rep_client, sandbox):
-    sandbox.fault("/scheduler/2026-03/meetings/calendar", count=1, status=400)
+    sandbox.fault(f"/scheduler/{API_VERSION}/meetings/calendar", count=1, status=400)
     post = meeting_post(title="Zweiter Anlauf", location="Hauptstraße 1", body="Agenda")
     rep_client.post(reverse("meeting_create"), post)
     record = MeetingRecord.objects.get()

@@ -10,8 +10,9 @@ import pytest
 
 from hubspot_api.client import HubSpotClient, StaticToken
 from hubspot_api.errors import HubSpotUnavailable
+from tests.api_version import API_VERSION
 
-OWNERS = "/crm/owners/2026-03"
+OWNERS = f"/crm/owners/{API_VERSION}"
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ import pytest
 import requests
 from django.urls import reverse
 
+from tests.api_version import API_VERSION
+
 CALLBACK = "http://testserver/accounts/hubspot/login/callback/"
 LENA = "5120001:24681357"
 
@@ -63,7 +65,7 @@ def query(url: str) -> dict:
 
 def refreshes(sandbox) -> int:
     """How many refresh-token grants the sandbox has answered since its reset."""
-    return sum(1 for r in sandbox.requests(path="/oauth/2026-03/token") if r.get("grant_type") == "refresh_token")
+    return sum(1 for r in sandbox.requests(path=f"/oauth/{API_VERSION}/token") if r.get("grant_type") == "refresh_token")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hubspot_login.models import HubSpotConnection
+from tests.api_version import API_VERSION
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,7 @@ def test_a_revoked_authorisation_leads_through_sign_in_back_to_the_page(page, li
     page.get_by_label("Lena Müller — lena.mueller@example.de — Demo Portal (24681357)").check()
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("portal")).to_be_visible()
-    requests.post(f"{sandbox.url}/oauth/2026-03/token/revoke", data={
+    requests.post(f"{sandbox.url}/oauth/{API_VERSION}/token/revoke", data={
         "client_id": "sandbox-demo-client-id", "client_secret": "sandbox-demo-client-secret",
         "token": HubSpotConnection.objects.get().refresh_token,
     }, timeout=5)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from hubspot_login.models import HubSpotConnection
 from hubspot_login.tokens import hubspot_client
+from tests.api_version import API_VERSION
 from tests.login.conftest import refreshes, sign_in
 
 
@@ -40,4 +41,4 @@ def test_concurrent_requests_with_an_expired_token_refresh_once(hubspot, client)
 
     assert errors == [] and results == [3, 3, 3, 3]
     assert refreshes(hubspot) == 1
-    assert {r["status"] for r in hubspot.requests(path="/crm/owners/2026-03")} == {200}
+    assert {r["status"] for r in hubspot.requests(path=f"/crm/owners/{API_VERSION}")} == {200}

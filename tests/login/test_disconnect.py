@@ -8,12 +8,13 @@ from django.urls import reverse
 from hubspot_api.errors import HubSpotAuthRequired
 from hubspot_login.models import HubSpotConnection
 from hubspot_login.tokens import hubspot_client
+from tests.api_version import API_VERSION
 
 pytestmark = pytest.mark.django_db
 
 
 def refresh_at_hubspot(sandbox, refresh_token: str) -> requests.Response:
-    return requests.post(f"{sandbox.url}/oauth/2026-03/token", data={
+    return requests.post(f"{sandbox.url}/oauth/{API_VERSION}/token", data={
         "grant_type": "refresh_token", "refresh_token": refresh_token,
         "client_id": "sandbox-demo-client-id", "client_secret": "sandbox-demo-client-secret",
     }, timeout=5)
@@ -31,7 +32,7 @@ def test_disconnect_revokes_at_hubspot_and_deletes_the_tokens(signed_in, hubspot
     assert "HubSpot not connected" in content and "portal demo-portal" not in content  # the navbar
     connection = HubSpotConnection.objects.get()
     assert (connection.access_token, connection.refresh_token, connection.expires_at) == ("", "", None)
-    assert [r["path"] for r in hubspot.requests(path="/oauth/2026-03/token/revoke")] == ["/oauth/2026-03/token/revoke"]
+    assert [r["path"] for r in hubspot.requests(path=f"/oauth/{API_VERSION}/token/revoke")] == [f"/oauth/{API_VERSION}/token/revoke"]
     answer = refresh_at_hubspot(hubspot, refresh_token)
     assert answer.status_code == 400 and answer.json()["status"] == "BAD_REFRESH_TOKEN"
     with pytest.raises(HubSpotAuthRequired):
@@ -39,7 +40,7 @@ def test_disconnect_revokes_at_hubspot_and_deletes_the_tokens(signed_in, hubspot
 
 
 def test_disconnect_deletes_the_tokens_even_when_hubspot_is_down(signed_in, hubspot):
-    hubspot.fault("/oauth/2026-03/token/revoke", status=503)
+    hubspot.fault(f"/oauth/{API_VERSION}/token/revoke", status=503)
 
     response = signed_in.post(reverse("hubspot_disconnect"), follow=True)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from hubspot_login.models import HubSpotConnection
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.conftest import meeting_post
 from tests.login.conftest import sign_in
 
@@ -34,8 +35,8 @@ def test_a_full_flow_leaks_no_token(client, hubspot, caplog):
     logged = "\n".join(
         f"{r.getMessage()} {r.args!r} {r.exc_text or ''} {getattr(r, 'request', '')}" for r in caplog.records
     )
-    assert "HubSpot POST /scheduler/2026-03/meetings/calendar -> 200" in logged  # the log did capture the flow
-    assert "/oauth/2026-03/token/introspect" in logged and "/oauth/2026-03/token/revoke" in logged
+    assert f"HubSpot POST /scheduler/{API_VERSION}/meetings/calendar -> 200" in logged  # the log did capture the flow
+    assert f"/oauth/{API_VERSION}/token/introspect" in logged and f"/oauth/{API_VERSION}/token/revoke" in logged
     stored_elsewhere = " ".join([
         str(MeetingRecord.objects.values().get()),
         str(list(SocialAccount.objects.values("extra_data"))),

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from hubspot_login.models import HubSpotConnection
+from tests.api_version import API_VERSION
 from tests.login.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_an_owner_lookup_outage_keeps_the_owner_id_we_knew(client, hubspot, sett
     sign_in(client)
     client.post(reverse("account_logout"))
     settings.HUBSPOT_RETRY_BUDGET_SECONDS = 0
-    hubspot.fault("/crm/owners/2026-03/5120001", method="GET", status=503, count=5)
+    hubspot.fault(f"/crm/owners/{API_VERSION}/5120001", method="GET", status=503, count=5)
 
     response = sign_in(client)
 
@@ -38,7 +39,7 @@ def test_an_owner_lookup_outage_keeps_the_owner_id_we_knew(client, hubspot, sett
 
 def test_an_owner_lookup_outage_at_the_first_sign_in_says_so(client, hubspot, settings):
     settings.HUBSPOT_RETRY_BUDGET_SECONDS = 0
-    hubspot.fault("/crm/owners/2026-03/5120001", method="GET", status=503, count=5)
+    hubspot.fault(f"/crm/owners/{API_VERSION}/5120001", method="GET", status=503, count=5)
 
     response = sign_in(client)
 

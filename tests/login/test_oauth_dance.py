@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from hubspot_login.models import HubSpotConnection
+from tests.api_version import API_VERSION
 from tests.login.conftest import CALLBACK, query, sign_in, start_sign_in
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_signing_in_stores_the_reps_hubspot_identity(client, hubspot):
     assert REQUIRED_SCOPES | {"files"} <= set(connection.scopes)
     assert connection.has_tokens and connection.expires_at and connection.is_owner
     assert [r["path"] for r in hubspot.requests(method="POST") if r["path"].startswith("/oauth/")] == [
-        "/oauth/authorize/decision", "/oauth/2026-03/token", "/oauth/2026-03/token/introspect",
+        "/oauth/authorize/decision", f"/oauth/{API_VERSION}/token", f"/oauth/{API_VERSION}/token/introspect",
     ]
     assert not hubspot.requests(path="/oauth/v1/access-tokens")  # no token in a URL
 

@@ -16,6 +16,7 @@ from hubspot_login.flows import reauthenticate, restore_saved_form
 from hubspot_login.models import HubSpotConnection
 from hubspot_login.tokens import hubspot_client
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.conftest import connect, demo_user, meeting_post
 from tests.login.conftest import query, sign_in, sign_in_from_login_page
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def revoke_at_hubspot(sandbox, refresh_token: str) -> None:
     """What an admin uninstalling the app in HubSpot amounts to, for this rep's refresh token."""
-    requests.post(f"{sandbox.url}/oauth/2026-03/token/revoke", data={
+    requests.post(f"{sandbox.url}/oauth/{API_VERSION}/token/revoke", data={
         "client_id": "sandbox-demo-client-id", "client_secret": "sandbox-demo-client-secret",
         "token": refresh_token, "token_type_hint": "refresh_token",
     }, timeout=5)

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from hubspot_login.models import HubSpotConnection
+from tests.api_version import API_VERSION
 from tests.login.conftest import callback_path, consent, query, sign_in, start_sign_in
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_provider_error(client, hubspot):
 
 def test_a_refused_code_exchange(client, hubspot):
     location = consent(start_sign_in(client))
-    hubspot.fault("/oauth/2026-03/token", status=400)
+    hubspot.fault(f"/oauth/{API_VERSION}/token", status=400)
 
     assert_friendly(client.get(callback_path(location)), "HubSpot could not be reached or did not accept the sign-in")
 
@@ -75,7 +76,7 @@ def test_hubspot_unreachable_at_token_exchange(client, hubspot, settings):
 @pytest.mark.parametrize("mode", ["status", "drop"])
 def test_hubspot_failing_at_introspection(client, hubspot, mode):
     location = consent(start_sign_in(client))
-    hubspot.fault("/oauth/2026-03/token/introspect", mode=mode, status=503)
+    hubspot.fault(f"/oauth/{API_VERSION}/token/introspect", mode=mode, status=503)
 
     assert_friendly(client.get(callback_path(location)), "HubSpot could not be reached")
 

@@ -11,11 +11,12 @@ from hubspot_api.client import HubSpotClient
 from hubspot_api.errors import HubSpotUnavailable
 from hubspot_login.models import HubSpotConnection
 from hubspot_login.tokens import hubspot_client
+from tests.api_version import API_VERSION
 from tests.login.conftest import refreshes, sign_in
 
 pytestmark = pytest.mark.django_db
 
-OWNERS = "/crm/owners/2026-03"
+OWNERS = f"/crm/owners/{API_VERSION}"
 
 
 def client_for_rep() -> HubSpotClient:
@@ -59,7 +60,7 @@ def test_an_expired_token_is_refreshed_silently_after_a_401(signed_in, hubspot):
 
     assert response.status_code == 200 and "Jonas Weiß" in response.content.decode()
     assert refreshes(hubspot) == 1
-    assert [r["status"] for r in hubspot.requests(path="/crm/properties/2026-03/meetings/hs_meeting_outcome")] == [
+    assert [r["status"] for r in hubspot.requests(path=f"/crm/properties/{API_VERSION}/meetings/hs_meeting_outcome")] == [
         401, 200,
     ]
 
@@ -68,7 +69,7 @@ def test_an_expired_token_is_refreshed_silently_after_a_401(signed_in, hubspot):
 def test_a_refresh_during_a_hubspot_outage_keeps_the_authorisation(signed_in, hubspot, status):
     HubSpotConnection.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     tokens = HubSpotConnection.objects.values_list("access_token", "refresh_token").get()
-    hubspot.fault("/oauth/2026-03/token", status=status)
+    hubspot.fault(f"/oauth/{API_VERSION}/token", status=status)
 
     with pytest.raises(HubSpotUnavailable):
         client_for_rep().list_owners()

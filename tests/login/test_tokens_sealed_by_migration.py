@@ -32,6 +32,11 @@ def connection_as_stored_before(apps, **tokens):
     )
 
 
+def as_read_now() -> HubSpotConnection:
+    """The connection through today's model, reading only the tokens: later migrations' columns are not there yet."""
+    return HubSpotConnection.objects.only("access_token", "refresh_token").get()
+
+
 def test_plain_tokens_are_sealed_and_reversing_unseals_them():
     plain_apps = migrate(PLAIN)
     connection_as_stored_before(plain_apps, access_token="plain-access", refresh_token="")
@@ -45,7 +50,7 @@ def test_plain_tokens_are_sealed_and_reversing_unseals_them():
 
     assert "plain-access" not in sealed_rows and "'gAAAAA" in sealed_rows
     assert unsealed == ("plain-access", "")
-    stored = HubSpotConnection.objects.get()
+    stored = as_read_now()
     assert (stored.access_token, stored.refresh_token) == ("plain-access", "")
 
 
@@ -58,6 +63,6 @@ def test_sealing_again_leaves_sealed_tokens_as_they_are():
     sealing.seal_plain_tokens(plain_apps, None)
     migrate(SEALED)  # and once more
 
-    stored = HubSpotConnection.objects.get()
+    stored = as_read_now()
     assert (stored.access_token, stored.refresh_token) == ("sealed-access", "plain-refresh")
     assert "plain-refresh" not in stored_rows()

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import FinalRecordError, MeetingRecord
+from tests.api_version import API_VERSION, UPLOAD_VERSION
 from tests.conftest import meeting_post
 
 pytestmark = pytest.mark.django_db
@@ -47,13 +48,13 @@ def test_attachments_are_uploaded_to_hubspot_and_attached(rep_client, rep, sandb
     assert record.status == MeetingRecord.Status.CREATED, record.error_message
     file_ids = record.request_payload["properties"]["hs_attachment_ids"]
     assert len(file_ids) == 1
-    assert [r["status"] for r in sandbox.requests(path="/files/2026-03/files")] == [201]
+    assert [r["status"] for r in sandbox.requests(path=f"/files/{UPLOAD_VERSION}/files")] == [201]
     meeting = sandbox.meetings()[str(record.hub_id)][record.hubspot_meeting_id]
     assert meeting["properties"]["hs_attachment_ids"] == file_ids[0]
 
 
 def test_the_picker_says_when_hubspot_search_is_down(rep_client, sandbox):
-    sandbox.fault("/crm/objects/2026-03/contacts/search", count=10, status=503)
+    sandbox.fault(f"/crm/objects/{API_VERSION}/contacts/search", count=10, status=503)
 
     response = rep_client.get(reverse("picker_search", args=["contacts"]), {"q": "müller"})
 
@@ -69,8 +70,8 @@ def test_the_picker_needs_two_letters_and_caches(rep_client, sandbox):
     again = rep_client.get(reverse("picker_search", args=["deals"]), {"q": "lizenzen "}).json()
 
     assert first == again and first["results"][0]["detail"]  # deals show their amount
-    assert len(sandbox.requests(path="/crm/objects/2026-03/0-3/search")) + len(
-        sandbox.requests(path="/crm/objects/2026-03/deals/search")) == 1
+    assert len(sandbox.requests(path=f"/crm/objects/{API_VERSION}/0-3/search")) + len(
+        sandbox.requests(path=f"/crm/objects/{API_VERSION}/deals/search")) == 1
 
 
 def test_after_a_failed_submit_the_rep_is_told_to_attach_files_again(rep_client, sandbox):

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.clock import BERLIN, at, form_value, hubspot_time, meeting_start, next_clock_change, now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,7 +96,7 @@ def test_a_hubspot_validation_error_appears_beside_its_field(page, live_server, 
     set_end(page, form_value(meeting_start(10)))
     contact = demo["contacts"][1]
     pick(page, "Contacts", contact["email"][:12], f'{contact["firstname"]} {contact["lastname"]}')
-    sandbox.fault("/scheduler/2026-03/meetings/calendar", count=1, status=400)
+    sandbox.fault(f"/scheduler/{API_VERSION}/meetings/calendar", count=1, status=400)
 
     page.get_by_role("button", name="Create meeting in HubSpot").click()
 
@@ -138,7 +139,7 @@ def test_the_done_page_shows_the_outcome_once_hubspot_has_been_checked(
     page.get_by_label("Title").fill("Antwort verloren")
     page.get_by_label("Start").fill(form_value(meeting_start(11)))
     set_end(page, form_value(meeting_start(12)))
-    sandbox.fault("/scheduler/2026-03/meetings/calendar", mode="process_then_drop")  # made, answer lost
+    sandbox.fault(f"/scheduler/{API_VERSION}/meetings/calendar", mode="process_then_drop")  # made, answer lost
 
     page.get_by_role("button", name="Create meeting in HubSpot").click()
     expect(page.get_by_role("heading", name="Checking whether HubSpot made the meeting")).to_be_visible()
@@ -327,7 +328,7 @@ def test_a_refused_create_says_plainly_which_files_must_be_attached_again(page, 
     open_more(page)
     page.get_by_label("Attachments").set_input_files(
         [{"name": "angebot.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 Angebot"}])
-    sandbox.fault("/scheduler/2026-03/meetings/calendar", count=1, status=400)
+    sandbox.fault(f"/scheduler/{API_VERSION}/meetings/calendar", count=1, status=400)
 
     page.get_by_role("button", name="Create meeting in HubSpot").click()
 

@@ -18,10 +18,11 @@ from django_tasks_db.models import DBTaskResult
 from meetings.booking import tasks
 from meetings.core import bulkhead
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION, UPLOAD_VERSION
 from tests.meetings.conftest import meeting_post
 
 pytestmark = pytest.mark.django_db
-CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
+CREATE_PATH = f"/scheduler/{API_VERSION}/meetings/calendar"
 
 
 @contextmanager
@@ -102,7 +103,7 @@ def test_hubspots_refusal_of_a_queued_create_is_on_the_record_page(rep_client, s
     record = MeetingRecord.objects.get()
     assert record.status == MeetingRecord.Status.FAILED and record.response_status == 400
     page = rep_client.get(reverse("history_detail", args=[record.pk])).content.decode()
-    assert "This meeting was not created." in page and f"?retry={record.pk}" in page
+    assert "HubSpot refused the meeting" in page and f"?retry={record.pk}" in page  # in words, as the page says it
 
 
 def test_a_queued_record_is_not_taken_for_an_interrupted_one_and_a_lost_task_is_asked_again(
@@ -140,7 +141,7 @@ def test_a_create_with_attachments_cannot_wait_for_the_worker_and_keeps_the_form
     assert "HubSpot is answering slowly right now" in page and 'value="Mit Anhang"' in page
     record = MeetingRecord.objects.get()
     assert record.status == MeetingRecord.Status.FAILED and record.error_category == "HubSpotBusy"
-    assert sandbox.requests(CREATE_PATH) == [] and sandbox.requests("/files/2026-03/files") == []
+    assert sandbox.requests(CREATE_PATH) == [] and sandbox.requests(f"/files/{UPLOAD_VERSION}/files") == []
 
 
 def test_a_picker_search_answers_busy_at_once(rep_client, sandbox, settings):
@@ -148,7 +149,7 @@ def test_a_picker_search_answers_busy_at_once(rep_client, sandbox, settings):
     with slots_taken_elsewhere(1):
         response = rep_client.get(reverse("picker_search", args=["contacts"]), {"q": "Müller"})
     assert response.status_code == 503 and response.json()["results"] == []
-    assert sandbox.requests("/crm/objects/2026-03/contacts/search") == []
+    assert sandbox.requests(f"/crm/objects/{API_VERSION}/contacts/search") == []
 
 
 def test_a_cold_form_load_shows_the_form_without_the_portals_choices(rep_client, sandbox, settings):
@@ -191,7 +192,7 @@ def test_a_conflict_check_is_skipped_saying_so(rep_client, sandbox, settings):
             "start": form_value(start), "end": form_value(start + timedelta(hours=1)), "time_zone": "Europe/Berlin"})
     assert response.status_code == 200 and response.json()["conflicts"] == []
     assert "Could not check for conflicts right now" in response.json()["skipped"]
-    assert sandbox.requests("/crm/objects/2026-03/meetings/search") == []
+    assert sandbox.requests(f"/crm/objects/{API_VERSION}/meetings/search") == []
 
 
 @pytest.mark.parametrize("change", ["disconnected", "another portal"])

@@ -15,13 +15,14 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.portal import caches, pickers
+from tests.api_version import API_VERSION
 from tests.clock import form_value, meeting_start
 from tests.conftest import connect, demo_user
 from tests.meetings.conftest import meeting_post
 
 pytestmark = pytest.mark.django_db
 LENA_OWNER = "71234500101"
-# Jonas signed in without tickets, and without the scope HubSpot's meeting search asks for (2026-03 spec).
+# Jonas signed in without tickets, and without the scope HubSpot's meeting search asks for (in both versions' specs).
 JONAS_SCOPES = ["oauth", "crm.objects.companies.read", "crm.objects.deals.read", "crm.objects.owners.read"]
 
 
@@ -67,19 +68,19 @@ def test_a_ticket_and_a_calendar_lena_was_shown_are_not_shown_to_jonas(rep_clien
     assert checked["conflicts"] == [] and checked["skipped"]
     # Each of Jonas's answers came from his own HubSpot, which refused him.
     refused = [r for r in sandbox.requests() if r["status"] == 403]
-    assert {r["path"] for r in refused} >= {"/crm/objects/2026-03/tickets/search",
-                                           "/crm/objects/2026-03/tickets/batch/read",
-                                           "/crm/objects/2026-03/meetings/search"}
+    assert {r["path"] for r in refused} >= {f"/crm/objects/{API_VERSION}/tickets/search",
+                                           f"/crm/objects/{API_VERSION}/tickets/batch/read",
+                                           f"/crm/objects/{API_VERSION}/meetings/search"}
 
 
 def test_the_same_search_by_the_same_rep_is_answered_from_the_cache(rep_client, sandbox, demo):
     word = demo["tickets"][0]["subject"].split()[0]
     ticket_search(rep_client, word)
-    before = len(sandbox.requests(path="/crm/objects/2026-03/tickets/search", method="POST"))
+    before = len(sandbox.requests(path=f"/crm/objects/{API_VERSION}/tickets/search", method="POST"))
 
     ticket_search(rep_client, word)
 
-    assert len(sandbox.requests(path="/crm/objects/2026-03/tickets/search", method="POST")) == before
+    assert len(sandbox.requests(path=f"/crm/objects/{API_VERSION}/tickets/search", method="POST")) == before
 
 
 def test_every_cache_says_whose_answer_it_keeps():
@@ -116,8 +117,8 @@ def test_the_portals_owners_are_not_served_from_the_cache_to_a_rep_without_the_o
     connect(sandbox, user, demo_user(demo, "sarah"), scopes=["oauth", "crm.objects.contacts.read"])
     client = Client()
     client.force_login(user)
-    before = len(sandbox.requests(path="/crm/owners/2026-03", method="GET"))
+    before = len(sandbox.requests(path=f"/crm/owners/{API_VERSION}", method="GET"))
 
     client.get(reverse("meeting_create"))
 
-    assert len(sandbox.requests(path="/crm/owners/2026-03", method="GET")) == before + 1
+    assert len(sandbox.requests(path=f"/crm/owners/{API_VERSION}", method="GET")) == before + 1

@@ -15,11 +15,12 @@ from meetings.portal.conflicts import (
     conflict_summary,
     meeting_conflicts,
 )
+from tests.api_version import API_VERSION
 from tests.clock import BERLIN, form_value, meeting_start
 from tests.meetings.conftest import connect, demo_user, meeting_post
 
 pytestmark = pytest.mark.django_db
-MEETING_SEARCH = "/crm/objects/2026-03/meetings/search"
+MEETING_SEARCH = f"/crm/objects/{API_VERSION}/meetings/search"
 LENA, JONAS, SARAH = "71234500101", "71234500102", "71234500103"
 
 

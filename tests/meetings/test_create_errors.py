@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.meetings.conftest import meeting_post
 
-CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
+CREATE_PATH = f"/scheduler/{API_VERSION}/meetings/calendar"
 
 
 def created_in_sandbox(sandbox) -> int:

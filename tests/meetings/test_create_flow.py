@@ -10,11 +10,12 @@ import requests
 from django.urls import reverse
 
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.clock import BERLIN, form_value, hubspot_time, meeting_start, next_clock_change
 from tests.meetings.conftest import demo_user, meeting_post
 
 pytestmark = pytest.mark.django_db
-CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
+CREATE_PATH = f"/scheduler/{API_VERSION}/meetings/calendar"
 
 
 def read_back(sandbox, rep, meeting_id: str) -> dict:
@@ -24,7 +25,7 @@ def read_back(sandbox, rep, meeting_id: str) -> dict:
         "hs_internal_meeting_notes", "hs_attendee_owner_ids", "hubspot_owner_id", "hs_include_description_in_reminder",
     ]
     response = requests.get(
-        f"{sandbox.url}/crm/objects/2026-03/meetings/{meeting_id}",
+        f"{sandbox.url}/crm/objects/{API_VERSION}/meetings/{meeting_id}",
         params={"properties": ",".join(properties), "associations": "contacts,companies,deals,tickets"},
         headers={"Authorization": f"Bearer {rep.hubspot.access_token}"}, timeout=5,
     )

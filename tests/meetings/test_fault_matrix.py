@@ -18,13 +18,14 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.clock import form_value, meeting_start
 from tests.meetings.conftest import meeting_post
 
 pytestmark = pytest.mark.django_db
 
-CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
-SEARCH_PATH = "/crm/objects/2026-03/meetings/search"
+CREATE_PATH = f"/scheduler/{API_VERSION}/meetings/calendar"
+SEARCH_PATH = f"/crm/objects/{API_VERSION}/meetings/search"
 Status = MeetingRecord.Status
 
 

@@ -180,9 +180,10 @@ def test_a_warm_form_page_asks_the_database_for_the_rep_their_rights_templates_a
         assert rep_client.get(reverse("meeting_create")).status_code == 200
 
     asked = [query["sql"] for query in queries]
-    assert len(asked) == 5
+    assert len(asked) == 6
     assert sum("meetings_meetingrecord" in sql for sql in asked) == 1  # the rep's recent zones, for the picker
     assert "hubspot_login_hubspotconnection" in asked[1]
+    assert sum("meetings_outcomenotice" in sql for sql in asked) == 1  # the nav's count of meetings needing them
     # The rep's permissions, asked for each page (no remembered answer outlives a revoked right).
     assert sum("auth_permission" in sql for sql in asked) == 1
     assert sum("meetings_meetingtemplate" in sql for sql in asked) == 1

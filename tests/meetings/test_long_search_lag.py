@@ -13,13 +13,14 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.clock import form_value, meeting_start
 from tests.conftest import meeting_post
 
 pytestmark = pytest.mark.django_db
 Status = MeetingRecord.Status
-CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
-SEARCH_PATH = "/crm/objects/2026-03/meetings/search"
+CREATE_PATH = f"/scheduler/{API_VERSION}/meetings/calendar"
+SEARCH_PATH = f"/crm/objects/{API_VERSION}/meetings/search"
 FIVE_MINUTES = 300
 
 

@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from meetings.booking import reconciliation, sending
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.audit.conftest import finalise, open_record, verify
 from tests.clock import form_value, meeting_start
 from tests.conftest import meeting_post
 
 Status = MeetingRecord.Status
-CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
+CREATE_PATH = f"/scheduler/{API_VERSION}/meetings/calendar"
 
 
 @pytest.mark.django_db

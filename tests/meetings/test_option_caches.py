@@ -11,10 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.core import shared_cache
+from tests.api_version import API_VERSION
 
 OPTION_PATHS = {
-    "/crm/properties/2026-03/meetings/hs_meeting_outcome", "/crm/properties/2026-03/meetings/hs_activity_type",
-    "/crm/owners/2026-03", *(f"/crm/associations/2026-03/meetings/{kind}/labels"
+    f"/crm/properties/{API_VERSION}/meetings/hs_meeting_outcome", f"/crm/properties/{API_VERSION}/meetings/hs_activity_type",
+    f"/crm/owners/{API_VERSION}", *(f"/crm/associations/{API_VERSION}/meetings/{kind}/labels"
                              for kind in ("contacts", "companies", "deals", "tickets")),
 }
 

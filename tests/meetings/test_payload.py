@@ -11,9 +11,10 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 
 from meetings.core.payload import Association, MeetingInput, Reminder, build_meeting_request, hubspot_datetime
+from tests.api_version import API_VERSION
 from tests.clock import BERLIN, at, meeting_start, next_clock_change
 
-SPEC = Path(__file__).resolve().parents[2] / "hubspot_sandbox" / "specs" / "scheduler-meetings-2026-03.json"
+SPEC = Path(__file__).resolve().parents[2] / "hubspot_sandbox" / "specs" / f"scheduler-meetings-{API_VERSION}.json"
 OPTIONAL = {
     "activity_type": "Erstgespräch",
     "location": "Friedrichstraße 1, Berlin",
@@ -39,7 +40,7 @@ def spec() -> OpenAPI:
 
 def validate(payload: dict) -> None:
     request = MockRequest(
-        "https://api.hubapi.com", "post", "/scheduler/2026-03/meetings/calendar",
+        "https://api.hubapi.com", "post", f"/scheduler/{API_VERSION}/meetings/calendar",
         args={"organizerUserId": "11"}, headers={"Authorization": "Bearer test"},
         data=json.dumps(payload).encode(), content_type="application/json",
     )

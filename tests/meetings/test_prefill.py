@@ -10,11 +10,12 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.conftest import connect, demo_user
 from tests.meetings.conftest import meeting_post
 
 pytestmark = pytest.mark.django_db
-BATCH_READ = "/crm/objects/2026-03/{kind}/batch/read"
+BATCH_READ = f"/crm/objects/{API_VERSION}/{{kind}}/batch/read"
 
 
 def chosen(content: str, record_id: str, label: str) -> bool:

@@ -17,10 +17,11 @@ from django.urls import reverse
 from hubspot_api.budget import PortalBudget
 from hubspot_api.client import HubSpotClient, StaticToken
 from hubspot_api.errors import HubSpotRateBudgetSpent
+from tests.api_version import API_VERSION
 from tests.conftest import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
-SEARCH = "/crm/objects/2026-03/contacts/search"
+SEARCH = f"/crm/objects/{API_VERSION}/contacts/search"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 
 
@@ -46,7 +47,7 @@ def test_a_full_window_waits_or_fails_unsent_never_at_hubspot(sandbox, demo, set
     with pytest.raises(HubSpotRateBudgetSpent):
         client.list_owners()
     assert 9 < budget.take(search=False) <= 10.25  # the window frees when the first call is 10 s old (+ jitter)
-    assert len(sandbox.requests(path="/crm/owners/2026-03")) == 2
+    assert len(sandbox.requests(path=f"/crm/owners/{API_VERSION}")) == 2
 
 
 HAMMER = textwrap.dedent("""
@@ -92,7 +93,7 @@ def test_two_processes_together_stay_inside_hubspots_windows(sandbox, demo):
                  for _ in range(2)]
     errors = [json.loads(p.communicate(timeout=60)[0]) for p in processes]
 
-    log = [c for c in sandbox.requests()[before:] if c["path"] in (SEARCH, "/crm/owners/2026-03")]
+    log = [c for c in sandbox.requests()[before:] if c["path"] in (SEARCH, f"/crm/owners/{API_VERSION}")]
     searches = sorted(c["at"] for c in log if c["path"] == SEARCH)
     calls = sorted(c["at"] for c in log if c["path"] != SEARCH)
     assert errors == [[], []]

@@ -19,12 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import MeetingRecord
+from tests.api_version import API_VERSION
 from tests.clock import form_value, meeting_start
 from tests.meetings.conftest import meeting_post
+from tests.meetings.test_bulkhead import slots_taken_elsewhere
 
 ROOT = Path(__file__).resolve().parents[2]
-CREATE_PATH = "/scheduler/2026-03/meetings/calendar"
-SEARCH_PATH = "/crm/objects/2026-03/meetings/search"
+CREATE_PATH = f"/scheduler/{API_VERSION}/meetings/calendar"
+SEARCH_PATH = f"/crm/objects/{API_VERSION}/meetings/search"
 Status = MeetingRecord.Status
 
 
@@ -39,6 +41,14 @@ def not_made_by_hubspot(client, sandbox, run_due_tasks, title: str) -> MeetingRe
     client.post(reverse("meeting_create"), post_for(title))
     run_due_tasks()
     return MeetingRecord.objects.get(title=title)
+
+
+def make_as_the_rep(sandbox, rep, payload: dict) -> dict:
+    """HubSpot made it after all, later than the last check: the same request, as the rep's token sends it."""
+    made = requests.post(f"{sandbox.url}{CREATE_PATH}", params={"organizerUserId": str(rep.hubspot.hubspot_user_id)},
+                         json=payload, headers={"Authorization": f"Bearer {rep.hubspot.access_token}"}, timeout=10)
+    assert made.status_code == 200, made.text
+    return made.json()
 
 
 def settle(run_due_tasks, *, within: float) -> None:
@@ -133,17 +143,31 @@ def test_create_it_now_sends_the_same_meeting_once(rep_client, sandbox, run_due_
 def test_create_it_now_looks_once_more_and_sends_nothing_when_hubspot_made_it_after_all(
         rep_client, rep, sandbox, run_due_tasks):
     lost = not_made_by_hubspot(rep_client, sandbox, run_due_tasks, "Doch gemacht")
-    # HubSpot made it after all, later than the last check (the same request, as the rep's token sends it).
-    token = rep.hubspot.access_token
-    made = requests.post(f"{sandbox.url}{CREATE_PATH}", params={"organizerUserId": str(rep.hubspot.hubspot_user_id)},
-                         json=lost.request_payload, headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    assert made.status_code == 200, made.text
+    made = make_as_the_rep(sandbox, rep, lost.request_payload)
 
     rep_client.post(reverse("meeting_create_again", args=[lost.pk]))
 
     again = MeetingRecord.objects.exclude(pk=lost.pk).get()
-    assert again.status == Status.CREATED and again.hubspot_meeting_id == made.json()["id"]
+    assert again.status == Status.CREATED and again.hubspot_meeting_id == made["id"]
     assert again.error_category == "FOUND_BEFORE_SENDING"
+    assert sum(len(m) for m in sandbox.meetings().values()) == 1
+
+
+@pytest.mark.django_db
+def test_create_it_now_handed_to_the_worker_also_looks_first(rep_client, rep, sandbox, settings, run_due_tasks):
+    lost = not_made_by_hubspot(rep_client, sandbox, run_due_tasks, "Doch gemacht, Worker")
+    made = make_as_the_rep(sandbox, rep, lost.request_payload)
+    settings.HUBSPOT_WAITING_THREADS = 1
+    with slots_taken_elsewhere(1):  # every slot busy: the worker sends it
+        rep_client.post(reverse("meeting_create_again", args=[lost.pk]))
+    again = MeetingRecord.objects.exclude(pk=lost.pk).get()
+    assert again.is_queued
+
+    run_due_tasks()
+
+    again.refresh_from_db()
+    assert (again.status, again.hubspot_meeting_id, again.error_category) == (
+        Status.CREATED, made["id"], "FOUND_BEFORE_SENDING")
     assert sum(len(m) for m in sandbox.meetings().values()) == 1
 
 

@@ -31,6 +31,18 @@ def test_a_missing_required_variable_is_named_in_one_line(missing, tmp_path):
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("DJANGO_ALLOWED_HOSTS", "*", "DJANGO_ALLOWED_HOSTS must name the hosts the app answers as"),
+    ("AUDIT_CHAIN_KEY", "a" * 41, "AUDIT_CHAIN_KEY: key 1 is too weak for DJANGO_DEBUG off"),
+])
+def test_a_wildcard_host_or_a_repeated_chain_key_is_refused_in_one_line(name, value, says, tmp_path):
+    result = serve(**production(tmp_path, **{name: value}))
+
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"make serve: the configuration check failed: ImproperlyConfigured: {says}")
+    assert len(result.stderr.splitlines()) == 1 and value not in result.stderr
+
+
 def test_without_redis_url_it_refuses_saying_what_the_processes_share_through_it(tmp_path):
     result = serve(**production(tmp_path))
 

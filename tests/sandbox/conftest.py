@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from hubspot_sandbox.contract import response_errors
+from hubspot_sandbox.app import DATED_VERSIONS
+from hubspot_sandbox.contract import response_errors, version_of
 
 LENA, JONAS, MAX_ALT, PAUL = 5120001, 5120002, 5120004, 5120005
 DEMO_HUB = 24681357
@@ -18,12 +19,17 @@ ALL_SCOPES = [
 
 
 class CheckedSession(requests.Session):
-    """A requests session that fails the test when an answer does not match its spec."""
+    """A requests session that fails the test when an answer does not match its spec (of the path's version)."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, version: str) -> None:
         super().__init__()
         self.base_url = base_url
+        self.version = version  # the dated API version the test calls
         self.checked = 0
+
+    def path(self, template: str) -> str:
+        """A path template (`/crm/owners/{version}`) at the version under test."""
+        return template.format(version=self.version)
 
     def request(self, method, url, *args, **kwargs):
         kwargs.setdefault("timeout", 10)
@@ -44,13 +50,14 @@ class CheckedSession(requests.Session):
 def _spec_path(path: str) -> str:
     from hubspot_sandbox.app import _canonical
 
-    return _canonical(path, "v3" if "/v3/" in path else "2026-03")
+    return _canonical(path, "v3" if "/v3/" in path else version_of(path) or "")
 
 
-@pytest.fixture
-def api(sandbox_server):
+@pytest.fixture(params=DATED_VERSIONS)
+def api(sandbox_server, request):
+    """A checked session; every test that calls the sandbox through it runs once per dated API version."""
     sandbox_server.reset()
-    session = CheckedSession(sandbox_server.url)
+    session = CheckedSession(sandbox_server.url, request.param)
     yield session
     session.close()
 

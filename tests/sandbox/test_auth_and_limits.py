@@ -6,11 +6,11 @@ import requests
 
 from tests.sandbox.conftest import LENA
 
-OWNERS = "/crm/owners/2026-03"
+OWNERS = "/crm/owners/{version}"  # api.path() fills in the version under test
 
 
 def test_no_token_is_401_invalid_authentication(api):
-    response = api.get(OWNERS)
+    response = api.get(api.path(OWNERS))
 
     assert response.status_code == 401 and response.json()["category"] == "INVALID_AUTHENTICATION"
 
@@ -18,7 +18,7 @@ def test_no_token_is_401_invalid_authentication(api):
 def test_an_expired_token_is_401_expired_authentication(api, token):
     expired = token(ttl=0)
 
-    body = api.get(OWNERS, headers={"Authorization": f"Bearer {expired}"}).json()
+    body = api.get(api.path(OWNERS), headers={"Authorization": f"Bearer {expired}"}).json()
 
     assert body["category"] == "EXPIRED_AUTHENTICATION"
     assert "expired" in body["message"] and "expire time" in body["context"]
@@ -27,7 +27,7 @@ def test_an_expired_token_is_401_expired_authentication(api, token):
 def test_a_missing_scope_is_403_missing_scopes(api, token):
     only_oauth = {"Authorization": f"Bearer {token(scopes=['oauth'])}"}
 
-    response = api.post("/crm/objects/2026-03/companies/search", headers=only_oauth, json={})
+    response = api.post(f"/crm/objects/{api.version}/companies/search", headers=only_oauth, json={})
 
     body = response.json()
     assert response.status_code == 403 and body["category"] == "MISSING_SCOPES"
@@ -38,7 +38,7 @@ def test_any_one_listed_scope_is_enough(api, token):
     # The scheduler accepts 25 alternative scopes (its spec's security list); contacts.write is one.
     headers = {"Authorization": f"Bearer {token(scopes=['crm.objects.contacts.write'])}"}
 
-    response = api.post("/scheduler/2026-03/meetings/calendar", params={"organizerUserId": str(LENA)},
+    response = api.post(f"/scheduler/{api.version}/meetings/calendar", params={"organizerUserId": str(LENA)},
                         headers=headers, json={})
 
     assert response.status_code == 400  # past authentication and scopes, stopped by validation
@@ -47,7 +47,7 @@ def test_any_one_listed_scope_is_enough(api, token):
 def test_the_ten_second_budget_answers_429_with_hubspots_headers(api, auth, sandbox_server):
     sandbox_server.configure(rate_limit={"max": 3, "interval_ms": 10000})
 
-    answers = [api.get(OWNERS, headers=auth) for _ in range(4)]
+    answers = [api.get(api.path(OWNERS), headers=auth) for _ in range(4)]
 
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[2].headers["X-HubSpot-RateLimit-Remaining"] == "0"
@@ -60,21 +60,21 @@ def test_the_ten_second_budget_answers_429_with_hubspots_headers(api, auth, sand
 
 def test_the_budget_rolls(api, auth, sandbox_server):
     sandbox_server.configure(rate_limit={"max": 2, "interval_ms": 300})
-    assert [api.get(OWNERS, headers=auth).status_code for _ in range(3)] == [200, 200, 429]
+    assert [api.get(api.path(OWNERS), headers=auth).status_code for _ in range(3)] == [200, 200, 429]
 
     time.sleep(0.35)
 
-    assert api.get(OWNERS, headers=auth).status_code == 200
+    assert api.get(api.path(OWNERS), headers=auth).status_code == 200
 
 
 def test_search_has_its_own_per_second_limit_and_no_ten_second_headers(api, auth, sandbox_server):
     sandbox_server.configure(search_rate_limit=2, rate_limit={"max": 1, "interval_ms": 10000})
 
-    answers = [api.post("/crm/objects/2026-03/contacts/search", headers=auth, json={"query": "a"}) for _ in range(3)]
+    answers = [api.post(f"/crm/objects/{api.version}/contacts/search", headers=auth, json={"query": "a"}) for _ in range(3)]
 
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert "X-HubSpot-RateLimit-Max" not in answers[0].headers
-    assert api.get(OWNERS, headers=auth).status_code == 200  # search did not spend the ten-second budget
+    assert api.get(api.path(OWNERS), headers=auth).status_code == 200  # search did not spend the ten-second budget
 
 
 def test_the_control_api_is_not_rate_limited(sandbox_server, auth):

@@ -10,7 +10,7 @@ from tests.clock import hubspot_time
 from tests.sandbox.conftest import LENA
 from tests.sandbox.test_scheduler import CREATE, START, base_request
 
-SEARCH = "/crm/objects/2026-03/meetings/search"
+SEARCH = "/crm/objects/{version}/meetings/search"  # api.path() fills in the version under test
 
 
 def book(api, auth, demo, owner_id: str, title: str, start: datetime, minutes: int = 60) -> str:
@@ -18,7 +18,7 @@ def book(api, auth, demo, owner_id: str, title: str, start: datetime, minutes: i
     body["properties"].update(hs_meeting_title=title, hubspot_owner_id=owner_id, hs_timestamp=hubspot_time(start),
                               hs_meeting_start_time=hubspot_time(start),
                               hs_meeting_end_time=hubspot_time(start + timedelta(minutes=minutes)))
-    response = api.post(CREATE, params={"organizerUserId": str(LENA)}, json=body, headers=auth)
+    response = api.post(api.path(CREATE), params={"organizerUserId": str(LENA)}, json=body, headers=auth)
     assert response.status_code == 200, response.text
     return response.json()["id"]
 
@@ -48,7 +48,7 @@ def test_one_search_finds_the_meetings_of_several_owners_that_overlap_a_window(a
     book(api, auth, demo, lena, "Lena starts as it ends", START + timedelta(hours=1))
     book(api, auth, demo, sarah, "Sarah not asked for", START)
 
-    response = api.post(SEARCH, headers=auth, json=window([lena, jonas], START, START + timedelta(hours=1)))
+    response = api.post(api.path(SEARCH), headers=auth, json=window([lena, jonas], START, START + timedelta(hours=1)))
 
     assert response.status_code == 200, response.text
     results = response.json()["results"]
@@ -63,8 +63,8 @@ def test_a_window_search_pages_with_after(api, auth, demo):
         book(api, auth, demo, lena, f"Block {hour}", START + timedelta(hours=hour))
     query = window([lena], START, START + timedelta(hours=3), limit=2)
 
-    first = api.post(SEARCH, headers=auth, json=query).json()
-    second = api.post(SEARCH, headers=auth, json={**query, "after": first["paging"]["next"]["after"]}).json()
+    first = api.post(api.path(SEARCH), headers=auth, json=query).json()
+    second = api.post(api.path(SEARCH), headers=auth, json={**query, "after": first["paging"]["next"]["after"]}).json()
 
     assert [r["properties"]["hs_meeting_title"] for r in first["results"] + second["results"]] == [
         "Block 0", "Block 1", "Block 2"]

@@ -1,4 +1,4 @@
-"""OAuth: the consent page, codes, PKCE, refresh, introspection, revocation — v1 and 2026-03."""
+"""OAuth: the consent page, codes, PKCE, refresh, introspection, revocation — v1 and both dated versions."""
 
 import base64
 import hashlib
@@ -31,7 +31,7 @@ def decide(api, page, decision="approve", account=f"{LENA}:{DEMO_HUB}"):
 
 
 def exchange(api, code, **extra):
-    return api.post("/oauth/2026-03/token", data={**CLIENT, "grant_type": "authorization_code", "code": code,
+    return api.post(f"/oauth/{api.version}/token", data={**CLIENT, "grant_type": "authorization_code", "code": code,
                                                    "redirect_uri": CALLBACK, **extra})
 
 
@@ -108,11 +108,11 @@ def test_bad_client_credentials(api):
 def test_refresh_and_revoke(api):
     token = exchange(api, decide(api, authorize(api))["code"]).json()
 
-    refreshed = api.post("/oauth/2026-03/token", data={**CLIENT, "grant_type": "refresh_token",
+    refreshed = api.post(f"/oauth/{api.version}/token", data={**CLIENT, "grant_type": "refresh_token",
                                                        "refresh_token": token["refresh_token"]})
     assert refreshed.status_code == 200 and refreshed.json()["access_token"] != token["access_token"]
-    assert api.post("/oauth/2026-03/token/revoke", data={**CLIENT, "token": token["refresh_token"]}).status_code == 200
-    again = api.post("/oauth/2026-03/token", data={**CLIENT, "grant_type": "refresh_token",
+    assert api.post(f"/oauth/{api.version}/token/revoke", data={**CLIENT, "token": token["refresh_token"]}).status_code == 200
+    again = api.post(f"/oauth/{api.version}/token", data={**CLIENT, "grant_type": "refresh_token",
                                                    "refresh_token": token["refresh_token"]})
     assert again.status_code == 400 and again.json()["status"] == "BAD_REFRESH_TOKEN"
 
@@ -120,10 +120,10 @@ def test_refresh_and_revoke(api):
 def test_introspection_of_access_and_refresh_tokens(api):
     token = exchange(api, decide(api, authorize(api))["code"]).json()
 
-    access = api.post("/oauth/2026-03/token/introspect", data={**CLIENT, "token": token["access_token"]}).json()
-    by_hint = api.post("/oauth/2026-03/token/introspect", data={
+    access = api.post(f"/oauth/{api.version}/token/introspect", data={**CLIENT, "token": token["access_token"]}).json()
+    by_hint = api.post(f"/oauth/{api.version}/token/introspect", data={
         **CLIENT, "token_type_hint": "refresh_token", "refresh_token": token["refresh_token"]}).json()
-    unknown = api.post("/oauth/2026-03/token/introspect", data={**CLIENT, "token": "nope"})
+    unknown = api.post(f"/oauth/{api.version}/token/introspect", data={**CLIENT, "token": "nope"})
 
     assert access["active"] and access["user_id"] == LENA and access["user"] == "lena.mueller@example.de"
     assert access["hub_id"] == DEMO_HUB and access["hub_domain"] == "demo-portal.sandbox.local"
@@ -148,7 +148,7 @@ def test_a_deactivated_users_tokens_stop_working(api, sandbox_server, token):
     access = token()
     sandbox_server.deactivate_user(LENA)
 
-    assert api.get("/crm/owners/2026-03", headers={"Authorization": f"Bearer {access}"}).status_code == 401
+    assert api.get(f"/crm/owners/{api.version}", headers={"Authorization": f"Bearer {access}"}).status_code == 401
 
 
 def test_the_request_log_never_holds_tokens(api, sandbox_server):

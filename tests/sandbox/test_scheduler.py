@@ -1,4 +1,4 @@
-"""POST /scheduler/2026-03/meetings/calendar: requests built from the official schema are accepted; every rule's error."""
+"""POST /scheduler/{version}/meetings/calendar: requests built from the official schema are accepted; every rule's error."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from datetime import timedelta
 
 import pytest
 
+from hubspot_api.versions import DEFAULT
 from hubspot_sandbox.contract import operation, request_schema
 from tests.clock import hubspot_time, meeting_start
 from tests.sandbox.conftest import DEMO_HUB, JONAS, LENA, MAX_ALT, PAUL
 
-CREATE = "/scheduler/2026-03/meetings/calendar"
+CREATE = "/scheduler/{version}/meetings/calendar"  # api.path() fills in the version under test
 START = meeting_start(10)
-SCHEMA = request_schema(operation("POST", CREATE))
+SCHEMA = request_schema(operation("POST", CREATE.format(version=DEFAULT)))  # the cases; each runs on both versions
 PROPERTIES = SCHEMA["properties"]["properties"]
 OPTIONAL = sorted(set(PROPERTIES["properties"]) - set(PROPERTIES["required"]))
 
@@ -58,7 +59,7 @@ def file_id(api, auth):
 
 
 def create(api, auth, body, organizer=LENA):
-    return api.post(CREATE, params={"organizerUserId": str(organizer)}, json=body, headers=auth)
+    return api.post(api.path(CREATE), params={"organizerUserId": str(organizer)}, json=body, headers=auth)
 
 
 @pytest.mark.parametrize("name", [*OPTIONAL, "ALL"])
@@ -117,10 +118,10 @@ def test_a_created_meeting_reads_back_with_its_associations(api, auth, demo):
     ]
     meeting_id = create(api, auth, body).json()["id"]
 
-    meeting = api.get(f"/crm/objects/2026-03/meetings/{meeting_id}", headers=auth,
+    meeting = api.get(f"/crm/objects/{api.version}/meetings/{meeting_id}", headers=auth,
                       params={"associations": "contacts,companies,deals,tickets",
                               "properties": "hs_meeting_title,hubspot_owner_id,hs_timestamp"}).json()
-    found = api.post("/crm/objects/2026-03/meetings/search", headers=auth, json={"filterGroups": [{"filters": [
+    found = api.post(f"/crm/objects/{api.version}/meetings/search", headers=auth, json={"filterGroups": [{"filters": [
         {"propertyName": "hubspot_owner_id", "operator": "EQ", "value": body["properties"]["hubspot_owner_id"]},
         {"propertyName": "hs_timestamp", "operator": "EQ", "value": str(int(START.timestamp() * 1000))},
     ]}]}).json()
@@ -203,7 +204,7 @@ def test_the_organizer_must_be_an_active_user_of_the_portal(api, auth, demo, org
 
 
 def test_unparsable_json(api, auth):
-    response = api.post(CREATE, params={"organizerUserId": str(LENA)}, headers={**auth, "Content-Type": "application/json"},
+    response = api.post(api.path(CREATE), params={"organizerUserId": str(LENA)}, headers={**auth, "Content-Type": "application/json"},
                         data="{not json")
 
     assert errors_of(response) == [("INVALID_JSON", "body")]

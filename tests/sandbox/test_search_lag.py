@@ -7,24 +7,25 @@ import time
 import pytest
 import requests
 
+from hubspot_api.versions import DEFAULT
 from hubspot_sandbox.__main__ import build_state, parse_args
 from hubspot_sandbox.testing import SandboxServer
 from tests.sandbox.conftest import ALL_SCOPES, LENA, CheckedSession
 from tests.sandbox.test_scheduler import CREATE, base_request
 
-SEARCH = "/crm/objects/2026-03/meetings/search"
+SEARCH = "/crm/objects/{version}/meetings/search"  # api.path() fills in the version under test
 POLL = 0.25  # seconds; stays inside the sandbox's 5 searches per second
 
 
 def create_meeting(api, auth, demo) -> str:
-    response = api.post(CREATE, params={"organizerUserId": str(LENA)}, json=base_request(demo), headers=auth)
+    response = api.post(api.path(CREATE), params={"organizerUserId": str(LENA)}, json=base_request(demo), headers=auth)
     assert response.status_code == 200, response.text
     return response.json()["id"]
 
 
 def found(api, auth, meeting_id: str) -> bool:
     body = {"filterGroups": [{"filters": [{"propertyName": "hs_object_id", "operator": "EQ", "value": meeting_id}]}]}
-    response = api.post(SEARCH, headers=auth, json=body)
+    response = api.post(api.path(SEARCH), headers=auth, json=body)
     assert response.status_code == 200, response.text
     return [r["id"] for r in response.json()["results"]] == [meeting_id]
 
@@ -43,7 +44,7 @@ def test_read_by_id_at_once_found_by_search_after_the_lag(api, auth, demo, sandb
 
     meeting_id = create_meeting(api, auth, demo)
 
-    assert api.get(f"/crm/objects/2026-03/meetings/{meeting_id}", headers=auth).status_code == 200
+    assert api.get(f"/crm/objects/{api.version}/meetings/{meeting_id}", headers=auth).status_code == 200
     assert not found(api, auth, meeting_id)
     assert 1.0 <= seconds_until_found(api, auth, meeting_id, since=sent) < 2.5
 
@@ -69,7 +70,7 @@ def test_a_server_started_with_a_lag_returns_to_it_on_reset():
     with SandboxServer.start(search_lag=0.5) as server:
         server.set_search_lag(0)
         server.reset()
-        api = CheckedSession(server.url)
+        api = CheckedSession(server.url, DEFAULT)
         auth = {"Authorization": f"Bearer {server.issue_token(LENA, scopes=ALL_SCOPES)['access_token']}"}
         sent = time.monotonic()
 
@@ -106,17 +107,17 @@ def test_a_records_meetings_and_meetings_read_in_a_batch_are_there_at_once(
     body = base_request(demo)
     body["associations"] = [{"to": {"id": record_id}, "types": [
         {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": association_type_id}]}]
-    created = api.post(CREATE, params={"organizerUserId": str(LENA)}, json=body, headers=auth)
+    created = api.post(api.path(CREATE), params={"organizerUserId": str(LENA)}, json=body, headers=auth)
     assert created.status_code == 200, created.text
     meeting_id = created.json()["id"]
 
-    record = api.get(f"/crm/objects/2026-03/{path_kind}/{record_id}", headers=auth,
+    record = api.get(f"/crm/objects/{api.version}/{path_kind}/{record_id}", headers=auth,
                      params={"associations": "meetings"}).json()
-    read = api.post("/crm/objects/2026-03/meetings/batch/read", headers=auth,
+    read = api.post(f"/crm/objects/{api.version}/meetings/batch/read", headers=auth,
                     json={"inputs": [{"id": meeting_id}, {"id": "1"}], "properties": ["hs_meeting_title"],
                           "propertiesWithHistory": []})
 
     assert [item["id"] for item in record["associations"]["meetings"]["results"]] == [meeting_id]
     assert read.status_code == 207 and [r["id"] for r in read.json()["results"]] == [meeting_id]
     assert not found(api, auth, meeting_id)  # the search still lags
-    assert api.get(f"/crm/objects/2026-03/{path_kind}/99999999", headers=auth).status_code == 404
+    assert api.get(f"/crm/objects/{api.version}/{path_kind}/99999999", headers=auth).status_code == 404

@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from hubspot_sandbox.app import DATED_VERSIONS
 from tests.sandbox.conftest import ALL_SCOPES, LENA, CheckedSession
 
 KINDS = ["contacts", "companies", "deals", "tickets", "meetings"]
@@ -89,17 +90,18 @@ def _id(value) -> str:
     return json.dumps(value, default=lambda _: "…")[:60] if not isinstance(value, bytes) else repr(value[:30])
 
 
-@pytest.fixture(scope="module")
-def search(sandbox_server):
-    """One token and session for the whole module: some 800 searches, each reading nothing another one changed."""
+@pytest.fixture(scope="module", params=DATED_VERSIONS)
+def search(sandbox_server, request):
+    """One token and session per version for the whole module: some 800 searches, each reading nothing another
+    one changed."""
     sandbox_server.reset()
     sandbox_server.configure(search_rate_limit=1_000_000)
     token = sandbox_server.issue_token(LENA, scopes=ALL_SCOPES)["access_token"]
-    session = CheckedSession(sandbox_server.url)
+    session = CheckedSession(sandbox_server.url, request.param)
     session.headers["Authorization"] = f"Bearer {token}"
 
     def post(kind: str, **kwargs):
-        return session.post(f"/crm/objects/2026-03/{kind}/search", **kwargs)
+        return session.post(f"/crm/objects/{session.version}/{kind}/search", **kwargs)
 
     yield post
     session.close()

@@ -5,12 +5,14 @@ from django.core.management.base import BaseCommand
 
 from meetings.audit.tasks import schedule_audit_tasks
 from meetings.booking.tasks import schedule_sweep
+from meetings.core.tasks import schedule_task_upkeep
 from meetings.history.tasks import schedule_export_cleanup
 
 
 class Command(BaseCommand):
-    help = ("Run background tasks: checks of meetings whose outcome HubSpot left open, the sweep, and the audit "
-            "chain's daily verification and retention, large exports and the deletion of old ones.")
+    help = ("Run background tasks: checks of meetings whose outcome HubSpot left open, the sweep, the audit "
+            "chain's daily verification and retention, large exports and the deletion of old ones, and the upkeep "
+            "of the task rows.")
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="Run the tasks that are due, then exit.")
@@ -20,5 +22,6 @@ class Command(BaseCommand):
         schedule_sweep()
         schedule_audit_tasks()
         schedule_export_cleanup()
+        schedule_task_upkeep()
         worker_options = {"interval": interval, "batch": batch, "startup_delay": False, "reload": False}
         call_command("db_worker", verbosity=options["verbosity"], **worker_options)
