@@ -32,3 +32,14 @@ def test_the_connection_is_on_home_and_disconnecting_asks_first(rep_client, rep)
     assert "Disconnect HubSpot" not in nav and "71234500101" not in nav
     # The ids HubSpot's support asks for are there, folded under "Technical details", and nowhere else.
     assert page.count("71234500101") == 1 and "Technical details" in page
+
+
+def test_home_says_what_needs_the_rep(rep_client, rep, record_factory):
+    from meetings.core.models import OutcomeNotice
+
+    failed = record_factory(user=rep, title="Abgelehnt", status=MeetingRecord.Status.FAILED)
+    OutcomeNotice.objects.create(record=failed, user=rep)
+
+    page = rep_client.get(reverse("home")).content.decode()
+
+    assert f'<a class="alert-link" href="{reverse("history_mine")}">1 meeting needs you</a>' in page
