@@ -12,11 +12,13 @@ from meetings.core.payload import field_for_property
 
 ASSOCIATION_PATH = re.compile(r"^associations\[(\d+)\]")
 HUBSPOT_FIELD_ERROR = _("HubSpot rejected this: %(message)s")
-HUBSPOT_REFUSED = _("HubSpot did not create the meeting: %(message)s (correlation id: %(correlation_id)s)")
+HUBSPOT_REFUSED = _("HubSpot did not create the meeting. Check the marked fields; what HubSpot said is under "
+                    "“Technical details”.")
 HUBSPOT_UNAVAILABLE = _(
-    "HubSpot is not reachable right now, so nothing was created. Your entries are kept: "
-    "try again in a moment. (correlation id: %(correlation_id)s)"
+    "HubSpot is not reachable right now, so nothing was created. Your entries are kept: try again in a moment."
 )
+# HubSpot's own words and the id its support asks for: for whoever needs them, behind "Technical details".
+TECHNICAL_DETAILS = _("%(message)s (correlation id: %(correlation_id)s)")
 
 HUBSPOT_BUSY = _(
     "HubSpot is answering slowly right now and this server is already waiting on it for other requests, "
@@ -47,7 +49,9 @@ def add_hubspot_errors(form, error: HubSpotError, associations: list[dict]) -> N
         form.add_error(None, HUBSPOT_BUSY)
         return
     if not isinstance(error, HubSpotRefused):
-        form.add_error(None, HUBSPOT_UNAVAILABLE % {"correlation_id": correlation_id})
+        form.add_error(None, HUBSPOT_UNAVAILABLE)
+        form.technical_details = TECHNICAL_DETAILS % {"message": error.message or error.category or "—",
+                                                      "correlation_id": correlation_id}
         return
     unplaced = []
     for field_error in error.errors:
@@ -59,4 +63,5 @@ def add_hubspot_errors(form, error: HubSpotError, associations: list[dict]) -> N
             unplaced.append(message)
     if unplaced or not error.errors:
         message = "; ".join(unplaced) or error.message or error.category
-        form.add_error(None, HUBSPOT_REFUSED % {"message": message, "correlation_id": correlation_id})
+        form.add_error(None, HUBSPOT_REFUSED)
+        form.technical_details = TECHNICAL_DETAILS % {"message": message, "correlation_id": correlation_id}

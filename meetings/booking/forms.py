@@ -17,8 +17,8 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils import formats, timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from hubspot_api.types import OBJECT_KINDS
 from meetings.core.payload import Association, MeetingInput, Reminder, form_values_from_request
@@ -31,6 +31,8 @@ MAX_REMINDER_NUMBER = 99
 MEETING_YEARS_BACK = 5
 MEETING_YEARS_AHEAD = 10
 DEFAULT_REMINDERS = [{"number": 1, "unit": "HOURS"}]
+# A fresh form's length: the End field then follows it, folded away, until the rep opens it.
+DEFAULT_DURATION = 30
 MAX_ASSOCIATIONS_PER_KIND = 25
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -53,7 +55,7 @@ DURATIONS = [15, 30, 45, 60, 90, 120]
 
 
 def _minutes(minutes: int) -> str:
-    return gettext("%(minutes)d minutes") % {"minutes": minutes}
+    return ngettext("%(minutes)d minute", "%(minutes)d minutes", minutes) % {"minutes": minutes}
 
 
 # Formatted when rendered, in the rep's language (a `%` on a lazy text would fix it at import, in English).
@@ -95,9 +97,22 @@ def fields_helper(layout: Layout) -> FormHelper:
     return helper
 
 
-def _card(legend, *fields) -> Fieldset:
-    """One of the form's sections: a card whose legend names it."""
-    return Fieldset(legend, *fields, template="meetings/layout/card_fieldset.html")
+def _section(legend, *fields) -> Fieldset:
+    """A group of the form's fields under a small legend (no card: the page fits about one screen)."""
+    return Fieldset(legend, *fields, template="meetings/layout/section.html")
+
+
+class Fold(Div):
+    """Fields a rep rarely needs, folded away under a `<details>` summary: opened by click, Enter or Space.
+
+    Closed, its controls take no Tab stop. `open` unfolds it (an error inside, a value the rep gave).
+    """
+
+    template = "meetings/layout/fold.html"
+
+    def __init__(self, summary, *fields, open: bool = False, **kwargs):
+        super().__init__(*fields, **kwargs)
+        self.summary, self.open = summary, open
 
 
 def _include(template_name: str) -> HTML:
@@ -185,12 +200,41 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
+# A reminder's unit as the row reads it after its number: "1 hour before", "2 hours before".
+UNIT_BEFORE = {
+    "MINUTES": ngettext_lazy("minute before", "minutes before", "number"),
+    "HOURS": ngettext_lazy("hour before", "hours before", "number"),
+    "DAYS": ngettext_lazy("day before", "days before", "number"),
+    "WEEKS": ngettext_lazy("week before", "weeks before", "number"),
+}
+
+
+# A reminder as a sentence names it: "1 hour", "2 days" (the done and record pages add "before").
+REMINDER_WORDS = {
+    "MINUTES": ngettext_lazy("%(number)d minute", "%(number)d minutes", "number"),
+    "HOURS": ngettext_lazy("%(number)d hour", "%(number)d hours", "number"),
+    "DAYS": ngettext_lazy("%(number)d day", "%(number)d days", "number"),
+    "WEEKS": ngettext_lazy("%(number)d week", "%(number)d weeks", "number"),
+}
+
+
+def reminder_words(number: int, unit: str) -> str:
+    words = REMINDER_WORDS.get(unit)
+    return words % {"number": number} if words is not None else f"{number} {unit}"
+
+
 class BeforeSelect(forms.Select):
-    """The units as the row reads them: "hours before"."""
+    """The units in the plural of the row's number; each option carries both forms for the page's script."""
+
+    number = 2  # the plural, for a row without a number yet
 
     def create_option(self, name, value, label, *args, **kwargs):
-        label = gettext("%(label)s before") % {"label": label}
-        return super().create_option(name, value, label, *args, **kwargs)
+        option = super().create_option(name, value, label, *args, **kwargs)
+        unit = UNIT_BEFORE.get(value)
+        if unit is not None:
+            option["label"] = unit % {"number": self.number}
+            option["attrs"].update({"data-one": unit % {"number": 1}, "data-other": unit % {"number": 2}})
+        return option
 
 
 class ReminderBoundField(forms.BoundField):
@@ -220,6 +264,11 @@ class ReminderForm(forms.Form):
         choices=[("MINUTES", _("minutes")), ("HOURS", _("hours")), ("DAYS", _("days")), ("WEEKS", _("weeks"))],
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        number = self["number"].value()
+        self.fields["unit"].widget.number = int(number) if str(number).isdigit() else 2
+
     @property
     def helper(self) -> FormHelper:
         return fields_helper(Layout(Column("number", css_class="col-auto"), Column("unit", css_class="col-auto")))
@@ -237,13 +286,17 @@ ReminderFormSet = forms.formset_factory(
 
 
 class MeetingForm(forms.Form):
+    # HubSpot's own answer to a refused or failed create (meetings/booking/form_errors.py): shown folded away.
+    technical_details = ""
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     # The portal the page showed: a sign-in to another portal elsewhere must not redirect this booking.
     portal = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=255)
     time_zone = forms.CharField(
         label=_("Time zone"), max_length=64,
-        widget=forms.Select(attrs={"data-zone-picker": True, "data-placeholder": _("Search for a time zone")}),
+        widget=forms.Select(attrs={"data-zone-picker": True, "data-placeholder": _("City, country or zone"),
+                                   "data-search-label": _("Search time zones by city, country or name"),
+                                   "data-no-results": _("No time zone matches.")}),
         help_text=_("Start and end are in this zone. Defaults to your browser's zone."),
     )
     start = WallClockDateTimeField(label=_("Start"))
@@ -252,7 +305,8 @@ class MeetingForm(forms.Form):
         choices=[("", _("— or enter an end —")), *((m, minutes_label(m)) for m in DURATIONS)],
     )
     end = WallClockDateTimeField(
-        label=_("End"), required=False, help_text=_("With a duration chosen, the end follows from it."),
+        label=_("End"), required=False,
+        help_text=_("Typing an end clears the duration; with a duration chosen, the end follows from it."),
     )
     # Asked only for a wall-clock time that happens twice (the night the clocks go back).
     start_occurrence = forms.ChoiceField(label=_("Which start?"), required=False, widget=forms.RadioSelect,
@@ -284,6 +338,10 @@ class MeetingForm(forms.Form):
     include_description_in_reminders = forms.BooleanField(
         label=_("Include the description in reminders"), required=False
     )
+    # The names of the files the rep chose, "/"-separated (no file name holds one; static/js/meeting-form.js):
+    # a browser never refills a file input, and a form parked across a new sign-in keeps no files, so the
+    # page can name what must be attached again.
+    attachment_names = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
     def __init__(
         self,
@@ -333,6 +391,8 @@ class MeetingForm(forms.Form):
             self.fields["attachments"] = MultipleFileField(
                 label=_("Attachments"), required=False, help_text=_("Up to 5 files, 20 MB each; stored in HubSpot."),
             )
+        if not self.is_bound and "duration" not in self.initial and not self.initial.get("end"):
+            self.initial["duration"] = DEFAULT_DURATION
         self.reminders = ReminderFormSet(
             self.data if self.is_bound else None,
             prefix="reminders",
@@ -344,26 +404,58 @@ class MeetingForm(forms.Form):
     def helper(self) -> FormHelper:
         """The form's sections and fields as crispy-forms lays them out (templates/meetings/partials/form_body.html).
 
-        Built when the page renders, after validation: a time that happens twice adds its question then.
+        What nearly every meeting needs comes first, on about one screen; what few need is folded away
+        (`Fold`) and unfolds by itself when it holds an error or something the rep gave. Built when the page
+        renders, after validation: a time that happens twice adds its question then.
         """
+        more = ["outcome", "activity_type", "location_type", "location", "body", "internal_notes",
+                "include_description_in_reminders", *(f"{kind}_label" for kind in OBJECT_KINDS),
+                "attachments", "attachment_names"]
         return fields_helper(Layout(
-            _card(_("What"), "title", _include("meetings/partials/title_count.html"),
-                  Row(Column("outcome", css_class="col-md-6"), Column("activity_type", css_class="col-md-6"))),
-            _card(_("When"), "time_zone",
-                  Row(Column("start", css_class="col-md-5"), Column("duration", css_class="col-md-3"),
-                      Column("end", css_class="col-md-4")),
-                  *(f"{name}_occurrence" for name in ("start", "end") if name in self.ambiguous_times),
-                  _include("meetings/partials/conflicts.html")),
-            _card(_("Where"), Row(Column("location_type", css_class="col-md-4"),
-                                  Column("location", css_class="col-md-8"))),
-            _card(_("Who and what it belongs to"), "attendees", _include("meetings/partials/picker_help.html"),
-                  *(Div(kind, css_class="picker", data_kind=kind) for kind in OBJECT_KINDS),
-                  *(f"{kind}_label" for kind in OBJECT_KINDS if f"{kind}_label" in self.fields)),
-            _card(_("Details"), "body", "internal_notes", "attachments" if "attachments" in self.fields
-                  else _include("meetings/partials/attachments_off.html")),
-            _card(_("Email reminders"), _include("meetings/partials/reminders.html"),
-                  "include_description_in_reminders"),
+            _section(_("What and when"), "title", _include("meetings/partials/title_count.html"),
+                     Row(Column("start", css_class="col-sm-6 col-lg-4"),
+                         Column("duration", css_class="col-sm-6 col-lg-3"),
+                         Column("time_zone", css_class="col-lg-5")),
+                     *(f"{name}_occurrence" for name in ("start",) if name in self.ambiguous_times),
+                     Fold(_("Set an end time instead of a duration"), "end",
+                          *(f"{name}_occurrence" for name in ("end",) if name in self.ambiguous_times),
+                          open=self._end_typed(), css_id="end-fold"),
+                     _include("meetings/partials/conflicts.html")),
+            _section(_("Who and what it belongs to"), _include("meetings/partials/picker_help.html"),
+                     Row(*(Column(Div(kind, css_class="picker", data_kind=kind), css_class="col-md-6")
+                           for kind in OBJECT_KINDS)),
+                     "attendees"),
+            _section(_("Email reminders"), _include("meetings/partials/reminders.html")),
+            Fold(_("More: outcome, location, description, notes, labels, files"),
+                 Row(Column("outcome", css_class="col-md-6"), Column("activity_type", css_class="col-md-6")),
+                 Row(Column("location_type", css_class="col-md-4"), Column("location", css_class="col-md-8")),
+                 "body", "internal_notes", "include_description_in_reminders",
+                 *(f"{kind}_label" for kind in OBJECT_KINDS if f"{kind}_label" in self.fields),
+                 "attachments" if "attachments" in self.fields
+                 else _include("meetings/partials/attachments_off.html"),
+                 open=self._any_given(more), css_id="more-fold"),
         ))
+
+    def _end_typed(self) -> bool:
+        """The End field is the rep's: an error on it, or an end typed without a duration."""
+        if not self.is_bound:
+            return bool(self.initial.get("end")) and not self.initial.get("duration")
+        return "end" in self.errors or "end" in self.ambiguous_times or (
+            bool(self.data.get("end")) and not self.data.get("duration"))
+
+    def _any_given(self, names: list[str]) -> bool:
+        """Whether any of these fields has an error, or a value other than its default, to show unfolded."""
+        for name in names:
+            if name not in self.fields:
+                continue
+            if name in self.errors:
+                return True
+            value, default = self[name].value(), self.fields[name].initial
+            if name == "outcome":
+                default = "SCHEDULED"
+            if value not in (None, "", [], False, default):
+                return True
+        return False
 
     def clean(self):
         cleaned = super().clean()
@@ -382,7 +474,11 @@ class MeetingForm(forms.Form):
                 self.add_error("end", END_OR_DURATION)
             if end_utc is not None and end_utc <= start_utc:
                 self.add_error("end", END_BEFORE_START)
-            self._check_reminders(start_utc, zone)
+            if start_utc > self.now:
+                self._check_reminders(start_utc, zone)
+            # A meeting that has started is being logged, not planned: no reminder can go out, so its reminders
+            # are left out of what is sent (the summary says so) rather than refused.
+        cleaned["reminders_dropped"] = start_utc is not None and start_utc <= self.now
         cleaned["start_utc"], cleaned["end_utc"] = start_utc, end_utc
         return cleaned
 
@@ -473,7 +569,7 @@ class MeetingForm(forms.Form):
             internal_notes=data.get("internal_notes") or "",
             attendee_owner_ids=tuple(data.get("attendees") or ()),
             associations=tuple(associations),
-            reminders=tuple(
+            reminders=() if data.get("reminders_dropped") else tuple(
                 Reminder(number=f.cleaned_data["number"], unit=f.cleaned_data["unit"])
                 for f in self.reminders.forms if f.cleaned_data
             ),
@@ -487,16 +583,32 @@ def initial_from_record(record, *, everything: bool) -> dict:
     for association in record.associations:
         initial.setdefault(association["type"], []).append(association["id"])
     initial["time_zone"] = record.time_zone
+    sent = form_values_from_request(record.request_payload or {})
+    initial.update(_labels_sent(record))
     if not everything:
+        # Create another: who takes part and how they are reminded stay; what this meeting is about does not.
+        initial.update(attendees=sent["attendees"], reminders=sent["reminders"])
         return initial
     zone = get_zone(record.time_zone)
     initial.update(
         title=record.title,
         start=record.start_at.astimezone(zone).replace(tzinfo=None) if zone else record.start_at,
         end=record.end_at.astimezone(zone).replace(tzinfo=None) if zone else record.end_at,
-        **form_values_from_request(record.request_payload or {}),
+        **sent,
     )
     return initial
+
+
+def _labels_sent(record) -> dict:
+    """The association label each kind was sent with (`contacts_label` …): the type after the default one."""
+    kinds = {str(a["id"]): a["type"] for a in record.associations}
+    labels = {}
+    for association in (record.request_payload or {}).get("associations") or []:
+        kind = kinds.get(str((association.get("to") or {}).get("id")))
+        types = association.get("types") or []
+        if kind and len(types) > 1 and isinstance(types[1], dict):
+            labels.setdefault(f"{kind}_label", types[1].get("associationTypeId"))
+    return labels
 
 
 # A check over longer than this is refused: a meeting of weeks would fetch weeks of calendars.

@@ -83,7 +83,10 @@ def meeting_preview_data(params, *, now: datetime | None = None) -> dict:
         # What the End field shows: the wall-clock time the meeting really ends, in real minutes.
         end_value = end.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
     reminders = []
-    for item in (params.getlist("reminder") if hasattr(params, "getlist") else [])[:MAX_REMINDERS]:
+    # A meeting that has started is logged without reminders (MeetingForm.clean): none are listed.
+    started = start.utc <= now
+    listed = params.getlist("reminder") if hasattr(params, "getlist") and not started else []
+    for item in listed[:MAX_REMINDERS]:
         number, _sep, unit = item.partition(":")
         if not (number.isdecimal() and len(number) <= 4 and unit in REMINDER_UNITS) or \
                 int(number) > MAX_REMINDER_NUMBER:
@@ -93,5 +96,6 @@ def meeting_preview_data(params, *, now: datetime | None = None) -> dict:
         if entry["past"]:
             entry["warning"] = REMINDER_IN_PAST % {"when": entry["value"]}
         reminders.append(entry)
-    return {"ready": True, "rows": rows, "reminders": reminders, "warnings": warnings, "end_value": end_value}
+    return {"ready": True, "rows": rows, "reminders": reminders, "warnings": warnings, "end_value": end_value,
+            "started": started}
 

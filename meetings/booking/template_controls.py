@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hubspot_api.types import OBJECT_KINDS
 from meetings.booking.forms import MeetingForm
@@ -28,6 +29,9 @@ from meetings.presets.services import (
 
 # The name of the meeting form's second submit button: save what is typed as a template, send nothing.
 SAVE_BUTTON = "save_template"
+# The chooser's buttons: fill the typed form from a template (value: its id), send nothing.
+APPLY_BUTTON = "apply_template"
+FILES_NOT_KEPT = gettext_lazy("Browsers cannot keep chosen files: please attach them again.")
 
 
 def template_form_context(request: HttpRequest, save_form: TemplateSaveForm | None = None) -> dict:
@@ -72,9 +76,36 @@ def meeting_template_save_page(request: HttpRequest, *, options: MeetingFormOpti
             messages.success(request, _("Saved as template “%(name)s”. The form is as you left it.") % {"name": name})
             save_form = None
     if request.FILES:
-        messages.warning(request, _("Browsers cannot keep chosen files: please attach them again."))
+        messages.warning(request, FILES_NOT_KEPT)
     form = MeetingForm(initial=typed_values(submitted), options=options, owner_id=owner_id, known_labels=labels)
     context = {"form": form, "options": options, "kinds": OBJECT_KINDS, **template_form_context(request, save_form)}
+    return render(request, "meetings/meeting_form.html", context)
+
+
+def meeting_template_apply_page(request: HttpRequest, *, options: MeetingFormOptions, owner_id: str,
+                                labels) -> HttpResponse:
+    """The typed form filled from a template, sending nothing to HubSpot.
+
+    A template fills in only what it holds. What it never holds (start, zone, the records a link from HubSpot
+    or the rep chose) stays, and so does a title the rep typed: the template's title is for an empty one.
+    """
+    submitted = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
+    template = _visible_template(request, request.POST.get(APPLY_BUTTON))
+    applied = meeting_template_initial(template=template, options=options, owner_id=owner_id)
+    for note in applied.dropped:
+        messages.warning(request, note)
+    values = typed_values(submitted)
+    held = {name for name, value in template.values.items() if value not in ("", None)}
+    for name, value in applied.initial.items():
+        if name in held and not (name == "title" and (values.get("title") or "").strip()):
+            values[name] = value
+    if "duration" in held:
+        values["end"] = ""  # the end follows the template's duration
+    messages.success(request, _("Filled in from the template “%(name)s”.") % {"name": template.name})
+    if request.FILES:
+        messages.warning(request, FILES_NOT_KEPT)
+    form = MeetingForm(initial=values, options=options, owner_id=owner_id, known_labels=labels)
+    context = {"form": form, "options": options, "template_applied": True, **template_form_context(request)}
     return render(request, "meetings/meeting_form.html", context)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
@@ -25,16 +28,19 @@ from meetings.booking.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingFor
 from meetings.booking.preview import meeting_preview_data
 from meetings.booking.services import IdempotencyKeyInUse, SameMeetingBooked, meeting_create, meeting_create_again
 from meetings.booking.template_controls import (
+    APPLY_BUTTON,
+    FILES_NOT_KEPT,
     SAVE_BUTTON,
+    meeting_template_apply_page,
     meeting_template_save_page,
     template_form_context,
     template_initial,
 )
 from meetings.core.models import MeetingRecord
 from meetings.core.notices import outcome_notices_seen
-from meetings.core.selectors import meeting_record_visible
+from meetings.core.selectors import meeting_record_visible, recent_time_zones, upcoming_meetings
 from meetings.core.shared_cache import NotAvailable
-from meetings.core.timezones import zone_names
+from meetings.core.timezones import old_zone_names, zone_choices
 from meetings.portal import pickers
 from meetings.portal.conflicts import (
     CHECK_SKIPPED_BUDGET,
@@ -47,7 +53,11 @@ from meetings.portal.prefill import linked_records
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "meetings/home.html")
+    """Signed out: what the app does and the sign-in. Signed in: "New meeting" and what is coming up."""
+    context = {}
+    if request.user.is_authenticated:
+        context["upcoming"] = upcoming_meetings(viewer=request.user)
+    return render(request, "meetings/home.html", context)
 
 
 def _booking_blocked(request: HttpRequest, form_data) -> HttpResponse | None:
@@ -127,6 +137,9 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and SAVE_BUTTON in request.POST:
         labels = _label_lookup(request, {})
         return meeting_template_save_page(request, options=options, owner_id=owner_id, labels=labels)
+    if request.method == "POST" and APPLY_BUTTON in request.POST:
+        return meeting_template_apply_page(request, options=options, owner_id=owner_id,
+                                           labels=_label_lookup(request, {}))
     context = {"options": options}  # the template controls join it only when a page is drawn (not on a create)
     if request.method == "POST":
         labels = _label_lookup(request, {})
@@ -142,10 +155,13 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
                     "form": form, "same_as": asked.earlier, "differences": _differences(asked.earlier, data),
                     **context, **template_form_context(request)})
         _prepare_next_attempt(request, form)
+        context["files_not_kept"] = [uploaded.name for uploaded in request.FILES.getlist("attachments")]
     elif (saved := restore_saved_form(request)) is not None:
         saved["idempotency_key"] = str(uuid.uuid4())
         saved["portal"] = str(request.user.hubspot.hub_id)
         form = MeetingForm(saved, options=options, owner_id=owner_id, known_labels=_label_lookup(request, {}))
+        # A form parked across a sign-in keeps what was typed, never the files: name them so they are not missed.
+        context["files_not_kept"] = [n for n in str(saved.get("attachment_names") or "").split("/") if n.strip()]
     else:
         initial, known = _initial(request)
         initial.update(template_initial(request, options=options, owner_id=owner_id))
@@ -154,6 +170,7 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
         initial.update(idempotency_key=uuid.uuid4(), portal=request.user.hubspot.hub_id)
         form = MeetingForm(initial=initial, options=options, owner_id=owner_id,
                            known_labels=_label_lookup(request, known))
+    context["recent_zones"] = recent_time_zones(viewer=request.user)
     return render(request, "meetings/meeting_form.html", {"form": form, **context, **template_form_context(request)})
 
 
@@ -203,7 +220,7 @@ def _confirmed_same(request: HttpRequest) -> int | None:
 def _prepare_next_attempt(request: HttpRequest, form: MeetingForm) -> None:
     if request.FILES and "attachments" in form.fields:
         # Browsers never refill a file input: say so rather than let the files vanish silently.
-        form.add_error("attachments", _("Browsers cannot keep chosen files: please attach them again."))
+        form.add_error("attachments", FILES_NOT_KEPT)
     # Whatever went wrong, the next submit is a new attempt: give it a new key, for the portal shown now.
     form.data = form.data.copy()
     form.data["idempotency_key"] = str(uuid.uuid4())
@@ -284,7 +301,21 @@ def picker_search(request: HttpRequest, kind: str) -> JsonResponse:
 @cache_control(max_age=86400, public=True)
 @require_GET
 def timezones(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"zones": zone_names()})
+    """Every zone as the picker offers it, in the language and with the offsets of the day the URL names.
+
+    Both come from the URL, not the request (`?lang=de&day=2026-12-06`): a public cache keeps one answer per URL.
+    """
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    today = timezone.now().date()
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = today
+    if abs((day - today).days) > 1:  # the page's today in any zone; no other day is drawn (each costs ~0.2 s)
+        day = today
+    return JsonResponse({"zones": zone_choices(language, day), "old_names": old_zone_names()})
 
 
 @safe_to_compress

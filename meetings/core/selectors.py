@@ -94,3 +94,17 @@ def meeting_records_holding(*, hub_id: int, owner_ids: set[str], start: datetime
         status__in=[MeetingRecord.Status.CREATED, MeetingRecord.Status.PENDING, MeetingRecord.Status.UNKNOWN],
     ).order_by("start_at", "id")
     return [record for record in records if owner_ids & record.owners_held]
+
+
+def recent_time_zones(*, viewer, limit: int = 5) -> list[str]:
+    """The zones the viewer booked in lately, newest first: the zone picker offers them before the others."""
+    zones = (MeetingRecord.objects.filter(user=viewer).order_by("-created_at", "-id")
+             .values_list("time_zone", flat=True)[:50])
+    return list(dict.fromkeys(zone for zone in zones if zone))[:limit]
+
+
+def upcoming_meetings(*, viewer, limit: int = 5) -> list[MeetingRecord]:
+    """The viewer's own meetings that have not started yet and were not refused, soonest first (the home page)."""
+    records = MeetingRecord.objects.filter(user=viewer, start_at__gte=timezone.now()).exclude(
+        status__in=[MeetingRecord.Status.FAILED, MeetingRecord.Status.NOT_CREATED])
+    return list(records.order_by("start_at", "id")[:limit])

@@ -4,7 +4,7 @@ from datetime import datetime
 from django import template
 from django.utils import formats
 
-from meetings.booking.forms import KIND_LABELS, STANDARD_OUTCOMES, MeetingForm, ReminderForm
+from meetings.booking.forms import KIND_LABELS, STANDARD_OUTCOMES, MeetingForm, reminder_words
 from meetings.core import links
 from meetings.core.display import status_badge
 from meetings.core.payload import form_values_from_request
@@ -100,12 +100,11 @@ def entered_values(record) -> dict:
     """What the rep entered beyond title and times, as they entered it: names, not ids; units in words."""
     values = form_values_from_request(record.request_payload or {})
     owners = {owner.id: owner.name for owner in pickers.cached_owners(record.hub_id)}
-    units = dict(ReminderForm.base_fields["unit"].choices)
     location_types = dict(MeetingForm.base_fields["location_type"].choices)
     return {
         **values,
         "outcome": STANDARD_OUTCOMES.get(values["outcome"], values["outcome"]),
         "location_type": location_types.get(values["location_type"], values["location_type"]),
         "attendees": [owners.get(str(owner_id), f"#{owner_id}") for owner_id in values["attendees"]],
-        "reminders": [f"{r['number']} {units.get(r['unit'], r['unit'])}" for r in values["reminders"]],
+        "reminders": [reminder_words(r["number"], r["unit"]) for r in values["reminders"]],
     }

@@ -29,6 +29,11 @@
     return picker;
   };
 
+  // An empty list still holds an option (disabled, saying so): a listbox without options breaks
+  // ARIA (axe: aria-required-children), and a screen reader hears why nothing is offered.
+  const noResults = (text) => () =>
+    '<div class="no-results" role="option" aria-disabled="true" aria-selected="false">' + escapeText(text || "—") + '</div>';
+
   // --- association pickers: search HubSpot as the rep types -----------------------------
   // After Back a browser refills what was typed, but not a picker's choices (their options came from
   // searches, not from the page): they are kept for this tab and put back when the page is reached through
@@ -48,8 +53,14 @@
     picked[name].forEach((option) => { picker.addOption(option); picker.addItem(option.value, true); });
   };
 
+  const pickers = [];  // [{label, picker}] in the page's order, for the summary's "Who"
+  const labelOf = (select) => {
+    const label = document.querySelector("label[for='" + select.id + "']");
+    return label ? label.textContent.replace("*", "").trim() : "";
+  };
   form.querySelectorAll("select[data-picker-url]").forEach((select) => {
     const status = document.getElementById(select.id + "_status");
+    const label = labelOf(select);  // read before Tom Select points the label at its own control
     const picker = enhanced(select, new TomSelect(select, {
       plugins: ["remove_button"],
       valueField: "value",
@@ -77,20 +88,51 @@
         option: (item) => '<div><div>' + escapeText(item.text) + '</div>' +
           (item.detail ? '<small class="text-body-secondary">' + escapeText(item.detail) + '</small>' : '') + '</div>',
         item: (item) => '<div>' + escapeText(item.text) + '</div>',
-        no_results: () => '<div class="no-results">' + escapeText(select.dataset.noResults || "—") + '</div>',
+        no_results: noResults(select.dataset.noResults),
       },
     }));
     restorePicked(select.name, picker);
     keepPicked(select.name, picker);
-    picker.on("change", () => keepPicked(select.name, picker));
+    picker.on("change", () => { keepPicked(select.name, picker); renderWho(); });
+    pickers.push({ label, picker });
   });
 
   const attendees = form.querySelector("select[name=attendees]");
   // refreshThrottle 0: Tom Select's delayed refresh of a picker the rep already left
   // would reopen its dropdown and pull the focus back from the next field.
   if (attendees) {
-    enhanced(attendees, new TomSelect(attendees, { plugins: ["remove_button"], closeAfterSelect: true, refreshThrottle: 0 }));
+    const label = labelOf(attendees);
+    const picker = enhanced(attendees, new TomSelect(attendees, {
+      plugins: ["remove_button"], closeAfterSelect: true, refreshThrottle: 0,
+      render: { no_results: noResults(form.dataset.noAttendees) },
+    }));
+    picker.on("change", () => renderWho());
+    pickers.push({ label, picker });
   }
+
+  // --- the summary's "Who": the chosen records and attendees, by name --------------------------
+  const who = document.getElementById("summary-who");
+  function renderWho() {
+    if (!who) return;
+    who.replaceChildren();
+    pickers.forEach(({ label, picker }) => {
+      const names = picker.items.map((value) => (picker.options[value] || {}).text || value);
+      if (!names.length) return;
+      const li = document.createElement("li");
+      const kind = document.createElement("span");
+      kind.className = "fw-semibold";
+      kind.textContent = label + ": ";
+      li.append(kind, document.createTextNode(names.join(", ")));
+      who.appendChild(li);
+    });
+    if (!who.children.length) {
+      const li = document.createElement("li");
+      li.className = "text-body-secondary";
+      li.textContent = who.dataset.empty;
+      who.appendChild(li);
+    }
+  }
+  renderWho();
 
   // --- the title's length, counted as the rep types (HubSpot takes 255 characters) -------------
   const title = form.querySelector("input[name=title]");
@@ -107,6 +149,10 @@
     };
     title.addEventListener("input", countTitle);
     countTitle();
+    const summaryTitle = document.getElementById("summary-title");
+    const showTitle = () => { summaryTitle.textContent = title.value.trim() || summaryTitle.dataset.empty; };
+    title.addEventListener("input", showTitle);
+    showTitle();
   }
 
   // --- time zone: searchable, defaults to the browser's zone ----------------------------
@@ -116,21 +162,79 @@
   if (zoneSelect) {
     // dropdown_input: the search box opens inside the dropdown, so the combobox itself stays where it
     // is once a zone is chosen (a single select otherwise moves its input off-screen).
+    // Zones are found by city, country, common name and abbreviation ("Germany", "CET", "Pacific Time"):
+    // each option's `search` holds them (meetings/core/timezones.py). The rep's recent zones come first.
+    const recent = (form.dataset.recentZones || "").split(" ").filter(Boolean);
     zonePicker = enhanced(zoneSelect, new TomSelect(zoneSelect, {
       // The placeholder also names the box Tom Select shows while no zone is chosen (yet).
       plugins: ["dropdown_input"], maxOptions: 1000, refreshThrottle: 0, placeholder: zoneSelect.dataset.placeholder,
+      searchField: ["text", "search"], openOnFocus: false,  // tabbing through must not cover the start
+      // Tom Select's own score, raised for the whole query found as written and by the zone's rank (Berlin
+      // before Büsingen: meetings/core/timezones.py).
+      score(query) {
+        const base = this.sifter.getScoreFunction(query, this.getSearchOptions());
+        const phrase = query.trim().toLowerCase();
+        return (item) => {
+          const score = base(item);
+          if (!score || !phrase) return score;
+          // In this order: the whole phrase in the zone's common name ("Pacific Time", not Fiji's "Pacific/Fiji"),
+          // or anywhere; then the rank; then how well Tom Select found the words.
+          const whole = (item.common || "").toLowerCase().includes(phrase) ? 2
+            : (item.text + " " + item.search).toLowerCase().includes(phrase) ? 1 : 0;
+          return whole * 100 + (item.rank || 0) * 10 + Math.min(score, 9);
+        };
+      },
+      sortField: [{ field: "$score", direction: "desc" }, { field: "$order" }],
+      optgroupField: "group", lockOptgroupOrder: true,
+      render: { no_results: noResults(zoneSelect.dataset.noResults) },
       onChange: () => schedulePreview(),
     }));
+    // It opens on a click, or from the keyboard (a letter, ↓ or Enter), never by being tabbed into.
+    let wasOpen = false;
+    zonePicker.control.addEventListener("mousedown", () => { wasOpen = zonePicker.isOpen; }, true);
+    zonePicker.control.addEventListener("click", () => { if (!wasOpen && !zonePicker.isOpen) zonePicker.open(); });
+    // The search box in the dropdown is a field of its own: it needs a name.
+    zonePicker.control_input.setAttribute("aria-label", zoneSelect.dataset.searchLabel || "");
+    if (recent.length) zonePicker.addOptionGroup("recent", { label: form.dataset.recentLabel });
+    zonePicker.addOptionGroup("all", { label: form.dataset.allLabel });
     fetch(form.dataset.zonesUrl, { credentials: "same-origin" })
       .then((response) => response.json())
       .then((body) => {
-        zonePicker.addOptions(body.zones.map((zone) => ({ value: zone, text: zone })));
-        if (!zonePicker.getValue() && browserZone && body.zones.includes(browserZone)) {
-          zonePicker.setValue(browserZone, true);
+        // A browser may name its zone by an old name ("Asia/Calcutta"): the list offers its current one.
+        const listed = (value) => (body.old_names || {})[value] || value;
+        const chosen = zonePicker.getValue();
+        const byValue = new Map(body.zones.map((zone) => [zone.value, zone]));
+        const ordered = [...recent.filter((value) => byValue.has(value)).map((value) => byValue.get(value)),
+          ...body.zones.filter((zone) => !recent.includes(zone.value))];
+        ordered.forEach((zone) => {
+          const option = { ...zone, group: recent.includes(zone.value) ? "recent" : "all" };
+          if (zonePicker.options[zone.value]) zonePicker.updateOption(zone.value, option);
+          else zonePicker.addOption(option);
+        });
+        if (chosen && byValue.has(listed(chosen))) zonePicker.setValue(listed(chosen), true);
+        if (!chosen && browserZone && byValue.has(listed(browserZone))) {
+          zonePicker.setValue(listed(browserZone), true);
           schedulePreview();
         }
       });
   }
+
+  // --- a date and time is one Tab stop -----------------------------------------------------------
+  // Chromium makes each part of a date-time field (day, month, year, hour, minute) a stop of its own: the
+  // arrow keys and typing move between the parts, so Tab leaves the field as a whole.
+  const tabbable = () => Array.from(document.querySelectorAll(
+    "a[href], button, input, select, textarea, summary, [tabindex]",
+  )).filter((el) => el.tabIndex >= 0 && !el.disabled && el.type !== "hidden" && el.getClientRects().length);
+  form.querySelectorAll("input[type=datetime-local]").forEach((input) => {
+    input.addEventListener("keydown", (event) => {
+      if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey) return;
+      const stops = tabbable();
+      const next = stops[stops.indexOf(input) + (event.shiftKey ? -1 : 1)];
+      if (!next) return;
+      event.preventDefault();
+      next.focus();
+    });
+  });
 
   // --- duration fills in the end -----------------------------------------------------------
   const start = form.querySelector("input[name=start]");
@@ -141,10 +245,24 @@
   function fillEnd(endValue) {
     if (duration.value && endValue) end.value = endValue;
   }
-  duration.addEventListener("change", () => schedulePreview());
+  const endFold = document.getElementById("end-fold");
+  duration.addEventListener("change", () => {
+    // "— or enter an end —": the end is the rep's now, so it unfolds.
+    if (!duration.value && endFold) endFold.open = true;
+    schedulePreview();
+  });
   start.addEventListener("change", () => schedulePreview());
   start.addEventListener("input", () => schedulePreview());
   end.addEventListener("input", () => { duration.value = ""; });
+
+  // --- the files chosen, by name: what the page can say was not kept (see MeetingForm.attachment_names) ---
+  const files = form.querySelector("input[type=file][name=attachments]");
+  const fileNames = form.querySelector("input[name=attachment_names]");
+  if (files && fileNames) {
+    const keepNames = () => { fileNames.value = Array.from(files.files).map((f) => f.name).join("/"); };
+    files.addEventListener("change", keepNames);
+    keepNames();
+  }
   form.addEventListener("change", (event) => {
     if (event.target.name === "start_occurrence") schedulePreview();
   });
@@ -178,6 +296,7 @@
     rows.appendChild(template.content.firstElementChild.cloneNode(true));
     const added = rows.lastElementChild;
     added.querySelector(".reminder-number").value = "1";
+    pluralise(added);
     renumber();
     added.querySelector(".reminder-number").focus();
   });
@@ -188,7 +307,19 @@
     renumber();
     addButton.focus();
   });
-  rows.addEventListener("input", () => schedulePreview());
+  // "1 hour before", "2 hours before": each unit's option carries both forms (BeforeSelect).
+  const pluralise = (row) => {
+    const one = row.querySelector(".reminder-number").value.trim() === "1";
+    row.querySelectorAll(".reminder-unit option").forEach((option) => {
+      const text = one ? option.dataset.one : option.dataset.other;
+      if (text) option.textContent = text;
+    });
+  };
+  rows.addEventListener("input", (event) => {
+    const row = event.target.closest(".reminder-row");
+    if (row) pluralise(row);
+    schedulePreview();
+  });
   rows.addEventListener("change", () => schedulePreview());
   addButton.disabled = rows.querySelectorAll(".reminder-row").length >= maxRows;
 
@@ -210,6 +341,12 @@
       preview.appendChild(div);
     });
     if (!data.ready) return;
+    if (data.started) {
+      const p = document.createElement("p");
+      p.className = "small text-body-secondary";
+      p.textContent = preview.dataset.past;
+      preview.appendChild(p);
+    }
     const dl = document.createElement("dl");
     dl.className = "mb-2 small";
     data.rows.forEach((row) => {

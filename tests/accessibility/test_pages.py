@@ -15,6 +15,18 @@ CREATE = f"/scheduler/{API_VERSION}/meetings/calendar"
 SUBMIT = "#meeting-form button[type=submit]:not([name=save_template])"
 
 
+def test_the_home_page_of_a_signed_in_rep(language_page, audit, sandbox, rep, browser_login, record_factory):
+    record_factory(user=rep, status=MeetingRecord.Status.CREATED, title="Bald")  # a month or more ahead
+    browser_login(language_page, rep)
+    language_page.goto("/")
+    expect(language_page.get_by_test_id("upcoming")).to_be_visible()
+    audit("home, signed in")
+    language_page.locator("#disconnect-fold > summary").click()
+    audit("home, disconnect asked")
+
+    assert audit.found == {}
+
+
 def test_pages_before_sign_in(language_page, audit, sandbox):
     page = language_page
     for name, url in [("landing", "/"), ("sign-in", "/accounts/login/"),
@@ -30,7 +42,22 @@ def test_the_meeting_form_in_every_state(language_page, audit, live_server, sand
     browser_login(page, rep)
     page.goto("/meetings/new/")
     expect(page.locator("#preview")).to_be_visible()
+    expect(page.locator("#id_time_zone")).to_have_value("Europe/Berlin")  # the zones have loaded
     audit("form, empty")
+
+    page.locator("#id_time_zone-ts-control").click()  # the zone search: labelled, found, and found nothing
+    page.locator(".dropdown-input").press_sequentially("Germany", delay=10)
+    expect(page.locator("#id_time_zone-ts-dropdown .option").first).to_be_visible()
+    audit("form, the zone search")
+    page.locator(".dropdown-input").fill("Qqqxz")
+    expect(page.locator("#id_time_zone-ts-dropdown .no-results")).to_be_visible()
+    audit("form, the zone search finds nothing")
+    page.keyboard.press("Escape")
+
+    page.locator("#end-fold > summary").click()
+    page.locator("#more-fold > summary").click()
+    expect(page.locator("#id_internal_notes")).to_be_visible()
+    audit("form, everything unfolded")
 
     contacts = page.locator(".picker[data-kind=contacts] input").first
     contacts.click()
@@ -105,6 +132,7 @@ def test_the_same_meeting_twice_asks_accessibly(language_page, audit, sandbox, r
     language_page.goto("/meetings/new/")
     language_page.locator("#id_title").fill("Doppelt")
     language_page.locator("#id_start").fill(post["start"])
+    language_page.locator("#end-fold > summary").click()
     language_page.locator("#id_end").fill(post["end"])
     language_page.locator(SUBMIT).last.click()
     expect(language_page.locator("button[name=confirm_same]")).to_be_visible()

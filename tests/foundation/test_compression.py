@@ -17,7 +17,7 @@ def test_the_zone_list_is_compressed_when_the_browser_asks(client):
     response = client.get(reverse("timezones"), **GZIP)
 
     assert response["Content-Encoding"] == "gzip" and "Accept-Encoding" in response["Vary"]
-    assert "Europe/Berlin" in json.loads(gzip.decompress(response.content))["zones"]
+    assert "Europe/Berlin" in [zone["value"] for zone in json.loads(gzip.decompress(response.content))["zones"]]
     assert "Content-Encoding" not in client.get(reverse("timezones"))  # not asked: plain
 
 

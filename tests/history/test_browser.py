@@ -20,6 +20,7 @@ def test_rep_books_and_finds_it_admin_reviews_and_exports(
     post = meeting_post()
     page.get_by_label("Title").fill("Jahresgespräch mit Jürgen Groß")
     page.get_by_label("Start").fill(post["start"])
+    page.get_by_text("Set an end time instead of a duration").click()  # folded behind the duration
     page.get_by_label("End", exact=True).fill(post["end"])
     page.get_by_role("button", name="Create meeting in HubSpot").click()
     expect(page.get_by_role("heading", name="Meeting created in HubSpot")).to_be_visible()

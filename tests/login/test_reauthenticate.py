@@ -79,6 +79,18 @@ def test_an_expired_session_keeps_the_typed_form(client, hubspot):
     assert 'value="Termin nach Ablauf der Sitzung"' in page
 
 
+def test_files_chosen_before_a_new_sign_in_are_named_as_not_kept(client, hubspot):
+    post = meeting_post(title="Angebot nach Ablauf der Sitzung", attachment_names="angebot.pdf/preise.xlsx")
+
+    response = client.post(reverse("meeting_create"), post)  # nobody is signed in any more: parked, files not
+
+    back = sign_in(client, next_url=quote(query(response["Location"])["next"]))
+    page = client.get(back["Location"]).content.decode()
+    assert 'value="Angebot nach Ablauf der Sitzung"' in page
+    assert "Your files were not kept (angebot.pdf, preise.xlsx): attach them again under “More”." in page
+    assert 'id="more-fold" open' in page  # where they go, unfolded
+
+
 def test_a_form_parked_before_sign_in_is_not_for_another_rep_who_has_its_key(client, hubspot, demo, django_user_model):
     response = client.post(reverse("meeting_create"), meeting_post(title="Termin nach Ablauf der Sitzung"))
     next_url = query(response["Location"])["next"]

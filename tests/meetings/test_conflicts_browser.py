@@ -24,6 +24,7 @@ def test_an_overlap_is_named_before_submit_and_clears_when_the_time_moves(page, 
     warning = page.locator("#meeting-conflicts")
 
     page.get_by_label("Start").fill(form_value(ten + timedelta(minutes=30)))
+    page.get_by_text("Set an end time instead of a duration").click()  # folded behind the duration
     page.get_by_label("End", exact=True).fill(form_value(ten + timedelta(minutes=90)))
 
     expect(warning).to_contain_text("You already have “Quartalsgespräch Globex”, 10:00–11:00.")

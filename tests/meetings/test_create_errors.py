@@ -45,7 +45,7 @@ def test_hubspot_validation_error_lands_on_its_field(rep_client, sandbox):
 
 
 @pytest.mark.django_db
-def test_a_refusal_about_no_field_is_a_form_message_with_the_correlation_id(rep_client, rep, sandbox):
+def test_a_refusal_about_no_field_is_a_plain_form_message_with_hubspots_words_folded(rep_client, rep, sandbox):
     rep.hubspot.owner_id = str(rep.hubspot.hubspot_user_id)  # the classic mix-up: a user id as owner id
     rep.hubspot.save()
     post = meeting_post()
@@ -54,9 +54,12 @@ def test_a_refusal_about_no_field_is_a_form_message_with_the_correlation_id(rep_
 
     assert_form_kept(response, post)
     record = MeetingRecord.objects.get()
-    message = response.context["form"].non_field_errors()[0]
-    assert "not a valid owner id (this is a user id, not an owner id)" in message
-    assert record.correlation_id in message
+    form = response.context["form"]
+    assert form.non_field_errors()[0].startswith("HubSpot did not create the meeting. Check the marked fields")
+    assert "not a valid owner id (this is a user id, not an owner id)" in form.technical_details
+    assert record.correlation_id in form.technical_details
+    page = response.content.decode()
+    assert page.index("Technical details</summary>") < page.index(record.correlation_id)  # folded away
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -39,7 +40,8 @@ def test_the_form_page_shows_the_portals_choices(rep_client, demo):
     assert "Altes Format" not in content  # hidden option left out
     assert "Jonas Weiß" in content  # an attendee from the portal's owners
     assert "Entscheider" in content  # the portal's association label
-    assert "You book as Lena Müller — user 5120001, owner 71234500101" in content
+    assert "You book as Lena Müller in the HubSpot portal" in content
+    assert "5120001" not in content and "71234500101" not in content  # no raw HubSpot user or owner id
 
 
 def test_a_meeting_with_every_field_is_created_and_reads_back_identical(rep_client, rep, sandbox, demo):
@@ -97,6 +99,8 @@ def test_the_success_page_links_into_hubspot_and_offers_another(rep_client, sand
 
     assert f"{sandbox.url}/contacts/{record.hub_id}/record/0-47/{record.hubspot_meeting_id}" in content
     assert f"?from={record.pk}" in content
+    assert f'href="{reverse("history_detail", args=[record.pk])}"' in content  # its full record
+    assert "Belongs to</dt>" in content and "Email reminders</dt>" in content and "1 hour before" in content
     assert requests.get(f"{sandbox.url}/contacts/{record.hub_id}/record/0-47/{record.hubspot_meeting_id}",
                         timeout=5).status_code == 200
 
@@ -114,6 +118,22 @@ def test_create_another_keeps_the_associations(rep_client, demo):
     name = f'{contact["firstname"]} {contact["lastname"]}'
     assert record.associations == [{"type": "contacts", "id": contact["id"], "label": name}]
     assert f'<option value="{contact["id"]}" selected>{name}</option>' in content
+
+
+def test_create_another_keeps_labels_attendees_and_reminders_not_what_the_meeting_was(rep_client, demo):
+    jonas, contact = demo_user(demo, "jonas"), demo["contacts"][3]
+    rep_client.post(reverse("meeting_create"), meeting_post(
+        title="Erster Austausch", location="Raum 4", attendees=[jonas["owner_id"]], contacts=[contact["id"]],
+        contacts_label="1001", **{"reminders-TOTAL_FORMS": "2", "reminders-1-number": "2", "reminders-1-unit": "DAYS"},
+    ))
+    record = MeetingRecord.objects.get()
+
+    content = rep_client.get(reverse("meeting_create") + f"?from={record.pk}").content.decode()
+
+    assert re.search(r'<select name="contacts_label"[^>]*>.*?<option value="1001" selected>', content, re.S)
+    assert re.search(rf'<option value="{jonas["owner_id"]}" selected>', content)
+    assert 'name="reminders-1-number" value="2"' in content and 'value="DAYS" selected' in content
+    assert 'value="Erster Austausch"' not in content and 'value="Raum 4"' not in content  # a new meeting's own
 
 
 def test_exactly_one_hubspot_call_per_meeting_once_caches_are_warm(rep_client, sandbox):

@@ -49,11 +49,27 @@ def test_the_form_is_laid_out_by_its_crispy_helper_in_sections(rep_client, sandb
     response = rep_client.get(reverse("meeting_create"))
 
     used = [template.name for template in response.templates]
-    assert "bootstrap5/field.html" in used and "meetings/layout/card_fieldset.html" in used
+    assert {"bootstrap5/field.html", "meetings/layout/section.html", "meetings/layout/fold.html"} <= set(used)
     page = response.content.decode()
-    legends = re.findall(r'<legend class="h5">([^<]+)</legend>', page)
-    assert legends == ["What", "When", "Where", "Who and what it belongs to", "Details", "Email reminders"]
-    assert page.index('id="id_title"') < page.index('id="id_time_zone"') < page.index('id="id_location"')
+    legends = re.findall(r'<legend class="form-section-legend">([^<]+)</legend>', page)
+    assert legends == ["What and when", "Who and what it belongs to", "Email reminders"]
+    assert page.index('id="id_title"') < page.index('id="id_time_zone"') < page.index('id="id_contacts"')
+    # What few meetings need is folded away, closed on an untouched form: the end and the details.
+    folds = re.findall(r'<details class="fold mb-3" id="([a-z-]+)"( open)?>', page)
+    assert folds == [("end-fold", ""), ("more-fold", "")]
+    more = page[page.index('id="more-fold"'):]
+    for name in ("outcome", "location", "body", "internal_notes", "attachments"):
+        assert f'id="id_{name}"' in more, name
+    assert 'id="id_end"' in page[page.index('id="end-fold"'):page.index('id="more-fold"')]
+
+
+def test_a_fold_opens_by_itself_for_an_error_or_a_value_the_rep_gave():
+    assert re.search(r'id="more-fold" open', drawn(bound(location="Raum 4")))
+    assert re.search(r'id="end-fold" open', drawn(bound(duration="", end="")))  # the end is missing
+    assert not re.search(r'id="more-fold" open', drawn(bound()))
+    untouched = drawn(MeetingForm(options=OPTIONS, now=now()))
+    assert not re.search(r'id="(end|more)-fold" open', untouched)
+    assert re.search(r'<option value="30" selected>30 minutes</option>', untouched)  # the end follows it
 
 
 def test_every_control_has_a_label_naming_it_and_what_describes_it_is_on_the_page():
@@ -91,7 +107,8 @@ def test_the_fields_speak_german_and_escape_what_hubspot_sends():
         html = drawn(bound(activity_type=HOSTILE))
 
     assert "Aktivitätstyp" in html and "Der Einladungstext, den die Teilnehmenden erhalten." in html
-    assert '<legend class="h5">Wann</legend>' in html and "Stunden vorher" in html
+    assert '<legend class="form-section-legend">Was und wann</legend>' in html
+    assert '<option value="HOURS" selected data-one="Stunde vorher" data-other="Stunden vorher">Stunde vorher' in html
     assert "<script>alert" not in html and "&lt;script&gt;" in html
 
 
@@ -151,19 +168,20 @@ def test_a_typed_form_with_an_error_comes_back_as_typed(rep_client, sandbox):
     assert re.search(r'<textarea [^>]*id="id_body">\s*Agenda:\nZahlen</textarea>', page)
     assert re.search(r'<option value="71234500102" selected>', page)
     assert attribute(page, "id_reminders-1-number", "value") == "2"
-    assert '<option value="DAYS" selected>days before</option>' in page
+    assert '<option value="DAYS" selected data-one="day before" data-other="days before">days before</option>' in page
     assert KEY.search(page)[1] != typed["idempotency_key"]  # the next submit is a new attempt
 
 
 @pytest.mark.django_db
-def test_a_warm_form_page_asks_the_database_for_the_rep_their_rights_and_their_templates(rep_client, sandbox):
+def test_a_warm_form_page_asks_the_database_for_the_rep_their_rights_templates_and_zones(rep_client, sandbox):
     rep_client.get(reverse("meeting_create"))
 
     with CaptureQueriesContext(connection) as queries:
         assert rep_client.get(reverse("meeting_create")).status_code == 200
 
     asked = [query["sql"] for query in queries]
-    assert len(asked) == 5
+    assert len(asked) == 6
+    assert sum("meetings_meetingrecord" in sql for sql in asked) == 1  # the rep's recent zones, for the picker
     assert "hubspot_login_hubspotconnection" in asked[1]
     assert sum("meetings_outcomenotice" in sql for sql in asked) == 1  # the nav's count of meetings needing them
     # The rep's permissions, asked for each page (no remembered answer outlives a revoked right).
@@ -183,7 +201,7 @@ def test_an_untouched_forms_fields_are_drawn_once_and_anything_of_the_reps_every
     german = rep_client.get(reverse("meeting_create"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert len({id(form) for form in drawings}) == 2  # English once, German once
     assert second.count('id="id_title"') == 1 and KEY.findall(first) != KEY.findall(second)
-    assert 'for="id_title"' in second and '<legend class="h5">Was</legend>' in german
+    assert 'for="id_title"' in second and '<legend class="form-section-legend">Was und wann</legend>' in german
 
     linked = rep_client.get(reverse("meeting_create"), {"contact": demo["contacts"][0]["id"]}).content.decode()
     typed = rep_client.post(reverse("meeting_create"), meeting_post(title="", idempotency_key="x")).content.decode()

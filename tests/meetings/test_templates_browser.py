@@ -22,6 +22,7 @@ def test_save_as_template_then_start_a_new_meeting_from_it(page, live_server, sa
     start = meeting_start(9)
     page.get_by_label("Start").fill(form_value(start))
     page.get_by_label("Duration").select_option(label="30 minutes")
+    page.get_by_text("More: outcome, location, description, notes, labels, files").click()
     page.get_by_label("Outcome").select_option("COMPLETED")
     page.get_by_label("Activity type").select_option("Erstgespräch")
     page.get_by_label("Location type").select_option("ADDRESS")
@@ -46,7 +47,7 @@ def test_save_as_template_then_start_a_new_meeting_from_it(page, live_server, sa
 
     page.goto("/meetings/new/")
     page.get_by_text("Start from a template").click()
-    page.get_by_role("list", name="My templates").get_by_role("link", name="Erstgespräch").click()
+    page.get_by_role("list", name="My templates").get_by_role("button", name="Erstgespräch").click()
 
     saved = MeetingTemplate.objects.get().values
     expect(page.get_by_label("Title")).to_have_value(saved["title"])
@@ -65,3 +66,26 @@ def test_save_as_template_then_start_a_new_meeting_from_it(page, live_server, sa
     expect(page.locator("#id_time_zone")).to_have_value("Europe/Berlin")
     assert saved["title"] == "Erstgespräch Vertrieb" and saved["attendees"] == ["71234500102"]
     assert csp_violations == []
+
+
+def test_a_template_keeps_what_a_link_from_hubspot_and_the_rep_chose(page, live_server, sandbox, rep, browser_login,
+                                                                     demo):
+    contact, deal = demo["contacts"][0], demo["deals"][0]
+    template = MeetingTemplate.objects.create(
+        name="Demo", owner=rep, hub_id=24681357,
+        values={"title": "Produktdemo", "location": "Zoom", "reminders": [{"number": 2, "unit": "DAYS"}]})
+    browser_login(page, rep)
+    page.goto(f"/meetings/new/?contact={contact['id']}&deal={deal['id']}")
+    page.get_by_label("Title").fill("Demo für Müller")  # typed before choosing the template
+
+    page.get_by_text("Start from a template").click()
+    page.get_by_role("list", name="My templates").get_by_role("button", name=template.name).click()
+
+    expect(page.get_by_role("status").filter(has_text="Filled in from the template “Demo”")).to_be_visible()
+    expect(page.locator(".picker[data-kind=contacts] .item")).to_have_text(
+        f'{contact["firstname"]} {contact["lastname"]}×')
+    expect(page.locator(".picker[data-kind=deals] .item")).to_have_text(f'{deal["dealname"]}×')
+    expect(page.get_by_label("Title")).to_have_value("Demo für Müller")  # the rep's, not the template's
+    expect(page.get_by_label("Location", exact=True)).to_have_value("Zoom")  # what the template holds
+    expect(page.locator("#id_reminders-0-number")).to_have_value("2")
+    assert MeetingRecord.objects.count() == 0

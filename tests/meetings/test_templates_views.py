@@ -196,7 +196,7 @@ def test_the_list_is_in_german_for_a_german_rep(rep_client, rep):
 
     page = rep_client.get("/meetings/templates/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
 
-    assert "<h1 class=\"h3 mb-0\">Terminvorlagen</h1>" in page and "Umbenennen" in page
+    assert "<h1 class=\"h3 mb-0\">Meeting-Vorlagen</h1>" in page and "Umbenennen" in page
 
 
 def chooser(client) -> str:
