@@ -29,3 +29,9 @@ def outcome_notices_seen(*, viewer, record: MeetingRecord) -> None:
 
 def outcome_notices_unseen_count(*, viewer) -> int:
     return OutcomeNotice.objects.filter(user_id=viewer.pk, seen_at=None).count()
+
+
+def outcome_notices_unseen(*, viewer, limit: int = 20) -> list[MeetingRecord]:
+    """The rep's records that need them, oldest first (My meetings lists them above everything else)."""
+    return list(MeetingRecord.objects.filter(notice__user_id=viewer.pk, notice__seen_at=None)
+                .order_by("notice__created_at")[:limit])

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings.core.models import MeetingRecord
-from meetings.core.notices import outcome_notices_seen
+from meetings.core.notices import outcome_notices_seen, outcome_notices_unseen
 from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_get, meeting_record_list
 from meetings.history import caches, display, verification
 from meetings.history import pages as history_pages
@@ -187,6 +187,9 @@ def _list_page(request: HttpRequest, *, everyone: bool) -> HttpResponse:
                          % {"filters": ", ".join(ignored)})
     context = {"body": mark_safe(body),  # noqa: S308 - drawn by the template engine, which escaped it
                "everyone": everyone, "query": query.urlencode()}
+    if not everyone:  # outside the drawn body too: opening a record takes it off this list, and writes no record
+        # Called by the template only when the navigation's count is not 0.
+        context["needing_you"] = partial(outcome_notices_unseen, viewer=request.user)
     if everyone:
         # Outside the drawn body: a verification is no write to the records, so the body would keep the old one.
         context["audit"] = verification.audit_state()

@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from meetings.models import MeetingRecord, MeetingTemplate
+from meetings.models import MeetingRecord, MeetingTemplate, OutcomeNotice
 from tests.api_version import API_VERSION
 from tests.clock import BERLIN, form_value, meeting_start, next_clock_change
 from tests.conftest import meeting_post
@@ -103,6 +103,10 @@ def test_done_and_history_pages_for_every_status(language_page, audit, sandbox, 
     records = {status: record_factory(user=rep, status=status, title=f"Termin {status}")
                for status in MeetingRecord.Status}
     browser_login(page, rep)
+    OutcomeNotice.objects.create(record=records[MeetingRecord.Status.NOT_CREATED], user=rep)
+    page.goto("/meetings/")
+    expect(page.locator("#needing-you")).to_be_visible()
+    audit("my meetings, with a meeting that needs the rep (and its count in the navigation)")
     for status, record in records.items():
         page.goto(f"/meetings/{record.pk}/done/")
         audit(f"done page, {status}")

@@ -162,3 +162,17 @@ def test_without_email_url_nothing_is_sent_and_the_navigation_still_counts(rep_c
 
     assert mail.outbox == []
     assert needing_you(rep_client) == 1
+
+
+@pytest.mark.django_db
+def test_my_meetings_lists_what_needs_the_rep_until_they_open_it(rep_client, sandbox, settings, run_due_tasks):
+    settings.NOTICE_EMAIL_AFTER_SECONDS = 3600
+    record = not_created_after_leaving(rep_client, sandbox, run_due_tasks, "Wartet auf Lena")
+    link = f'href="{reverse("history_detail", args=[record.pk])}"'
+
+    page = rep_client.get(reverse("history_mine")).content.decode()
+    needing = page[page.index('id="needing-you"'):page.index("</section>", page.index('id="needing-you"'))]
+    assert "Wartet auf Lena" in needing and link in needing
+
+    rep_client.get(reverse("history_detail", args=[record.pk]))
+    assert 'id="needing-you"' not in rep_client.get(reverse("history_mine")).content.decode()
