@@ -26,6 +26,7 @@ class RecordFilters:
     text: str = ""
     rep_id: int | None = None  # admins only
     hub_id: int | None = None  # admins only
+    coming_up: bool = False  # meetings that have not started yet, soonest first
 
 
 def _sees_everyone(viewer, everyone: bool) -> bool:
@@ -55,6 +56,8 @@ def meeting_record_list(*, viewer, filters: RecordFilters, everyone: bool = Fals
             records = records.filter(user_id=filters.rep_id)
         if filters.hub_id:
             records = records.filter(hub_id=filters.hub_id)
+    if filters.coming_up:
+        return records.filter(start_at__gte=timezone.now()).select_related("user").order_by("start_at", "id")
     return records.select_related("user").order_by("-created_at", "-id")
 
 

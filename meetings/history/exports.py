@@ -455,7 +455,7 @@ def filters_to_query(filters: RecordFilters) -> str:
     """The validated filters only, so the worker applies exactly what the list applied."""
     query = QueryDict(mutable=True)
     for name, value in vars(filters).items():
-        if value not in (None, ""):
+        if value not in (None, "", False):  # False: "coming up" is the reps' view, never an export's
             query[name] = value.isoformat() if isinstance(value, date) else str(value)
     return query.urlencode()
 

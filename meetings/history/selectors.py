@@ -77,8 +77,9 @@ def meeting_record_summary(*, viewer, filters: RecordFilters, everyone: bool = F
     sees_everyone = everyone and can_view_all(viewer)
     # Not the text search: counting every match of a common word over twelve weeks of everyone's
     # records costs a quarter of a second, and each new word would be a new computation. The chart
-    # shows what the other filters select; the page says so when a search is on.
-    filters = replace(filters, text="")
+    # shows what the other filters select; the page says so when a search is on. "Coming up" only orders the
+    # list by start: the chart counts submissions, as ever.
+    filters = replace(filters, text="", coming_up=False)
     key = summary_cache_key(viewer=viewer, filters=filters, everyone=sees_everyone)
 
     def compute() -> RecordSummary:

@@ -89,6 +89,8 @@ class RecordFilterForm(forms.Form):
                                      widget=forms.DateInput(attrs={"type": "date"}))
     submitted_to = forms.DateField(label=gettext_lazy("Submitted until"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
+    when = forms.ChoiceField(label=gettext_lazy("Show"), required=False, choices=[
+        ("", gettext_lazy("Newest submitted first")), ("coming-up", gettext_lazy("Coming up, soonest first"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,6 +109,7 @@ class RecordFilterForm(forms.Form):
             submitted_to=data.get("submitted_to"), text=(data.get("q") or "").strip(),
             rep_id=int(data["rep"]) if data.get("rep") else None,
             hub_id=int(data["portal"]) if data.get("portal") else None,
+            coming_up=data.get("when") == "coming-up",
         )
 
     def summary(self) -> list[tuple[str, str]]:
@@ -139,6 +142,7 @@ def _rep_name(user) -> str:
 
 
 class AdminRecordFilterForm(RecordFilterForm):
+    when = None  # the admins' list and its export read the history as it was submitted
     rep = forms.TypedChoiceField(label=gettext_lazy("Rep"), required=False, coerce=int, empty_value=None)
     portal = forms.TypedChoiceField(label=gettext_lazy("Portal"), required=False, coerce=int, empty_value=None)
 

@@ -42,4 +42,4 @@ def test_home_says_what_needs_the_rep(rep_client, rep, record_factory):
 
     page = rep_client.get(reverse("home")).content.decode()
 
-    assert f'<a class="alert-link" href="{reverse("history_mine")}">1 meeting needs you</a>' in page
+    assert f'<a class="alert-link" href="{reverse("history_mine")}#needing-you">1 meeting needs you</a>' in page
