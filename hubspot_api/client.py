@@ -478,7 +478,7 @@ MEETING_MATCH_PROPERTIES = (
 
 # What each picker asks HubSpot for: enough to tell records apart.
 SEARCH_PROPERTIES = {
-    "contacts": ("firstname", "lastname", "email", "company"),
+    "contacts": ("firstname", "lastname", "email", "company", "hs_timezone"),  # the zone: offered on the form
     "companies": ("name", "domain", "city"),
     "deals": ("dealname", "amount", "deal_currency_code", "dealstage"),
     "tickets": ("subject", "hs_pipeline_stage", "hs_ticket_priority"),

@@ -113,6 +113,10 @@ def _slug(text: str) -> str:
     return text.lower().translate(table)
 
 
+CONTACT_ZONES = ("europe_slash_berlin", "europe_slash_berlin", "america_slash_new_york", "europe_slash_berlin",
+                 "europe_slash_zurich", "", "europe_slash_berlin", "asia_slash_kolkata", "europe_slash_vienna", "")
+
+
 def _records(seed: int, prefix: int, sizes: dict[str, int]) -> dict[str, dict[str, dict]]:
     rng = random.Random(seed)
     records: dict[str, dict[str, dict]] = {"contacts": {}, "companies": {}, "deals": {}, "tickets": {}}
@@ -131,6 +135,10 @@ def _records(seed: int, prefix: int, sizes: dict[str, int]) -> dict[str, dict[st
             "firstname": first, "lastname": last, "email": f"{_slug(first)}.{_slug(last)}{i}@{company[1]}",
             "phone": f"+49 {rng.randrange(150, 179)} {rng.randrange(1000000, 9999999)}", "company": company[0],
         }
+        # HubSpot's own format; by index, so the seeded names and companies stay as they were. Some have none.
+        zone = CONTACT_ZONES[i % len(CONTACT_ZONES)]
+        if zone:
+            records["contacts"][str(prefix * 10 + 1_000_000 + i)]["hs_timezone"] = zone
     for i in range(sizes["deals"]):
         company = companies[rng.randrange(len(companies))][0]
         records["deals"][str(prefix * 10 + 3_000_000 + i)] = {

@@ -7,6 +7,7 @@ refusals are put on the form's fields by `meetings.booking.form_errors`.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, date, timedelta
@@ -349,6 +350,7 @@ class MeetingForm(forms.Form):
         options: MeetingFormOptions,
         owner_id: str = "",
         known_labels: Callable[[str, list[str]], dict[str, str]] | None = None,
+        known_zones: Callable[[list[str]], dict[str, str]] | None = None,
         now=None,
         **kwargs,
     ):
@@ -387,6 +389,9 @@ class MeetingForm(forms.Form):
             chosen = [str(v) for v in (self[kind].value() or []) if RECORD_ID.match(str(v))]
             names = known_labels(kind, chosen) if known_labels and chosen else {}
             picker.choices = [(record_id, names.get(record_id, f"#{record_id}")) for record_id in chosen]
+            if kind == "contacts" and known_zones and chosen:
+                # Their zones as HubSpot has them: the page offers them first (static/js/meeting-form.js).
+                picker.widget.attrs["data-zones"] = json.dumps(known_zones(chosen))
         if options.files_allowed:
             self.fields["attachments"] = MultipleFileField(
                 label=_("Attachments"), required=False, help_text=_("Up to 5 files, 20 MB each; stored in HubSpot."),

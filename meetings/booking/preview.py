@@ -1,4 +1,5 @@
-"""The live preview beside the form: the meeting in three zones and when each reminder goes out.
+"""The live preview beside the form: the meeting in its zone, the rep's, the contact's and UTC, and when each
+reminder goes out.
 
 Computed on the server with the same rules the form validates with, so the preview
 and the validation can never disagree about daylight-saving time.
@@ -73,6 +74,9 @@ def meeting_preview_data(params, *, now: datetime | None = None) -> dict:
     rows = [{"label": _("Chosen zone"), "value": _format(start.utc, zone)}]
     if viewer_zone.key != zone.key:
         rows.append({"label": _("Your zone"), "value": _format(start.utc, viewer_zone)})
+    contact_zone = get_zone(params.get("contact_zone", ""))
+    if contact_zone is not None and contact_zone.key not in {zone.key, viewer_zone.key}:
+        rows.append({"label": _("The contact's zone"), "value": _format(start.utc, contact_zone)})
     rows.append({"label": "UTC", "value": _format(start.utc, UTC_ZONE)})
     duration = params.get("duration", "")
     end_value = ""

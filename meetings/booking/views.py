@@ -86,6 +86,16 @@ def _label_lookup(request: HttpRequest, known: dict[tuple[str, str], str]):
     return lookup
 
 
+def _zone_lookup(request: HttpRequest):
+    """Zones of contacts the rep's HubSpot showed them (picker or prefill link), by id, where HubSpot has one."""
+
+    def lookup(ids: list[str]) -> dict[str, str]:
+        hits = pickers.known_hits(request.user, "contacts", ids).values()
+        return {hit.id: zone for hit in hits if (zone := pickers.zone_of(hit))}
+
+    return lookup
+
+
 def _own_record(request: HttpRequest, pk) -> MeetingRecord:
     return get_object_or_404(meeting_record_visible(viewer=request.user), pk=pk)
 
@@ -143,7 +153,8 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     context = {"options": options}  # the template controls join it only when a page is drawn (not on a create)
     if request.method == "POST":
         labels = _label_lookup(request, {})
-        form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels)
+        form = MeetingForm(request.POST, request.FILES, options=options, owner_id=owner_id, known_labels=labels,
+                          known_zones=_zone_lookup(request))
         if form.is_valid() and _portal_unchanged(request, form):
             data = form.to_input(labels=labels)
             try:
@@ -159,7 +170,8 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     elif (saved := restore_saved_form(request)) is not None:
         saved["idempotency_key"] = str(uuid.uuid4())
         saved["portal"] = str(request.user.hubspot.hub_id)
-        form = MeetingForm(saved, options=options, owner_id=owner_id, known_labels=_label_lookup(request, {}))
+        form = MeetingForm(saved, options=options, owner_id=owner_id, known_labels=_label_lookup(request, {}),
+                          known_zones=_zone_lookup(request))
         # A form parked across a sign-in keeps what was typed, never the files: name them so they are not missed.
         context["files_not_kept"] = [n for n in str(saved.get("attachment_names") or "").split("/") if n.strip()]
     else:
@@ -169,7 +181,8 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
             context.update(fresh_form_key=fresh_form_key(options, owner_id), fresh_form_seconds=FRESH_FORM_SECONDS)
         initial.update(idempotency_key=uuid.uuid4(), portal=request.user.hubspot.hub_id)
         form = MeetingForm(initial=initial, options=options, owner_id=owner_id,
-                           known_labels=_label_lookup(request, known))
+                           known_labels=_label_lookup(request, known),
+                           known_zones=_zone_lookup(request))
     context["recent_zones"] = recent_time_zones(viewer=request.user)
     return render(request, "meetings/meeting_form.html", {"form": form, **context, **template_form_context(request)})
 
@@ -294,7 +307,8 @@ def picker_search(request: HttpRequest, kind: str) -> JsonResponse:
             {"results": [], "error": _("HubSpot search is not available right now. The rest of the form still works.")},
             status=503,
         )
-    return JsonResponse({"results": [{"value": h.id, "text": h.label, "detail": pickers.describe(h)} for h in hits]})
+    return JsonResponse({"results": [{"value": h.id, "text": h.label, "detail": pickers.describe(h),
+                                      "zone": pickers.zone_of(h)} for h in hits]})
 
 
 @safe_to_compress

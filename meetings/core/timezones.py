@@ -27,6 +27,16 @@ def zone_names() -> tuple[str, ...]:
     ))
 
 
+@cache
+def _zones_by_hubspot_value() -> dict[str, str]:
+    return {name.lower().replace("/", "_slash_"): name for name in zone_names()}
+
+
+def zone_from_hubspot(value: str) -> str | None:
+    """The IANA zone a HubSpot `hs_timezone` value names ("america_slash_new_york" → "America/New_York")."""
+    return _zones_by_hubspot_value().get((value or "").strip().lower())
+
+
 # Large business cities that share a zone with the city CLDR names it after: CLDR's exemplar cities are one per
 # zone ("Kolkata", not "Mumbai"), so these are the few a rep types that no data set maps. Kept short on purpose.
 CITY_ALIASES = {

@@ -22,6 +22,7 @@ from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOpt
 from hubspot_login.tokens import hubspot_client
 from meetings.core import bulkhead
 from meetings.core.shared_cache import NotAvailable, fresh_values, get_or_fetch, peek
+from meetings.core.timezones import zone_from_hubspot
 from meetings.portal.caches import (
     ASSOCIATION_LABELS,
     OWNERS,
@@ -76,6 +77,13 @@ DEAL_STAGES = {
     "contractsent": _("Contract sent"), "closedwon": _("Closed won"), "closedlost": _("Closed lost"),
 }
 TICKET_STAGES = {"1": _("New"), "2": _("Waiting on contact"), "3": _("Waiting on us"), "4": _("Closed")}
+
+
+def zone_of(hit: SearchHit) -> str:
+    """A contact's time zone as HubSpot has it (`hs_timezone`), as an IANA name; "" when unknown."""
+    if hit.kind != "contacts":
+        return ""
+    return zone_from_hubspot(hit.fact("hs_timezone")) or ""
 
 
 def describe(hit: SearchHit) -> str:

@@ -45,7 +45,10 @@
     picked = navigation === "back_forward" ? JSON.parse(sessionStorage.getItem(PICKED_KEY) || "{}") : {};
   } catch (error) { picked = {}; }
   const keepPicked = (name, picker) => {
-    picked[name] = picker.items.map((value) => ({ value, text: (picker.options[value] || {}).text || value }));
+    picked[name] = picker.items.map((value) => {
+      const { text, zone } = picker.options[value] || {};
+      return { value, text: text || value, ...(zone ? { zone } : {}) };
+    });
     try { sessionStorage.setItem(PICKED_KEY, JSON.stringify(picked)); } catch (error) { /* storage off: nothing kept */ }
   };
   const restorePicked = (name, picker) => {
@@ -58,6 +61,7 @@
     const label = document.querySelector("label[for='" + select.id + "']");
     return label ? label.textContent.replace("*", "").trim() : "";
   };
+  let contactPicker = null;  // its chosen contacts' zones, as HubSpot has them, are offered beside the zone
   form.querySelectorAll("select[data-picker-url]").forEach((select) => {
     const status = document.getElementById(select.id + "_status");
     const label = labelOf(select);  // read before Tom Select points the label at its own control
@@ -94,6 +98,12 @@
     restorePicked(select.name, picker);
     keepPicked(select.name, picker);
     picker.on("change", () => { keepPicked(select.name, picker); renderWho(); });
+    if (select.name === "contacts") {
+      const known = JSON.parse(select.dataset.zones || "{}");  // contacts the page came with
+      Object.entries(known).forEach(([value, zone]) => { if (picker.options[value]) picker.options[value].zone = zone; });
+      contactPicker = picker;
+      picker.on("change", () => { suggestContactZone(); schedulePreview(); });
+    }
     pickers.push({ label, picker });
   });
 
@@ -195,6 +205,7 @@
     zonePicker.control.addEventListener("click", () => { if (!wasOpen && !zonePicker.isOpen) zonePicker.open(); });
     // The search box in the dropdown is a field of its own: it needs a name.
     zonePicker.control_input.setAttribute("aria-label", zoneSelect.dataset.searchLabel || "");
+    zonePicker.addOptionGroup("contact", { label: form.dataset.contactZoneLabel });
     if (recent.length) zonePicker.addOptionGroup("recent", { label: form.dataset.recentLabel });
     zonePicker.addOptionGroup("all", { label: form.dataset.allLabel });
     fetch(form.dataset.zonesUrl, { credentials: "same-origin" })
@@ -208,6 +219,7 @@
           ...body.zones.filter((zone) => !recent.includes(zone.value))];
         ordered.forEach((zone) => {
           const option = { ...zone, group: recent.includes(zone.value) ? "recent" : "all" };
+          zoneHome.set(zone.value, option.group);
           if (zonePicker.options[zone.value]) zonePicker.updateOption(zone.value, option);
           else zonePicker.addOption(option);
         });
@@ -216,7 +228,43 @@
           zonePicker.setValue(listed(browserZone), true);
           schedulePreview();
         }
+        suggestContactZone();
       });
+    zonePicker.on("change", () => suggestContactZone());
+  }
+
+  // --- the chosen contacts' zones, as HubSpot has them: first in the list, and one click away ------
+  const zoneHome = new Map();  // each zone's group before a contact's zone moved it to the top
+  let contactZone = "";  // for the summary: the meeting in the contact's zone
+  const contactZoneHint = document.createElement("p");
+  contactZoneHint.className = "small mb-2";
+  contactZoneHint.hidden = true;
+  const useContactZone = document.createElement("button");
+  useContactZone.type = "button";
+  useContactZone.className = "btn btn-link btn-sm p-0 text-start";
+  useContactZone.id = "use-contact-zone";
+  contactZoneHint.appendChild(useContactZone);
+  if (zoneSelect) (document.getElementById("div_" + zoneSelect.id) || zoneSelect.parentElement).after(contactZoneHint);
+
+  function suggestContactZone() {
+    const contacts = contactPicker ? contactPicker.items.map((value) => contactPicker.options[value] || {}) : [];
+    const zones = contacts.filter((contact) => contact.zone);
+    contactZone = zones.length ? zones[0].zone : "";
+    if (zonePicker) {
+      Object.keys(zonePicker.options).forEach((value) => {
+        const group = zones.some((contact) => contact.zone === value) ? "contact" : zoneHome.get(value);
+        if (group && zonePicker.options[value].group !== group) {
+          zonePicker.updateOption(value, { ...zonePicker.options[value], group });
+        }
+      });
+    }
+    const other = zoneSelect && zones.find((contact) => contact.zone !== zoneSelect.value);
+    const option = other && zonePicker ? zonePicker.options[other.zone] : null;
+    contactZoneHint.hidden = !option;
+    if (!option) return;
+    useContactZone.textContent = form.dataset.contactZone
+      .replace("%(name)s", other.text).replace("%(zone)s", option.text);
+    useContactZone.onclick = () => zonePicker.setValue(other.zone);
   }
 
   // --- a date and time is one Tab stop -----------------------------------------------------------
@@ -379,6 +427,7 @@
     params.set("duration", duration.value);
     params.set("time_zone", zoneSelect ? zoneSelect.value : "");
     params.set("viewer_zone", browserZone || "");
+    params.set("contact_zone", contactZone);
     const occurrence = form.querySelector("input[name=start_occurrence]:checked");
     if (occurrence) params.set("start_occurrence", occurrence.value);
     rows.querySelectorAll(".reminder-row").forEach((row) => {
