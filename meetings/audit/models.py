@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.core.models import ChainedEntry
@@ -74,7 +75,10 @@ class AuditVerification(models.Model):
         get_latest_by = "started_at"
 
     def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M} {'holds' if self.holds else 'broken'}"
+        when = formats.date_format(timezone.localtime(self.started_at), "DATETIME_FORMAT")
+        if self.holds:
+            return gettext("Verified %(when)s: the chain holds") % {"when": when}
+        return gettext("Verified %(when)s: the chain is broken") % {"when": when}
 
 
 class AuditRetention(models.Model):
@@ -94,4 +98,4 @@ class AuditRetention(models.Model):
         verbose_name_plural = _("audit retention")
 
     def __str__(self) -> str:
-        return f"{self.body_days} days"
+        return ngettext("%(days)d day", "%(days)d days", self.body_days) % {"days": self.body_days}

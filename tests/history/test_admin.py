@@ -117,3 +117,18 @@ def test_hubspot_connections_are_not_on_the_admin_site(client, superuser, lena):
     response = client.get(f"/admin/hubspot_login/hubspotconnection/{connection.pk}/change/")
 
     assert response.status_code == 404 and "secret-at" not in response.content.decode()
+
+
+def test_a_verification_and_the_retention_are_named_in_the_admins_language(client, superuser):
+    from meetings.audit.models import AuditRetention, AuditVerification
+
+    retention = AuditRetention.objects.update_or_create(pk=1, defaults={"body_days": 90})[0]
+    verification = AuditVerification.objects.create(duration_ms=1, holds=True, checked=5, head_seq=5,
+                                                    head_link="0" * 64)
+    client.force_login(superuser)
+
+    pages = [client.get(reverse(f"admin:meetings_{model}_change", args=[pk]), HTTP_ACCEPT_LANGUAGE="de").content
+             .decode() for model, pk in (("auditverification", verification.pk), ("auditretention", retention.pk))]
+
+    assert "die Kette hält" in pages[0] and "the chain holds" not in pages[0]
+    assert "90 Tage" in pages[1] and "90 days" not in pages[1]
