@@ -58,6 +58,28 @@ class HubSpotCache:
         return ":".join(["hubspot", generation, str(hub_id), whose, self.name, *(str(p) for p in parts)])
 
 
+    # Reading and writing go through the declaration, so a key is always built the way it declares.
+    def get(self, connection, *parts: object, generation: str | None = None):
+        return cache.get(self.key(connection, *parts, generation=generation))
+
+    def set(self, connection, *parts: object, value, generation: str | None = None) -> None:
+        cache.set(self.key(connection, *parts, generation=generation), value, self.seconds)
+
+    def get_many(self, connection, parts: dict) -> dict:
+        """`parts`: {name: (part, …)} → {name: cached value}, for the names the cache holds (one round trip)."""
+        generation = current_generation()
+        keys = {name: self.key(connection, *these, generation=generation) for name, these in parts.items()}
+        found = cache.get_many(list(keys.values()))
+        return {name: found[key] for name, key in keys.items() if key in found}
+
+    def set_many(self, connection, values: dict, *, generation: str | None = None) -> None:
+        """`values`: {(part, …): value}. `generation`: the one read before asking HubSpot, so an answer an
+        erasure overtook lands in the old generation, never read again."""
+        generation = current_generation() if generation is None else generation
+        cache.set_many({self.key(connection, *parts, generation=generation): value
+                        for parts, value in values.items()}, self.seconds)
+
+
 OWNERS = HubSpotCache(
     "owners", Whose.PORTAL, 300,
     holds=("the portal's active owners (attendees on the form, names on record pages)"),

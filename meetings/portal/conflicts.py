@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.core.cache import cache
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -127,12 +126,9 @@ def _day_start(day: date) -> datetime:
 
 def _calendars(user, owner_ids: list[str], days: list[date]) -> dict[tuple[str, date], list[BusyMeeting]]:
     """Each (owner, day)'s meetings: from the cache, the rest from one search."""
-    connection, generation = user.hubspot, current_generation()
-    keys = {(owner_id, day): CALENDARS.key(connection, owner_id, day.isoformat(), generation=generation)
-            for owner_id in owner_ids for day in days}
-    cached = cache.get_many(list(keys.values()))
-    found = {pair: cached[key] for pair, key in keys.items() if key in cached}
-    missing = [pair for pair in keys if pair not in found]
+    pairs = [(owner_id, day) for owner_id in owner_ids for day in days]
+    found = CALENDARS.get_many(user.hubspot, {(o, d): (o, d.isoformat()) for o, d in pairs})
+    missing = [pair for pair in pairs if pair not in found]
     if missing:
         missing_owners = sorted({owner_id for owner_id, _day in missing})
         missing_days = sorted({day for _owner, day in missing})
@@ -164,8 +160,8 @@ def _search(user, owner_ids: list[str], first: date, last: date) -> dict[tuple[s
                               and m.overlaps(_day_start(day), _day_start(day + timedelta(days=1)))]
             for owner_id in owner_ids for day in days
         }
-        cache.set_many({CALENDARS.key(connection, o, d.isoformat(), generation=generation): found
-                        for (o, d), found in calendars.items()}, CALENDARS.seconds)
+        CALENDARS.set_many(connection, {(o, d.isoformat()): found for (o, d), found in calendars.items()},
+                           generation=generation)
         return calendars
 
     batch = hashlib.sha256(f"{','.join(owner_ids)}|{first}|{last}".encode()).hexdigest()[:32]

@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -120,8 +119,8 @@ def search(user, kind: str, query: str) -> list[SearchHit]:
     connection = user.hubspot
     normalised = " ".join(query.lower().split())
     # Hashed: a query may hold spaces and any letter, which not every cache takes in a key.
-    key = SEARCHES.key(connection, kind, hashlib.sha256(normalised.encode()).hexdigest()[:32])
-    found = cache.get(key)
+    digest, generation = hashlib.sha256(normalised.encode()).hexdigest()[:32], current_generation()
+    found = SEARCHES.get(connection, kind, digest, generation=generation)
     if found is None:
         with bulkhead.slot() as may_wait:
             if not may_wait:
@@ -130,23 +129,15 @@ def search(user, kind: str, query: str) -> list[SearchHit]:
                 found = hubspot_client(user, patient=False).search(kind, query, limit=settings.PICKER_RESULTS)
             except HubSpotRateBudgetSpent:
                 raise SearchBudgetExhausted(connection.hub_id) from None
-        cache.set(key, found, SEARCHES.seconds)
-        _remember_seen(connection, kind, found)
+        SEARCHES.set(connection, kind, digest, value=found, generation=generation)
+        RECORDS_SEEN.set_many(connection, {(kind, hit.id): hit for hit in found}, generation=generation)
     return found
-
-
-def _remember_seen(connection, kind: str, hits: list[SearchHit]) -> None:
-    generation = current_generation()
-    cache.set_many({RECORDS_SEEN.key(connection, kind, hit.id, generation=generation): hit for hit in hits},
-                   RECORDS_SEEN.seconds)
 
 
 def known_hits(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
     """Records of `kind` this rep's HubSpot showed them, by id (for labels after a submit)."""
     connection = user.hubspot
-    generation = current_generation()
-    found = cache.get_many([RECORDS_SEEN.key(connection, kind, record_id, generation=generation)
-                            for record_id in ids])
+    found = RECORDS_SEEN.get_many(connection, {record_id: (kind, record_id) for record_id in ids})
     return {hit.id: hit for hit in found.values()}
 
 
@@ -163,7 +154,7 @@ def records_by_id(user, kind: str, ids: list[str]) -> dict[str, SearchHit]:
             if not may_wait:
                 raise bulkhead.HubSpotBusy(message="Every request slot for HubSpot is taken in this process.")
             read = hubspot_client(user).read_records(kind, missing)
-        _remember_seen(user.hubspot, kind, read)
+        RECORDS_SEEN.set_many(user.hubspot, {(kind, hit.id): hit for hit in read})
         found |= {hit.id: hit for hit in read}
     return found
 
