@@ -12,7 +12,7 @@ Two changes to Django's backend:
   again: what Redis held is a miss, what the process cached meanwhile is served to it. Without that, every
   form load would ask HubSpot for its options while each process has only its share of HubSpot's budget
   (hubspot_api/budget.py), and the budget would run out. `add` then locks within the process: callers use
-  it as a lock (`meetings/core/shared_cache.py`, the token refresh), and across processes nothing can be
+  it as a lock (`meetings/core/caches.py`, the token refresh), and across processes nothing can be
   coordinated, so each process's callers proceed on their own rather than wait for a lock no one can see.
   Sessions are never kept in a process's memory (a sign-out through another process must end them here
   too): for them every operation answers as Django's API documents for "not there" — `get` the default,

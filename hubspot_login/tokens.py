@@ -11,17 +11,16 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from hubspot_api import oauth
 from hubspot_api.budget import PortalBudget
 from hubspot_api.client import HubSpotClient
 from hubspot_api.errors import HubSpotAuthRequired, HubSpotUnavailable
+from hubspot_login.caches import LOCK_SECONDS, refresh_lock_release, refresh_lock_take
 from hubspot_login.models import HubSpotConnection
 
 REFRESH_MARGIN_SECONDS = 60
-LOCK_SECONDS = 15
 
 
 def hubspot_client(user, *, patient: bool = True, max_attempts: int = 4) -> HubSpotClient:
@@ -53,9 +52,8 @@ class ConnectionTokens:
         return self.connection.access_token
 
     def _refresh(self, *, stale_token: str) -> None:
-        lock_key = f"hubspot:refresh-lock:{self.connection.pk}"
         deadline = time.monotonic() + LOCK_SECONDS
-        while not cache.add(lock_key, "1", LOCK_SECONDS):
+        while not refresh_lock_take(self.connection.pk):
             if time.monotonic() > deadline:
                 raise HubSpotUnavailable(message="Timed out waiting for a token refresh.")
             time.sleep(0.05)
@@ -79,4 +77,4 @@ class ConnectionTokens:
             self.connection.expires_at = timezone.now() + timedelta(seconds=grant.expires_in)
             self.connection.save(update_fields=["access_token", "refresh_token", "expires_at", "updated_at"])
         finally:
-            cache.delete(lock_key)
+            refresh_lock_release(self.connection.pk)

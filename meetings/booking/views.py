@@ -36,10 +36,10 @@ from meetings.booking.template_controls import (
     template_form_context,
     template_initial,
 )
+from meetings.core.caches import NotAvailable
 from meetings.core.models import MeetingRecord
 from meetings.core.notices import outcome_notices_seen
 from meetings.core.selectors import meeting_record_visible, recent_time_zones, upcoming_meetings
-from meetings.core.shared_cache import NotAvailable
 from meetings.core.timezones import old_zone_names, zone_choices
 from meetings.portal import pickers
 from meetings.portal.conflicts import (

@@ -16,18 +16,12 @@ A body also expires after HISTORY_SUMMARY_SECONDS: its chart is the cached summa
 from __future__ import annotations
 
 import hashlib
-import logging
-import secrets
 from collections.abc import Callable
 
-from django.conf import settings
-from django.core.cache import cache, caches
 from django.db import transaction
 from django.utils import timezone, translation
 
-logger = logging.getLogger("meetings.history")
-
-VERSION_KEY = "history:records-version"
+from meetings.history import caches
 
 
 def records_changed() -> None:
@@ -37,40 +31,16 @@ def records_changed() -> None:
     reads (a test's, which never commits) see the write before anyone else does.
     """
     if transaction.get_connection().in_atomic_block:
-        _new_version()
-    transaction.on_commit(_new_version)
-
-
-def _new_version() -> None:
-    # A page cache must never fail a write: without the new version, pages show the old records until
-    # they expire (HISTORY_SUMMARY_SECONDS).
-    try:
-        cache.set(VERSION_KEY, secrets.token_hex(8), None)
-    except Exception:
-        logger.warning("history pages may show records as they were for up to %s s: the version was not "
-                       "replaced", settings.HISTORY_SUMMARY_SECONDS, exc_info=True)
-
-
-def records_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:  # a fresh or emptied cache
-        cache.add(VERSION_KEY, secrets.token_hex(8), None)
-        version = cache.get(VERSION_KEY, "")
-    return version
+        caches.renew_records_version()
+    transaction.on_commit(caches.renew_records_version)
 
 
 def page_key(*, scope: str, query: str) -> str:
     described = repr((scope, query, translation.get_language(), timezone.get_current_timezone_name(),
-                      records_version()))
+                      caches.records_version()))
     return "history:page:" + hashlib.sha256(described.encode()).hexdigest()
 
 
 def drawn_page[T](*, scope: str, query: str, draw: Callable[[], T]) -> T:
     """What `draw` returns for this scope and query, drawn once per records version in this process."""
-    pages = caches["history_pages"]
-    key = page_key(scope=scope, query=query)
-    page = pages.get(key)
-    if page is None:
-        page = draw()
-        pages.set(key, page, settings.HISTORY_SUMMARY_SECONDS)
-    return page
+    return caches.drawn_page(page_key(scope=scope, query=query), draw)

@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from meetings.core.caches import get_or_fetch
 from meetings.core.models import MeetingRecord, week_of
 from meetings.core.selectors import RecordFilters, can_view_all, meeting_record_list
-from meetings.core.shared_cache import get_or_fetch
 from meetings.history.models import ExportJob
 
 

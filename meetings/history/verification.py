@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.utils import timezone
@@ -20,11 +19,9 @@ from django_tasks_db.models import DBTaskResult
 from meetings.audit import chain as audit
 from meetings.audit.models import AuditChainHead, AuditVerification
 from meetings.core.models import MeetingRecord
-from meetings.history import tasks
+from meetings.history import caches, tasks
 
 SESSION_KEY = "audit_verify_task"
-# What a verification covered never changes: its count is kept as long as the verification is the latest.
-COVERED_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -42,10 +39,8 @@ def audit_state() -> AuditState:
     if verification is None:
         return AuditState(verification=None)
     head_seq = verification.head_seq or 0
-    records = cache.get_or_set(
-        f"history:audit-covered:{verification.pk}",
-        lambda: MeetingRecord.objects.filter(audit_seq__lte=head_seq).count() if head_seq else 0,
-        COVERED_SECONDS)
+    records = caches.verification_covered(
+        verification.pk, lambda: MeetingRecord.objects.filter(audit_seq__lte=head_seq).count() if head_seq else 0)
     length = AuditChainHead.objects.filter(pk=audit.HEAD_PK).values_list("length", flat=True).first() or 0
     return AuditState(verification=verification, records_covered=records,
                       erasures_covered=max(0, verification.checked - records),

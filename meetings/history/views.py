@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -152,9 +151,8 @@ class AdminRecordFilterForm(RecordFilterForm):
         super().__init__(*args, **kwargs)
         for name in ("rep", "portal"):
             self.fields[name].widget.attrs["class"] = "form-select"
-        self.fields["rep"].choices = [("", _("All reps")),
-                                      *cache.get_or_set(caches.REPS_KEY, _reps, caches.CHOICES_SECONDS)]
-        portals = cache.get_or_set(caches.PORTALS_KEY, _portals, caches.CHOICES_SECONDS)
+        self.fields["rep"].choices = [("", _("All reps")), *caches.rep_choices(_reps)]
+        portals = caches.portal_choices(_portals)
         if len(portals) > 1:
             self.fields["portal"].choices = [("", _("All portals")), *portals]
         else:  # one portal (or none yet): nothing to tell apart, so neither a filter nor a column for it

@@ -30,8 +30,8 @@ from hubspot_api.errors import HubSpotRateBudgetSpent
 from hubspot_api.types import BusyMeeting
 from hubspot_login.tokens import hubspot_client
 from meetings.core import bulkhead
+from meetings.core.caches import get_or_fetch
 from meetings.core.selectors import meeting_records_holding
-from meetings.core.shared_cache import get_or_fetch
 from meetings.portal import pickers
 from meetings.portal.caches import CALENDARS, current_generation
 
@@ -143,7 +143,7 @@ def _search(user, owner_ids: list[str], first: date, last: date) -> dict[tuple[s
     """One search for the owners' meetings on the days first…last; every (owner, day) asked is cached.
 
     Callers asking for the same owners and days at once wait for the first one's answer
-    (`shared_cache.get_or_fetch`) instead of each spending a search.
+    (`meetings.core.caches.get_or_fetch`) instead of each spending a search.
     """
     connection, generation = user.hubspot, current_generation()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]

@@ -20,7 +20,7 @@ from hubspot_api.errors import HubSpotOutcomeUnknown, HubSpotRateBudgetSpent, Hu
 from hubspot_api.types import OBJECT_KINDS, AssociationLabel, Owner, PropertyOption, SearchHit
 from hubspot_login.tokens import hubspot_client
 from meetings.core import bulkhead
-from meetings.core.shared_cache import NotAvailable, fresh_values, get_or_fetch, peek
+from meetings.core.caches import NotAvailable, fresh_values, get_or_fetch, peek
 from meetings.core.timezones import zone_from_hubspot
 from meetings.portal.caches import (
     ASSOCIATION_LABELS,

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from hubspot_login.models import HubSpotConnection
 from meetings.audit import chain as audit
-from meetings.history import pages as history_pages
+from meetings.history import caches as history_caches
 from meetings.models import MeetingRecord
 
 
@@ -111,19 +111,19 @@ def test_a_rep_renamed_shows_in_the_admins_rows_at_once(client, admin_user, lena
 
 def test_a_sign_in_does_not_draw_the_pages_again(lena, record_factory):
     record_factory(user=lena)
-    version = history_pages.records_version()
+    version = history_caches.records_version()
 
     Client().force_login(lena)  # saves last_login, which no page shows
 
-    assert history_pages.records_version() == version
+    assert history_caches.records_version() == version
 
 
 def test_a_newly_connected_rep_draws_the_admins_page_again(admin_user, lena):
-    version = history_pages.records_version()
+    version = history_caches.records_version()
 
     HubSpotConnection.objects.create(user=lena, hub_id=24681357, hubspot_user_id=5120001)
 
-    assert history_pages.records_version() != version
+    assert history_caches.records_version() != version
 
 
 def test_a_verification_of_the_audit_chain_shows_at_once(client, admin_user, lena, record_factory):
@@ -140,12 +140,12 @@ def test_the_version_changes_again_when_the_write_commits(lena, record_factory, 
     # A page drawn between the write and its commit read the records without it: it must not be served after.
     with django_capture_on_commit_callbacks(execute=False) as on_commit:
         record_factory(user=lena)
-        during = history_pages.records_version()
+        during = history_caches.records_version()
 
     for callback in on_commit:
         callback()
 
-    assert history_pages.records_version() != during
+    assert history_caches.records_version() != during
 
 
 def test_each_rep_gets_their_own_page_for_the_same_query(client, lena, jonas, record_factory):
@@ -222,7 +222,7 @@ def test_a_cache_that_fails_never_fails_the_write(lena, record_factory, monkeypa
         def set(self, *args, **kwargs):
             raise ConnectionError("Redis is restarting")
 
-    monkeypatch.setattr(history_pages, "cache", Unreachable())
+    monkeypatch.setattr(history_caches, "cache", Unreachable())
 
     record = record_factory(user=lena, title="Trotzdem gespeichert")
 

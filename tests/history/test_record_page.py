@@ -57,7 +57,7 @@ def test_the_per_rep_table_lists_statuses_in_the_charts_order(client, admin_user
 
 def test_the_record_page_shows_what_the_rep_entered_in_words(client, lena, record_factory):
     from hubspot_api.types import Owner
-    from meetings.core.shared_cache import get_or_fetch
+    from meetings.core.caches import get_or_fetch
     from meetings.portal.caches import OWNERS
 
     jonas = Owner("71234500102", "jonas@example.de", "Jonas", "Weiß", 5120002)

@@ -10,7 +10,7 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from meetings.core import shared_cache
+from meetings.core import caches as shared_cache
 from tests.api_version import API_VERSION
 
 OPTION_PATHS = {

@@ -5,6 +5,10 @@ would each ask HubSpot for it — slow for them, and a bite out of the portal's 
 Here one of them fetches it under a lock in the shared cache while the others wait briefly
 for its result; and a value is refreshed a while before it expires, by one request, while
 everyone else still gets the current one.
+
+The mechanism, not a cache of its own: whose value an entry holds and how long is decided by the key and
+lifetime its caller passes, each declared in a feature's `caches.py` (`meetings/portal/caches.py` for what
+HubSpot answers). When the cache is down every read is a miss and the value is fetched (`config/redis_cache.py`).
 """
 
 from __future__ import annotations
