@@ -22,7 +22,7 @@ from hubspot_api.types import OBJECT_KINDS
 from hubspot_login.flows import reauthenticate, restore_saved_form
 from hubspot_login.services import hubspot_connection_language_remember
 from meetings.audit.seal import RecordNotSealed
-from meetings.booking.caches import FRESH_FORM_SECONDS, fresh_form_key
+from meetings.booking.caches import fresh_form_fields, fresh_form_key
 from meetings.booking.form_errors import add_hubspot_errors
 from meetings.booking.forms import PORTAL_CHANGED, ConflictQueryForm, MeetingForm, initial_from_record
 from meetings.booking.preview import meeting_preview_data
@@ -177,12 +177,13 @@ def _meeting_form_page(request: HttpRequest) -> HttpResponse:
     else:
         initial, known = _initial(request)
         initial.update(template_initial(request, options=options, owner_id=owner_id))
-        if not initial and not known:  # untouched: its fields may come drawn (booking/caches.py)
-            context.update(fresh_form_key=fresh_form_key(options, owner_id), fresh_form_seconds=FRESH_FORM_SECONDS)
+        untouched = not initial and not known
         initial.update(idempotency_key=uuid.uuid4(), portal=request.user.hubspot.hub_id)
         form = MeetingForm(initial=initial, options=options, owner_id=owner_id,
                            known_labels=_label_lookup(request, known),
                            known_zones=_zone_lookup(request))
+        if untouched:  # its fields may come drawn (booking/caches.py)
+            context["form_fields"] = fresh_form_fields(form, fresh_form_key(options, owner_id))
     context["recent_zones"] = recent_time_zones(viewer=request.user)
     return render(request, "meetings/meeting_form.html", {"form": form, **context, **template_form_context(request)})
 
