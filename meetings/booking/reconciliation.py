@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hubspot_api.errors import HubSpotError
@@ -141,12 +141,16 @@ def _matching_meeting(record: MeetingRecord, candidates: list[dict], client) -> 
     return None
 
 
-def _open_create_of_the_same(record: MeetingRecord) -> int | None:
-    """Another record of the rep with this title and times whose create is still under way, if any."""
+def same_content(record: MeetingRecord) -> QuerySet[MeetingRecord]:
+    """The rep's other records with this title and times: the same meeting, submitted again."""
     return MeetingRecord.objects.filter(
         user_id=record.user_id, title=record.title, start_at=record.start_at, end_at=record.end_at,
-        status=MeetingRecord.Status.PENDING,
-    ).exclude(pk=record.pk).values_list("pk", flat=True).first()
+    ).exclude(pk=record.pk)
+
+
+def _open_create_of_the_same(record: MeetingRecord) -> int | None:
+    """Another record of the rep with this title and times whose create is still under way, if any."""
+    return same_content(record).filter(status=MeetingRecord.Status.PENDING).values_list("pk", flat=True).first()
 
 
 def _same_properties(record: MeetingRecord, found: dict) -> bool:

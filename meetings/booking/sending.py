@@ -132,10 +132,7 @@ def found_before_sending(record: MeetingRecord, started: float) -> MeetingRecord
 
 def _not_created_before(record: MeetingRecord) -> bool:
     """A "create it now" the worker sends: the rep's same meeting ended NOT_CREATED before."""
-    return MeetingRecord.objects.filter(
-        user_id=record.user_id, title=record.title, start_at=record.start_at, end_at=record.end_at,
-        status=MeetingRecord.Status.NOT_CREATED,
-    ).exists()
+    return reconciliation.same_content(record).filter(status=MeetingRecord.Status.NOT_CREATED).exists()
 
 
 def finalise(
