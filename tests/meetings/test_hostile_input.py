@@ -12,7 +12,7 @@ from django.urls import reverse
 from hubspot_api.types import AssociationLabel, BusyMeeting, Owner, PropertyOption, SearchHit
 from meetings.booking.forms import OUTSIDE_WINDOW, meeting_window
 from meetings.models import MeetingRecord
-from meetings.portal import pickers
+from meetings.portal.caches import RECORDS_SEEN
 from tests.clock import form_value, meeting_start
 from tests.meetings.conftest import meeting_post
 
@@ -96,7 +96,7 @@ def test_a_contact_whose_name_holds_a_nul_byte_can_be_booked(rep, rep_client, sa
     # NUL in text and JSON), read at the boundary as every answer is.
     hit = SearchHit.from_api("contacts", {"id": contact["id"], "properties": {
         "firstname": "An\x00na", "lastname": "Schr\x1b[31möder", "email": "anna\x00@example.de"}})
-    pickers._remember_seen(rep.hubspot, "contacts", [hit])
+    RECORDS_SEEN.set_many(rep.hubspot, {("contacts", hit.id): hit})
 
     answer = rep_client.post(reverse("meeting_create"), meeting_post(contacts=[contact["id"]]))
 
